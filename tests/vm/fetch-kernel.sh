@@ -1,0 +1,280 @@
+#!/bin/sh
+# Fetch the current Debian unstable kernel for the VM test tier and prepare
+# everything the tier and the BPF build need, in a per-version cache:
+#
+#   $CACHE/<kver>/vmlinuz        the kernel qemu boots
+#   $CACHE/<kver>/vmlinux.btf    raw vmlinux BTF (same bytes as the guest's
+#                                /sys/kernel/btf/vmlinux): compile against it
+#   $CACHE/<kver>/xe.btf         raw xe module BTF (split, base vmlinux.btf)
+#   $CACHE/<kver>/config, System.map
+#   $CACHE/<kver>/modroot/lib/modules/<kver>/   decompressed dependency
+#                                closure of $VM_MODULES, depmod'ed
+#   $CACHE/<kver>/debs/          the downloaded packages (restaging offline)
+#   $CACHE/current -> <kver>     the most recent kernel prepared
+#
+# CACHE is ${MIGSCOPE_VM_CACHE:-/var/cache/migscope-vm}.  The system's apt
+# sources are never touched: apt runs on a private sources file and private
+# lists/cache directories under $CACHE/apt.
+#
+# Environment:
+#   MIGSCOPE_VM_CACHE    cache root (default /var/cache/migscope-vm)
+#   MIGSCOPE_VM_KERNEL   pin a kernel version (e.g. 7.2.13+deb14-amd64);
+#                        used offline when it is in the cache
+#   MIGSCOPE_VM_MODULES  modules to stage with their dependencies
+#                        (default "xe kvm kvm_amd")
+#   MIGSCOPE_VM_REFRESH  max age in seconds of the package lists before
+#                        they are fetched again (default 21600)
+#
+# Output: the last line on stdout is KDIR=<cache dir of the kernel>.
+# Exit status: 0 ready; 77 the mirror cannot be reached and nothing usable is
+# cached (the reason is the last line on stderr, "SKIP: ..."); anything else is
+# a failure.
+set -eu
+
+CACHE=${MIGSCOPE_VM_CACHE:-/var/cache/migscope-vm}
+MODULES=${MIGSCOPE_VM_MODULES:-xe kvm kvm_amd}
+REFRESH=${MIGSCOPE_VM_REFRESH:-21600}
+PIN=${MIGSCOPE_VM_KERNEL:-}
+ARCH=amd64
+
+log() { echo "fetch-kernel: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+skip() { log "SKIP: $*"; exit 77; }
+
+mkdir -p "$CACHE"
+# One fetch at a time per cache (several engineers and CI share a machine).
+exec 9>"$CACHE/.lock"
+flock -w 900 9 || die "could not lock $CACHE/.lock within 900 s"
+
+APTDIR=$CACHE/apt
+mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+
+# The Debian mirror the system already uses, read from its apt configuration
+# at run time (deb822 .sources or one-line .list); unstable lives beside the
+# stable suites there.
+mirror() {
+	{
+		cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+			/^URIs:/ { for (i = 2; i <= NF; i++) print $i }'
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; break } }'
+	} | grep -E '^https?://[^ ]*/debian/?$' | head -n 1
+}
+
+MIRROR=${MIGSCOPE_VM_MIRROR:-$(mirror)}
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+printf 'deb [signed-by=%s] %s unstable main\n' "$KEYRING" "${MIRROR%/}" \
+	>"$APTDIR/sources.list"
+
+case $CACHE in *[[:space:]]*) die "MIGSCOPE_VM_CACHE must not contain spaces" ;; esac
+# Private apt state: the system's sources, lists and caches stay untouched.
+APT_OPTS="-o Dir::Etc::SourceList=$APTDIR/sources.list
+	-o Dir::Etc::SourceParts=/nonexistent
+	-o Dir::State::Lists=$APTDIR/lists
+	-o Dir::Cache=$APTDIR/cache
+	-o APT::Architectures::=$ARCH -o APT::Architecture=$ARCH"
+NET_OPTS="-o Acquire::Languages=none
+	-o Acquire::http::Timeout=30 -o Acquire::https::Timeout=30
+	-o Acquire::Retries=2 -o APT::Sandbox::User=root"
+# shellcheck disable=SC2086
+apt_q() { t=$1; shift; timeout "$t" apt-get -q $APT_OPTS $NET_OPTS "$@"; }
+# shellcheck disable=SC2086
+cache_q() { apt-cache $APT_OPTS "$@"; }
+
+complete() { [ -f "$CACHE/$1/.complete" ]; }
+
+# Fetch the unstable package lists; returns 1 when the mirror is unreachable.
+UPDATED=0
+update_lists() {
+	[ -n "$MIRROR" ] || { UPDATE_ERR="no Debian mirror in /etc/apt/sources*"; return 1; }
+	log "updating unstable package lists"
+	if ! out=$(apt_q 180 update 2>&1); then
+		UPDATE_ERR=$(printf '%s\n' "$out" | grep -E '^(E|W|Err):' | head -n 1)
+		UPDATE_ERR=${UPDATE_ERR:-apt-get update failed: $(printf '%s\n' "$out" | tail -n 1)}
+		return 1
+	fi
+	# apt-get update exits 0 on some fetch errors; demand a Packages list.
+	if printf '%s\n' "$out" | grep -qE '^(Err:|E:)' ||
+		! ls "$APTDIR"/lists/*unstable*Packages* >/dev/null 2>&1; then
+		UPDATE_ERR=$(printf '%s\n' "$out" | grep -E '^(E|W|Err):' | head -n 1)
+		UPDATE_ERR=${UPDATE_ERR:-no unstable package list after apt-get update}
+		return 1
+	fi
+	UPDATED=1
+	touch "$APTDIR/lists/.stamp"
+}
+
+lists_fresh() {
+	[ -f "$APTDIR/lists/.stamp" ] || return 1
+	now=$(date +%s)
+	then_=$(stat -c %Y "$APTDIR/lists/.stamp")
+	[ $((now - then_)) -lt "$REFRESH" ]
+}
+
+# linux-image-amd64 depends on linux-image-<kver>; print <kver>.
+resolve_kver() {
+	cache_q show linux-image-$ARCH 2>/dev/null |
+		sed -n 's/^Depends:.*linux-image-\([^ ,]*-'$ARCH'\) (.*/\1/p' | head -n 1
+}
+
+# --- which kernel -----------------------------------------------------------
+KVER=$PIN
+if [ -n "$KVER" ] && complete "$KVER"; then
+	log "using pinned cached kernel $KVER"
+else
+	if ! lists_fresh; then
+		if ! update_lists; then
+			if [ -z "$KVER" ] && [ -L "$CACHE/current" ] &&
+				complete "$(readlink "$CACHE/current")"; then
+				KVER=$(readlink "$CACHE/current")
+				log "mirror unreachable ($UPDATE_ERR); using cached $KVER"
+			else
+				skip "Debian mirror unreachable, no cached kernel ($UPDATE_ERR)"
+			fi
+		fi
+	fi
+	if [ -z "$KVER" ]; then
+		KVER=$(resolve_kver)
+		[ -n "$KVER" ] || die "cannot resolve linux-image-$ARCH in unstable"
+	fi
+fi
+KDIR=$CACHE/$KVER
+log "kernel $KVER in $KDIR"
+
+# --- download ---------------------------------------------------------------
+# linux-image-<kver> is (now) a small meta package; the kernel, modules and
+# base files are its linux-*-<kver> dependencies.  Take whatever names that
+# version uses, plus the image package itself (older layouts ship the kernel
+# there), and unpack them all.
+pkg_names() {
+	echo "linux-image-$KVER"
+	cache_q show "linux-image-$KVER" 2>/dev/null | sed -n 's/^Depends: //p' |
+		head -n 1 | tr ',|' '\n\n' | sed 's/(.*//; s/ //g' |
+		awk -v k="$KVER" '/^linux-/ && $0 != "linux-image-" k &&
+			substr($0, length($0) - length(k) + 1) == k'
+}
+
+download() {
+	mkdir -p "$KDIR/debs.tmp"
+	pkgs=$(pkg_names)
+	log "downloading: $(echo $pkgs)"
+	(cd "$KDIR/debs.tmp" && apt_q 600 download $pkgs >&2)
+}
+
+if ! complete "$KVER" && [ ! -d "$KDIR/debs" ]; then
+	[ "$UPDATED" = 1 ] || lists_fresh || update_lists ||
+		skip "Debian mirror unreachable ($UPDATE_ERR)"
+	rm -rf "$KDIR/debs.tmp"
+	if ! download; then
+		# unstable may have moved since the lists were fetched: refresh once.
+		log "download failed; refreshing the lists and retrying once"
+		update_lists || skip "Debian mirror unreachable ($UPDATE_ERR)"
+		NEW=$(resolve_kver)
+		[ "$NEW" = "$KVER" ] || [ -n "$PIN" ] ||
+			die "unstable moved from $KVER to $NEW during the fetch; run again"
+		rm -rf "$KDIR/debs.tmp"
+		download || die "downloading the $KVER packages failed (mirror reachable)"
+	fi
+	mv "$KDIR/debs.tmp" "$KDIR/debs"
+fi
+
+# --- unpack, BTF, module closure ----------------------------------------------
+want_modules=$(echo $MODULES)
+if complete "$KVER" && [ "$(cat "$KDIR/modules.list" 2>/dev/null)" = "$want_modules" ]; then
+	ln -sfn "$KVER" "$CACHE/current"
+	echo "KDIR=$KDIR"
+	exit 0
+fi
+
+log "unpacking"
+PKGROOT=$KDIR/pkgroot
+rm -rf "$PKGROOT" "$KDIR/.complete"
+mkdir -p "$PKGROOT"
+for d in "$KDIR"/debs/*.deb; do
+	dpkg-deb -x "$d" "$PKGROOT"
+done
+MODDIR=$PKGROOT/usr/lib/modules/$KVER
+[ -d "$MODDIR" ] || MODDIR=$PKGROOT/lib/modules/$KVER
+[ -d "$MODDIR" ] || die "no modules directory for $KVER in the packages"
+VMLINUZ=$MODDIR/vmlinuz
+[ -f "$VMLINUZ" ] || VMLINUZ=$PKGROOT/boot/vmlinuz-$KVER
+[ -f "$VMLINUZ" ] || die "no vmlinuz for $KVER in the packages"
+cp "$VMLINUZ" "$KDIR/vmlinuz"
+for f in config System.map; do
+	if [ -f "$MODDIR/$f" ]; then cp "$MODDIR/$f" "$KDIR/$f"
+	elif [ -f "$PKGROOT/boot/$f-$KVER" ]; then cp "$PKGROOT/boot/$f-$KVER" "$KDIR/$f"
+	fi
+done
+
+log "extracting vmlinux BTF"
+# The bzImage carries a zstd-compressed vmlinux: find the zstd frame magic.
+off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$KDIR/vmlinuz" | head -n 1 | cut -d: -f1)
+[ -n "$off" ] || die "no zstd payload in vmlinuz (different compression?)"
+# zstd complains about the bytes after the frame; the ELF check below decides.
+tail -c +$((off + 1)) "$KDIR/vmlinuz" | zstd -dcq >"$KDIR/vmlinux.tmp" 2>/dev/null || true
+objcopy --dump-section .BTF="$KDIR/vmlinux.btf" "$KDIR/vmlinux.tmp" /dev/null ||
+	die "no .BTF section in the decompressed vmlinux"
+rm -f "$KDIR/vmlinux.tmp"
+
+# Dependency closure from each module's modinfo "depends", resolved through
+# modules.order (names use '_', files may use '-').
+log "staging modules: $want_modules"
+STAGE=$KDIR/modroot.tmp
+rm -rf "$STAGE"
+mkdir -p "$STAGE/lib/modules/$KVER"
+ORDER=$MODDIR/modules.order
+[ -f "$ORDER" ] || die "no modules.order in the packages"
+modpath() {
+	n=$(echo "$1" | tr - _)
+	awk -v n="$n" '{ b = $0; sub(/.*\//, "", b); sub(/\.ko.*$/, "", b);
+		gsub(/-/, "_", b); if (b == n) { print; exit } }' "$ORDER"
+}
+todo=$want_modules
+seen=" "
+while [ -n "$todo" ]; do
+	set -- $todo
+	m=$(echo "$1" | tr - _)
+	shift
+	todo=$*
+	case $seen in *" $m "*) continue ;; esac
+	seen="$seen$m "
+	rel=$(modpath "$m")
+	if [ -z "$rel" ]; then
+		grep -qE "/$m\.ko|/$(echo "$m" | tr _ -)\.ko" "$MODDIR/modules.builtin" 2>/dev/null &&
+			continue
+		die "module $m not found for $KVER"
+	fi
+	src=$(ls "$MODDIR/$rel" "$MODDIR/$rel.xz" "$MODDIR/$rel.zst" "$MODDIR/$rel.gz" 2>/dev/null | head -n 1)
+	[ -n "$src" ] || die "module file $rel missing"
+	dst=$STAGE/lib/modules/$KVER/${rel%.ko*}.ko
+	mkdir -p "$(dirname "$dst")"
+	case $src in
+	*.xz) xz -dc "$src" >"$dst" ;;
+	*.zst) zstd -dcq "$src" >"$dst" ;;
+	*.gz) gzip -dc "$src" >"$dst" ;;
+	*) cp "$src" "$dst" ;;
+	esac
+	deps=$(modinfo -F depends "$dst" | tr , ' ')
+	todo=$(echo $todo $deps)
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$MODDIR/$f" ] && cp "$MODDIR/$f" "$STAGE/lib/modules/$KVER/"
+done
+depmod -b "$STAGE" "$KVER" || die "depmod failed on the staged modules"
+log "staged $(find "$STAGE" -name '*.ko' | wc -l) modules"
+
+xe=$(find "$STAGE" -name xe.ko | head -n 1)
+if [ -n "$xe" ]; then
+	objcopy --dump-section .BTF="$KDIR/xe.btf" "$xe" /dev/null ||
+		die "no .BTF section in xe.ko"
+fi
+
+rm -rf "$KDIR/modroot"
+mv "$STAGE" "$KDIR/modroot"
+rm -rf "$PKGROOT"
+echo "$want_modules" >"$KDIR/modules.list"
+echo "$KVER" >"$KDIR/kver"
+touch "$KDIR/.complete"
+ln -sfn "$KVER" "$CACHE/current"
+log "ready: $KDIR"
+echo "KDIR=$KDIR"
