@@ -37,6 +37,8 @@ TEST_BINS :=		# C test programs run by tests/run
 CLEAN_EXTRA :=
 
 .PHONY: all test demo bench vmtest install clean deps fuzz vmlinux
+# keep BPF objects: tests and the VM tier load them directly
+.SECONDARY:
 all: deps-ok
 
 include $(sort $(wildcard src/*.mk tools/*/*.mk tests/*.mk tests/*/*.mk bench/*.mk))
@@ -61,7 +63,7 @@ $(OUT)/%.bpf.o: bpf/%.bpf.c bpf/vmlinux.h $(wildcard bpf/*.h include/*.h) | $(OU
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
 # vmlinux.h is checked in (see README): regenerate from this host's BTF.
 vmlinux:

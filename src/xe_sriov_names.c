@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
 #include <strings.h>
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"

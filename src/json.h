@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A streaming JSON writer: JSON lines for --json, the doctor report, the
+ * Perfetto trace.  It tracks nesting so callers never manage commas.
+ */
+#ifndef MIGSCOPE_JSON_H
+#define MIGSCOPE_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	FILE *f;
+	int depth;
+	bool need_comma[JSON_MAX_DEPTH];
+	bool after_key;
+};
+
+void json_init(struct json *j, FILE *f);
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_str(struct json *j, const char *s);
+void json_u64(struct json *j, uint64_t v);
+void json_i64(struct json *j, int64_t v);
+void json_f64(struct json *j, double v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+/* end of one JSON-lines record */
+void json_newline(struct json *j);
+
+/* key + value shorthands */
+void json_kstr(struct json *j, const char *key, const char *s);
+void json_ku64(struct json *j, const char *key, uint64_t v);
+void json_ki64(struct json *j, const char *key, int64_t v);
+void json_kf64(struct json *j, const char *key, double v);
+void json_kbool(struct json *j, const char *key, bool v);
+
+#endif /* MIGSCOPE_JSON_H */
