@@ -162,7 +162,7 @@ static const char doctor_usage[] =
 "  migscope doctor            # the table\n"
 "  migscope doctor --json | jq .hooks.fentry\n";
 
-int cmd_doctor(int argc, char **argv)
+static int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -194,3 +194,6 @@ int cmd_doctor(int argc, char **argv)
 		print_text(&k);
 	return 0;
 }
+
+MS_SUBCOMMAND(doctor, cmd_doctor,
+	      "what this kernel allows, and which hooks each feature will use", 90);

@@ -4,29 +4,37 @@
 #include "common.h"
 #include "subcommands.h"
 
-struct subcommand {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *what;
-};
+extern const struct ms_subcommand __start_ms_subcommands[];
+extern const struct ms_subcommand __stop_ms_subcommands[];
 
-static const struct subcommand subcommands[] = {
-	{ "doctor", cmd_doctor, "what this kernel allows, and which hooks each feature will use" },
-};
+#define for_each_subcommand(c) \
+	for (c = __start_ms_subcommands; c < __stop_ms_subcommands; c++)
 
 static void usage(FILE *f)
 {
-	size_t i;
+	const struct ms_subcommand *c;
+	int order, last = -1;
 
 	fputs("Usage: migscope <command> [options]   (migscope <command> --help)\n\n"
 	      "Commands:\n", f);
-	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].what);
+	/* a handful of commands: a selection by order is simplest */
+	for (;;) {
+		order = -1;
+		for_each_subcommand(c)
+			if (c->order > last && (order < 0 || c->order < order))
+				order = c->order;
+		if (order < 0)
+			break;
+		for_each_subcommand(c)
+			if (c->order == order)
+				fprintf(f, "  %-8s %s\n", c->name, c->what);
+		last = order;
+	}
 }
 
 int main(int argc, char **argv)
 {
-	size_t i;
+	const struct ms_subcommand *c;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -42,10 +50,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	ms_libbpf_setup();
-	for (i = 0; i < ARRAY_SIZE(subcommands); i++) {
-		if (!strcmp(argv[1], subcommands[i].name)) {
+	for_each_subcommand(c) {
+		if (!strcmp(argv[1], c->name)) {
 			optind = 1;
-			return subcommands[i].run(argc - 1, argv + 1);
+			return c->run(argc - 1, argv + 1);
 		}
 	}
 	ms_err("unknown command '%s' (run 'migscope --help' for the list)",

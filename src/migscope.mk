@@ -2,7 +2,7 @@
 MIGSCOPE_VERSION := 0.1
 MIGSCOPE_SRCS += src/migscope.c src/common.c src/json.c src/hist.c \
 		 src/perfetto.c src/ladder.c src/ladders.c src/doctor.c \
-		 src/doctor_usdt.c src/xe_sriov_names.c
+		 src/doctor_usdt.c src/xe_sriov_names.c src/events.c
 BPF_OBJS += probe
 
 MIGSCOPE_OBJS = $(patsubst %.c,$(OUT)/%.o,$(MIGSCOPE_SRCS))
