@@ -1,0 +1,65 @@
+# shellcheck shell=sh
+# Helpers for in-guest tests (busybox sh).  Source it from a guest test:
+#
+#   . "${0%/*}/lib.sh"
+#   pass NAME [INFO]         -> ok - <test>/NAME[: INFO]
+#   fail NAME WHY            -> not ok - <test>/NAME: WHY
+#   skip NAME WHY            -> skip - <test>/NAME: WHY
+#   check NAME CMD...        run CMD; pass, or fail with the most telling
+#                            line of its output (a libbpf/verifier error
+#                            when there is one) and its exit status
+#   need_bin BIN             0 if /bin/BIN exists; else reports
+#                            "not ok - <test>/BIN: BIN binary missing"
+#   json_hook JSON KEY       the {...} object of KEY inside "hooks" of a
+#                            one-line JSON document (no jq in busybox)
+#   json_field OBJ FIELD     the value of a string/bool/number field
+#
+# <test> is the script name without test_ and .sh.  Lines are printed on
+# stdout; /init prefixes them with VMRESULT for the host.  Everything else a
+# test prints is shown on the host when that test fails.
+T=${0##*/}
+T=${T%.sh}
+T=${T#test_}
+GUEST_FAILURES=0
+
+pass() { echo "ok - $T/$1${2:+: $2}"; }
+fail() { echo "not ok - $T/$1: $2"; GUEST_FAILURES=$((GUEST_FAILURES + 1)); }
+skip() { echo "skip - $T/$1: $2"; }
+
+# The line of OUTPUT that best explains a failure, on one line.
+why_line() {
+	printf '%s\n' "$1" | grep -iE 'libbpf:|verifier|error|fail|invalid|denied|not permitted|no such' |
+		tail -n 1 | tr -s '\t ' '  ' | cut -c1-300
+}
+
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$name"
+	else
+		rc=$?
+		printf '%s\n' "$out" | sed "s/^/  [$name] /"
+		w=$(why_line "$out")
+		[ -n "$w" ] || w=$(printf '%s\n' "$out" | grep -v '^[[:space:]]*$' | tail -n 1 | cut -c1-300)
+		fail "$name" "'$*' exited $rc${w:+: $w}"
+	fi
+}
+
+need_bin() {
+	[ -x "/bin/$1" ] && return 0
+	fail "$1" "$1 binary missing (not built into .output/ when the initramfs was made)"
+	return 1
+}
+
+json_hook() {
+	printf '%s' "$1" | tr -d '\n' | sed 's/.*"hooks"[[:space:]]*:[[:space:]]*{//' |
+		grep -o "\"$2\"[[:space:]]*:[[:space:]]*{[^}]*}" | head -n 1
+}
+
+json_field() {
+	printf '%s' "$1" | sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\".*/\1/p;
+		t; s/.*\"$2\"[[:space:]]*:[[:space:]]*([a-z0-9.-]*).*/\1/p" | head -n 1
+}
+
+guest_exit() { [ "$GUEST_FAILURES" -eq 0 ]; }

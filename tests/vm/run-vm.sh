@@ -1,0 +1,106 @@
+#!/bin/sh
+# The VM test tier: fetch (or reuse) the current Debian unstable kernel, build
+# an initramfs with busybox, the static binaries of .output/ and the guest
+# tests, boot it once under qemu TCG, and turn the guest's result lines into
+# ours:  ok|not ok|skip - vm:<test>/<check>[: reason]
+# Exit status: 0 when nothing failed (a skipped tier included), 1 otherwise.
+#
+# Environment:
+#   MIGSCOPE_VM_TIMEOUT   seconds for the whole boot (default 240)
+#   MIGSCOPE_VM_APPEND    extra kernel arguments (e.g. loglevel=7 to debug)
+#   MIGSCOPE_VM_KEEP=1    keep the initramfs in .output/vm/ after the run
+#   and those of fetch-kernel.sh and mkinitramfs.sh.
+# Logs: .output/test-logs/vm-console.log (the guest's serial console),
+#       .output/test-logs/vm-fetch.log.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=$ROOT/.output
+LOGDIR=$OUT/test-logs
+mkdir -p "$LOGDIR" "$OUT/vm"
+VM_TIMEOUT=${MIGSCOPE_VM_TIMEOUT:-240}
+T0=$(date +%s.%N)
+since() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# --- 1. kernel ------------------------------------------------------------
+FETCH_LOG=$LOGDIR/vm-fetch.log
+rc=0
+kout=$("$HERE/fetch-kernel.sh" 2>"$FETCH_LOG") || rc=$?
+if [ "$rc" -eq 77 ]; then
+	echo "skip - vm: $(sed -n 's/^fetch-kernel: SKIP: //p' "$FETCH_LOG" | tail -n 1)"
+	exit 0
+elif [ "$rc" -ne 0 ]; then
+	cat "$FETCH_LOG"
+	echo "not ok - vm:fetch: $(grep -v '^[[:space:]]*$' "$FETCH_LOG" | tail -n 1)"
+	exit 1
+fi
+cat "$FETCH_LOG"
+KDIR=$(printf '%s\n' "$kout" | sed -n 's/^KDIR=//p' | tail -n 1)
+KVER=$(cat "$KDIR/kver")
+echo "vm: kernel $KVER ready after $(since) s"
+
+# --- 2. initramfs ----------------------------------------------------------
+WORK=$(mktemp -d "$OUT/vm/run.XXXXXX")
+[ "${MIGSCOPE_VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+if ! "$HERE/mkinitramfs.sh" "$KDIR" "$WORK/initramfs.cpio"; then
+	echo "not ok - vm:initramfs: building the initramfs failed"
+	exit 1
+fi
+echo "vm: initramfs $(du -m "$WORK/initramfs.cpio" | cut -f1) MiB ready after $(since) s"
+
+# --- 3. boot ------------------------------------------------------------------
+RAW=$WORK/console.raw
+CONSOLE=$LOGDIR/vm-console.log
+T1=$(date +%s.%N)
+qrc=0
+timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
+	-accel tcg -machine q35 -cpu qemu64,+svm,+npt -m 2G -smp 2 \
+	-nographic -no-reboot \
+	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet ${MIGSCOPE_VM_APPEND:-}" \
+	</dev/null >"$RAW" 2>&1 || qrc=$?
+BOOT_S=$(awk -v a="$T1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+# Serial lines end in CR LF; drop the CRs and the firmware's escape codes.
+tr -d '\r' <"$RAW" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' >"$CONSOLE"
+echo "vm: qemu exited $qrc after ${BOOT_S} s (console: $CONSOLE)"
+
+# --- 4. results ---------------------------------------------------------------
+# A kernel message can land in front of ours on the same line: match anywhere.
+sed -nE 's/.*VMRESULT (ok|not ok|skip) - /\1 - vm:/p' "$CONSOLE" >"$WORK/results"
+cat "$WORK/results"
+
+failed=0
+grep -q '^not ok - ' "$WORK/results" && failed=1
+
+# The output of each guest test that failed, for the log tests/run shows.
+for t in $(sed -nE 's/^not ok - vm:([^/:]*).*/\1/p' "$WORK/results" | sort -u); do
+	echo "--- guest output of $t:"
+	sed -n "s/.*VMLOG $t: /    /p" "$CONSOLE"
+done
+
+done_line=$(grep -E 'VMDONE [0-9]+' "$CONSOLE" | tail -n 1 || true)
+if [ -n "$done_line" ]; then
+	ntests=$(echo "$done_line" | sed -nE 's/.*VMDONE ([0-9]+).*/\1/p')
+	uptime=$(echo "$done_line" | sed -nE 's/.*uptime=([0-9.]+).*/\1/p')
+	if [ "$ntests" -eq 0 ]; then
+		echo "not ok - vm:boot: the guest ran no test (no tests/vm/guest/test_*.sh?)"
+		failed=1
+	else
+		echo "ok - vm:boot: $KVER, $ntests guest tests, guest uptime ${uptime} s, qemu ${BOOT_S} s, tier $(since) s"
+	fi
+else
+	failed=1
+	panic=$(grep -m 1 -E 'Kernel panic|BUG:|Oops:|general protection' "$CONSOLE" || true)
+	if [ -n "$panic" ]; then
+		why="guest kernel panic: $panic"
+	elif [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+		why="no VMDONE within ${VM_TIMEOUT} s (qemu killed)"
+	else
+		why="the guest stopped without VMDONE (qemu exit $qrc)"
+	fi
+	echo "--- last console lines:"
+	tail -n 40 "$CONSOLE" | sed 's/^/    /'
+	echo "not ok - vm:boot: $why"
+fi
+exit "$failed"
