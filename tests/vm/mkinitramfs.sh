@@ -10,6 +10,8 @@
 #   VM_MODULES           modules /init loads before the tests
 #                        (default: the list fetch-kernel.sh staged)
 #   VM_TEST_TIMEOUT      per guest test limit in seconds (default 120)
+#   VM_EXTRA_TESTS       more directories whose files are copied beside the
+#                        guest tests (trying a test, or the harness, locally)
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +40,9 @@ cp "$HERE/guest-init" "$STAGE/init"
 chmod 0755 "$STAGE/init"
 cp -R "$KDIR/modroot/lib/modules" "$STAGE/lib/"
 cp -R "$HERE/guest/." "$STAGE/tests/"
+for d in ${VM_EXTRA_TESTS:-}; do
+	cp -R "$d/." "$STAGE/tests/"
+done
 echo "$KVER" >"$STAGE/etc/migscope-vm/kver"
 echo "$MODULES" >"$STAGE/etc/migscope-vm/modules"
 echo "${VM_TEST_TIMEOUT:-120}" >"$STAGE/etc/migscope-vm/test-timeout"

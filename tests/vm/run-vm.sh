@@ -56,7 +56,7 @@ T1=$(date +%s.%N)
 qrc=0
 timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -machine q35 -cpu qemu64,+svm,+npt -m 2G -smp 2 \
-	-nographic -no-reboot \
+	-nographic -no-reboot -nic none \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet ${MIGSCOPE_VM_APPEND:-}" \
 	</dev/null >"$RAW" 2>&1 || qrc=$?
@@ -91,16 +91,24 @@ if [ -n "$done_line" ]; then
 	fi
 else
 	failed=1
-	panic=$(grep -m 1 -E 'Kernel panic|BUG:|Oops:|general protection' "$CONSOLE" || true)
+	running=$(sed -nE 's/.*VMINFO start=([^ ]*).*/\1/p' "$CONSOLE" | tail -n 1)
+	running=${running:+ while guest test $running was running}
+	first=$(grep -n -m 1 -E 'Kernel panic|BUG:|Oops:|general protection|WARNING:' "$CONSOLE" | cut -d: -f1)
+	panic=$(grep -m 1 -E 'Kernel panic' "$CONSOLE" | sed 's/^\[[ 0-9.]*\] //' || true)
 	if [ -n "$panic" ]; then
-		why="guest kernel panic: $panic"
+		why="guest kernel panic$running: $panic"
 	elif [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-		why="no VMDONE within ${VM_TIMEOUT} s (qemu killed)"
+		why="no VMDONE within ${VM_TIMEOUT} s, qemu killed$running"
 	else
-		why="the guest stopped without VMDONE (qemu exit $qrc)"
+		why="the guest stopped without VMDONE (qemu exit $qrc)$running"
 	fi
-	echo "--- last console lines:"
-	tail -n 40 "$CONSOLE" | sed 's/^/    /'
+	if [ -n "$first" ]; then
+		echo "--- console from the first kernel error (line $first):"
+		tail -n +$((first > 5 ? first - 5 : 1)) "$CONSOLE" | head -n 60 | sed 's/^/    /'
+	else
+		echo "--- last console lines:"
+		tail -n 40 "$CONSOLE" | sed 's/^/    /'
+	fi
 	echo "not ok - vm:boot: $why"
 fi
 exit "$failed"

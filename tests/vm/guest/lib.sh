@@ -26,10 +26,19 @@ pass() { echo "ok - $T/$1${2:+: $2}"; }
 fail() { echo "not ok - $T/$1: $2"; GUEST_FAILURES=$((GUEST_FAILURES + 1)); }
 skip() { echo "skip - $T/$1: $2"; }
 
-# The line of OUTPUT that best explains a failure, on one line.
+# The line of OUTPUT that best explains a failure, on one line: for a
+# verifier rejection, libbpf's "load failed" line plus the verifier's last
+# word; otherwise the last line that looks like an error.
 why_line() {
-	printf '%s\n' "$1" | grep -iE 'libbpf:|verifier|error|fail|invalid|denied|not permitted|no such' |
-		tail -n 1 | tr -s '\t ' '  ' | cut -c1-300
+	v=$(printf '%s\n' "$1" | sed -n '/BEGIN PROG LOAD LOG/,/END PROG LOAD LOG/p' |
+		grep -vE 'PROG LOAD LOG|^processed [0-9]+ insns|^[[:space:]]*$' | tail -n 1)
+	if [ -n "$v" ]; then
+		l=$(printf '%s\n' "$1" | grep -m 1 'libbpf: prog .*load failed' || true)
+		printf '%s\n' "${l:+$l; }verifier: $v"
+	else
+		printf '%s\n' "$1" | grep -iE 'libbpf:|error|fail|invalid|denied|not permitted|no such' |
+			tail -n 1
+	fi | tr -s '\t ' '  ' | cut -c1-300
 }
 
 check() {
