@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xe_defects.h"
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} defects[] = {
+	{ "lost_wakeup", XE_DEFECT_LOST_WAKEUP },
+	{ "busy_consume", XE_DEFECT_BUSY_CONSUME },
+	{ "save_init_leak", XE_DEFECT_SAVE_INIT_LEAK },
+	{ "mmio_pf_view", XE_DEFECT_MMIO_PF_VIEW },
+};
+
+int xe_defects_parse(const char *list, const char **bad)
+{
+	static char word[64];
+	unsigned int bits = 0, i;
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		bool found = false;
+
+		if (n >= sizeof(word))
+			n = sizeof(word) - 1;
+		memcpy(word, p, n);
+		word[n] = 0;
+		for (i = 0; i < sizeof(defects) / sizeof(defects[0]); i++) {
+			if (!strcasecmp(word, defects[i].name)) {
+				bits |= defects[i].bit;
+				found = true;
+			}
+		}
+		if (!found && n) {
+			*bad = word;
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return bits;
+}
+
+const char *xe_defects_help(void)
+{
+	return "lost_wakeup,busy_consume,save_init_leak,mmio_pf_view";
+}

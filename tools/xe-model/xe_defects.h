@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Upstream behaviours of §10 that the model fixes by default and can
+ * re-enable, one bit each, in xe_device_config.defects.  Only defects that
+ * do not corrupt the model's own memory can be re-enabled: the
+ * use-after-free ones (§10.1, §10.7) and NULL dereferences (§10.2, §10.3)
+ * are always fixed and only reported.
+ */
+#ifndef XE_DEFECTS_H
+#define XE_DEFECTS_H
+
+enum xe_defect {
+	/* §10.8: entering SAVE_DATA_DONE does not wake the reader */
+	XE_DEFECT_LOST_WAKEUP = 1u << 0,
+	/* §10.10: reader wakes when any GT has data or is done (busy loop) */
+	XE_DEFECT_BUSY_CONSUME = 1u << 1,
+	/* §10.13: save_init overwrites descriptor/trailer/pending (leak) */
+	XE_DEFECT_SAVE_INIT_LEAK = 1u << 2,
+	/* §10.15: MMIO save/restore use the PF's registers, not the VF's */
+	XE_DEFECT_MMIO_PF_VIEW = 1u << 3,
+};
+
+/* "lost_wakeup,busy_consume": bits, or -1 with *bad set to the bad name */
+int xe_defects_parse(const char *list, const char **bad);
+const char *xe_defects_help(void);
+
+#endif /* XE_DEFECTS_H */

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Cooperative fault sites: see xe_fault.h for the protocol. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+
+#include "xe_fault.h"
+#include "xe_usdt.h"
+
+static int fault_fd = -1;
+static int32_t *fault_slots;
+static size_t fault_map_len;
+
+int xe_fault_init(bool verbose)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
+	size_t len = (MS_FAULT_SLOTS * sizeof(int32_t) + 4095) & ~4095UL;
+	void *p;
+	int fd;
+
+	if (fault_slots)
+		return 0;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, MS_FAULT_MAP_NAME,
+			    sizeof(uint32_t), sizeof(int32_t), MS_FAULT_SLOTS,
+			    &opts);
+	if (fd < 0) {
+		if (verbose)
+			fprintf(stderr, "xe-model: fault sites inert: cannot create BPF map (%s)\n",
+				strerror(errno));
+		return -errno;
+	}
+	/* MAP_SHARED: a forked child sees the same kernel pages */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		if (verbose)
+			fprintf(stderr, "xe-model: fault sites inert: mmap of map failed (%s)\n",
+				strerror(-err));
+		close(fd);
+		return err;
+	}
+	fault_fd = fd;
+	fault_slots = p;
+	fault_map_len = len;
+	if (verbose)
+		fprintf(stderr, "xe-model: fault map %s fd %d (%d slots)\n",
+			MS_FAULT_MAP_NAME, fd, MS_FAULT_SLOTS);
+	return 0;
+}
+
+void xe_fault_fini(void)
+{
+	if (fault_slots)
+		munmap(fault_slots, fault_map_len);
+	if (fault_fd >= 0)
+		close(fault_fd);
+	fault_slots = NULL;
+	fault_fd = -1;
+}
+
+int xe_fault_map_fd(void)
+{
+	return fault_fd;
+}
+
+int xe_fault_check(unsigned int site, unsigned int vfid, unsigned int gt,
+		   unsigned int type, uint64_t offset)
+{
+	int32_t *slot;
+	int32_t v;
+
+	XE_USDT(fault_site, U(site), U(vfid), U(gt), U(type), U(offset));
+	if (!fault_slots)
+		return 0;
+	slot = &fault_slots[(unsigned int)gettid() % MS_FAULT_SLOTS];
+	v = __atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL);
+	/* a verdict is a negative errno; accept a positive one too */
+	return v > 0 ? -v : v;
+}
+
+int xe_fault_arm_self(int err)
+{
+	if (!fault_slots)
+		return -ENODEV;
+	__atomic_store_n(&fault_slots[(unsigned int)gettid() % MS_FAULT_SLOTS],
+			 err, __ATOMIC_RELEASE);
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-GT VF control state machine: upstream xe_gt_sriov_pf_control.[ch]. */
+#ifndef XE_GT_SRIOV_PF_CONTROL_H
+#define XE_GT_SRIOV_PF_CONTROL_H
+
+#include "xe_device.h"
+
+int xe_gt_sriov_pf_control_init(struct xe_gt *gt);
+void xe_gt_sriov_pf_control_fini(struct xe_gt *gt);
+void xe_gt_sriov_pf_control_restart(struct xe_gt *gt);
+
+int xe_gt_sriov_pf_control_pause_vf(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_resume_vf(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_stop_vf(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_wait_flr(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_sync_flr(struct xe_gt *gt, unsigned int vfid,
+				    bool sync);
+
+int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_finish_save_vf(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
+					     unsigned int vfid);
+bool xe_gt_sriov_pf_control_check_save_data_done(struct xe_gt *gt,
+						 unsigned int vfid);
+bool xe_gt_sriov_pf_control_check_save_failed(struct xe_gt *gt,
+					      unsigned int vfid);
+
+int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
+					      unsigned int vfid);
+int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
+					     unsigned int vfid);
+int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
+						unsigned int vfid);
+int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
+					     unsigned int vfid);
+bool xe_gt_sriov_pf_control_check_restore_failed(struct xe_gt *gt,
+						 unsigned int vfid);
+
+/* model: the whole bitmap, for reports and tests */
+u64 xe_gt_sriov_pf_control_state(struct xe_gt *gt, unsigned int vfid);
+/* model: "PAUSED|SAVED" into buf; "READY" when no bit is set */
+const char *xe_gt_sriov_pf_control_state_str(u64 state, char *buf,
+					     size_t len);
+
+#endif /* XE_GT_SRIOV_PF_CONTROL_H */

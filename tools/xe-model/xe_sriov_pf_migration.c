@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device-level migration data path: the per-VF wait queue, mutex and
+ * pending/descriptor/trailer slots; the save consumer that drains the GT
+ * rings in strict GT order; the restore dispatcher.
+ */
+#include <stdlib.h>
+
+#include "xe_defects.h"
+#include "xe_gt_sriov_pf_control.h"
+#include "xe_gt_sriov_pf_migration.h"
+#include "xe_sriov_packet.h"
+#include "xe_sriov_pf_migration.h"
+#include "xe_usdt.h"
+
+static struct xe_sriov_migration_state *pf_pick_migration(struct xe_device *xe,
+							  unsigned int vfid)
+{
+	return &xe->vfs[vfid];
+}
+
+int xe_sriov_pf_migration_init(struct xe_device *xe)
+{
+	unsigned int n = xe_sriov_pf_num_vfs(xe), vfid;
+
+	xe->vfs = calloc(n + 1, sizeof(*xe->vfs));
+	if (!xe->vfs)
+		return -ENOMEM;
+	for (vfid = 1; vfid <= n; vfid++) {
+		pthread_mutex_init(&xe->vfs[vfid].lock, NULL);
+		xe_wait_init(&xe->vfs[vfid].wq);
+	}
+	return 0;
+}
+
+/* the devm cleanup: frees what was never read or written out */
+void xe_sriov_pf_migration_fini(struct xe_device *xe)
+{
+	unsigned int n = xe_sriov_pf_num_vfs(xe), vfid;
+
+	if (!xe->vfs)
+		return;
+	for (vfid = 1; vfid <= n; vfid++) {
+		struct xe_sriov_migration_state *m = &xe->vfs[vfid];
+
+		xe_sriov_packet_free(m->pending);
+		xe_sriov_packet_free(m->trailer);
+		xe_sriov_packet_free(m->descriptor);
+		pthread_mutex_destroy(&m->lock);
+		pthread_mutex_destroy(&m->wq.lock);
+		pthread_cond_destroy(&m->wq.cond);
+	}
+	free(xe->vfs);
+	xe->vfs = NULL;
+}
+
+bool xe_sriov_pf_migration_supported(struct xe_device *xe)
+{
+	return !xe->migration_disabled;
+}
+
+void xe_sriov_pf_migration_disable(struct xe_device *xe, const char *why)
+{
+	xe_notice(xe, "migration disabled: %s", why);
+	xe->migration_disabled = true;
+}
+
+struct xe_waitqueue *xe_sriov_pf_migration_waitqueue(struct xe_device *xe,
+						     unsigned int vfid)
+{
+	return &pf_pick_migration(xe, vfid)->wq;
+}
+
+/* The sum over GTs; descriptor and trailer are not counted, as upstream. */
+ssize_t xe_sriov_pf_migration_size(struct xe_device *xe, unsigned int vfid)
+{
+	struct xe_gt *gt;
+	ssize_t total = 0, size;
+	unsigned int id;
+
+	for_each_gt(gt, xe, id) {
+		size = xe_gt_sriov_pf_migration_size(gt, vfid);
+		if (size < 0)
+			return size;
+		total += size;
+	}
+	return total;
+}
+
+/*
+ * Upstream compares PTR_ERR() with a positive EAGAIN, so any ERR_PTR from
+ * a GT, -EAGAIN included, is returned at once and GTs are drained in
+ * strict for_each_gt order (§2.3, §10.10).  Kept as is.
+ */
+static struct xe_sriov_packet *pf_migration_consume(struct xe_device *xe,
+						    unsigned int vfid)
+{
+	struct xe_sriov_packet *data;
+	struct xe_gt *gt;
+	unsigned int id;
+
+	for_each_gt(gt, xe, id) {
+		data = xe_gt_sriov_pf_migration_save_consume(gt, vfid);
+		if (data && PTR_ERR(data) != EAGAIN)
+			return data;
+	}
+	return NULL;
+}
+
+/*
+ * Upstream wakes the reader when any GT failed, is done or has data; with
+ * strict GT order that busy-loops while an earlier GT is still producing
+ * (§10.10).  By default the model waits on the GT the consumer is actually
+ * blocked on; XE_DEFECT_BUSY_CONSUME restores the upstream condition.
+ */
+static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
+{
+	bool busy = xe->cfg.defects & XE_DEFECT_BUSY_CONSUME;
+	struct xe_gt *gt;
+	unsigned int id;
+
+	for_each_gt(gt, xe, id) {
+		if (xe_gt_sriov_pf_control_check_save_failed(gt, vfid))
+			return true;
+	}
+	for_each_gt(gt, xe, id) {
+		bool done = xe_gt_sriov_pf_control_check_save_data_done(gt, vfid);
+		bool empty = xe_gt_sriov_pf_migration_ring_empty(gt, vfid);
+
+		if (busy && (done || !empty))
+			return true;
+		if (busy)
+			continue;
+		if (!empty)
+			return true;
+		if (!done)
+			return false;
+	}
+	return !busy;
+}
+
+static void pf_wait_data_ready(struct xe_device *xe, unsigned int vfid)
+{
+	struct xe_waitqueue *wq = xe_sriov_pf_migration_waitqueue(xe, vfid);
+
+	pthread_mutex_lock(&wq->lock);
+	while (!pf_migration_data_ready(xe, vfid))
+		pthread_cond_wait(&wq->cond, &wq->lock);
+	pthread_mutex_unlock(&wq->lock);
+}
+
+struct xe_sriov_packet *xe_sriov_pf_migration_save_consume(struct xe_device *xe,
+							   unsigned int vfid)
+{
+	struct xe_sriov_packet *data;
+
+	for (;;) {
+		data = pf_migration_consume(xe, vfid);
+		if (PTR_ERR(data) != -EAGAIN)
+			return data;
+		/* wait_event_interruptible: no signals in the model */
+		pf_wait_data_ready(xe, vfid);
+	}
+}
+
+static int pf_handle_descriptor(struct xe_device *xe, unsigned int vfid,
+				struct xe_sriov_packet *data)
+{
+	int ret;
+
+	ret = xe_sriov_packet_process_descriptor(xe, vfid, data);
+	if (ret)
+		return ret;
+	xe_sriov_packet_free(data);
+	return 0;
+}
+
+static int pf_handle_trailer(struct xe_device *xe, unsigned int vfid,
+			     struct xe_sriov_packet *data)
+{
+	struct xe_gt *gt;
+	unsigned int id;
+	int ret = 0;
+
+	if (data->hdr.tile_id || data->hdr.gt_id || data->hdr.offset ||
+	    data->hdr.size || data->buff) {
+		ret = -EINVAL;
+		XE_USDT(trailer, U(vfid), S(ret));
+		return ret;
+	}
+	xe_sriov_packet_free(data);
+	/* upstream ignores these results (§10.14); so does the model */
+	for_each_gt(gt, xe, id)
+		xe_gt_sriov_pf_control_restore_data_done(gt, vfid);
+	XE_USDT(trailer, U(vfid), S(ret));
+	return 0;
+}
+
+int __xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
+					    unsigned int vfid,
+					    struct xe_sriov_packet *data,
+					    bool *consumed)
+{
+	struct xe_gt *gt;
+	int ret;
+
+	*consumed = false;
+	if (data->hdr.type == XE_SRIOV_PACKET_TYPE_DESCRIPTOR) {
+		ret = pf_handle_descriptor(xe, vfid, data);
+		*consumed = !ret;
+		return ret;
+	}
+	if (data->hdr.type == XE_SRIOV_PACKET_TYPE_TRAILER) {
+		ret = pf_handle_trailer(xe, vfid, data);
+		*consumed = !ret;
+		return ret;
+	}
+
+	gt = xe_device_get_gt(xe, data->hdr.gt_id);
+	if (!gt || data->hdr.tile_id != gt->tile->id || !data->hdr.type) {
+		xe_notice(xe, "Received invalid restore packet for VF%u (type:%u, tile:%u, GT:%u)",
+			  vfid, data->hdr.type, data->hdr.tile_id,
+			  data->hdr.gt_id);
+		return -EINVAL;
+	}
+	return __xe_gt_sriov_pf_migration_restore_produce(gt, vfid, data,
+							  consumed);
+}
+
+int xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
+					  unsigned int vfid,
+					  struct xe_sriov_packet *data)
+{
+	bool consumed;
+
+	return __xe_sriov_pf_migration_restore_produce(xe, vfid, data,
+						       &consumed);
+}
+
+/*
+ * Both loops hold the per-VF mutex across blocking waits, as upstream, and
+ * drop the count of bytes already moved when an error comes (§10.11).
+ */
+ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
+				   char *buf, size_t len)
+{
+	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
+	size_t consumed = 0;
+	ssize_t ret = 0;
+
+	pthread_mutex_lock(&m->lock);
+	while (consumed < len) {
+		ret = xe_sriov_packet_read_single(xe, vfid, buf + consumed,
+						  len - consumed);
+		if (ret == -ENODATA)
+			break;
+		if (ret < 0)
+			break;
+		consumed += ret;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (ret < 0 && ret != -ENODATA)
+		return ret;
+	return consumed;
+}
+
+ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned int vfid,
+				    const char *buf, size_t len)
+{
+	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
+	size_t produced = 0;
+	ssize_t ret = 0;
+
+	pthread_mutex_lock(&m->lock);
+	while (produced < len) {
+		ret = xe_sriov_packet_write_single(xe, vfid, buf + produced,
+						   len - produced);
+		if (ret < 0)
+			break;
+		produced += ret;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (ret < 0)
+		return ret;
+	return produced;
+}

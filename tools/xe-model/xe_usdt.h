@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * USDT probes of the reference model, provider "xe".  This list is the
+ * contract the tracing BPF code is written against; do not reorder args.
+ *
+ *   xe:packet_alloc(pkt)
+ *   xe:packet_init(pkt, vfid, tile, gt, type, offset, size, ret)
+ *	save side, after xe_sriov_packet_init()
+ *   xe:packet_init_from_hdr(pkt, vfid, tile, gt, type, offset, size, ret)
+ *	restore side, after xe_sriov_packet_init_from_hdr()
+ *   xe:packet_free(pkt, type, size)
+ *   xe:ring_produce(gt, vfid, pkt, type, occupancy_after, ret, dir)
+ *	dir 0 = save (worker produces), 1 = restore (writer produces)
+ *   xe:ring_consume(gt, vfid, pkt, type, occupancy_after, dir)
+ *   xe:state_enter(gt, vfid, bit, bitmap_after)
+ *   xe:state_exit(gt, vfid, bit, bitmap_after)
+ *	only for bits that actually change
+ *   xe:vram_copy_begin(gt, vfid, dir, offset, bytes)
+ *   xe:vram_copy_end(gt, vfid, dir, offset, bytes, ret)
+ *	dir 0 = to system memory (save), 1 = to VRAM (restore)
+ *   xe:data_read_entry(vfid, len)
+ *   xe:data_read_return(vfid, len, ret)
+ *   xe:data_write_entry(vfid, len)
+ *   xe:data_write_return(vfid, len, ret)
+ *   xe:descriptor(vfid, devid, revid, ret)	restore side
+ *   xe:trailer(vfid, ret)			restore side
+ *   xe:fault_site(site, vfid, gt, type, offset)
+ *	site is enum ms_fault_site; gt is 255 for device-level sites
+ *
+ * Pointers are passed as unsigned long, everything else as 64-bit
+ * integers; ret is signed.  The argument constraint is forced to register
+ * or immediate ("nr") because libbpf 1.1 cannot parse RIP-relative
+ * operands.  No probe computes anything for its arguments beyond values
+ * the code has in hand, so none needs a semaphore and none is used: a
+ * probe costs one NOP when nothing is attached.  Should a probe ever need
+ * expensive arguments, put it in its own .c file with _SDT_HAS_SEMAPHORES
+ * (the define applies to a whole translation unit).
+ */
+#ifndef XE_USDT_H
+#define XE_USDT_H
+
+#ifndef XE_NO_USDT
+#define STAP_SDT_ARG_CONSTRAINT nr
+#define SDT_USE_VARIADIC
+#include <sys/sdt.h>
+#define XE_USDT(name, ...)	STAP_PROBEV(xe, name, ##__VA_ARGS__)
+#else
+#define XE_USDT(name, ...)	do { } while (0)
+#endif
+
+/* argument helpers: always integers the width of a register */
+#define U(x)	((unsigned long)(x))
+#define S(x)	((long)(x))
+
+#endif /* XE_USDT_H */
