@@ -81,14 +81,14 @@ apt_q() { t=$1; shift; timeout "$t" apt-get -q $APT_OPTS $NET_OPTS "$@"; }
 # shellcheck disable=SC2086
 cache_q() { apt-cache $APT_OPTS "$@"; }
 
-complete() { [ -f "$CACHE/$1/.complete" ]; }
+is_ready() { [ -f "$CACHE/$1/.complete" ]; }
 
 # Fetch the unstable package lists; returns 1 when the mirror is unreachable.
 UPDATED=0
 update_lists() {
 	[ -n "$MIRROR" ] || { UPDATE_ERR="no Debian mirror in /etc/apt/sources*"; return 1; }
 	log "updating unstable package lists"
-	if ! out=$(apt_q 180 update 2>&1); then
+	if ! out=$(apt_q 90 update 2>&1); then
 		UPDATE_ERR=$(printf '%s\n' "$out" | grep -E '^(E|W|Err):' | head -n 1)
 		UPDATE_ERR=${UPDATE_ERR:-apt-get update failed: $(printf '%s\n' "$out" | tail -n 1)}
 		return 1
@@ -119,13 +119,13 @@ resolve_kver() {
 
 # --- which kernel -----------------------------------------------------------
 KVER=$PIN
-if [ -n "$KVER" ] && complete "$KVER"; then
+if [ -n "$KVER" ] && is_ready "$KVER"; then
 	log "using pinned cached kernel $KVER"
 else
 	if ! lists_fresh; then
 		if ! update_lists; then
 			if [ -z "$KVER" ] && [ -L "$CACHE/current" ] &&
-				complete "$(readlink "$CACHE/current")"; then
+				is_ready "$(readlink "$CACHE/current")"; then
 				KVER=$(readlink "$CACHE/current")
 				log "mirror unreachable ($UPDATE_ERR); using cached $KVER"
 			else
@@ -157,11 +157,12 @@ pkg_names() {
 download() {
 	mkdir -p "$KDIR/debs.tmp"
 	pkgs=$(pkg_names)
-	log "downloading: $(echo $pkgs)"
-	(cd "$KDIR/debs.tmp" && apt_q 600 download $pkgs >&2)
+	log "downloading: $(echo "$pkgs" | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # one word per package
+	(cd "$KDIR/debs.tmp" && apt_q 240 download $pkgs >&2)
 }
 
-if ! complete "$KVER" && [ ! -d "$KDIR/debs" ]; then
+if ! is_ready "$KVER" && [ ! -d "$KDIR/debs" ]; then
 	[ "$UPDATED" = 1 ] || lists_fresh || update_lists ||
 		skip "Debian mirror unreachable ($UPDATE_ERR)"
 	rm -rf "$KDIR/debs.tmp"
@@ -179,8 +180,9 @@ if ! complete "$KVER" && [ ! -d "$KDIR/debs" ]; then
 fi
 
 # --- unpack, BTF, module closure ----------------------------------------------
+# shellcheck disable=SC2086,SC2116 # normalise the blanks of the list
 want_modules=$(echo $MODULES)
-if complete "$KVER" && [ "$(cat "$KDIR/modules.list" 2>/dev/null)" = "$want_modules" ]; then
+if is_ready "$KVER" && [ "$(cat "$KDIR/modules.list" 2>/dev/null)" = "$want_modules" ]; then
 	ln -sfn "$KVER" "$CACHE/current"
 	echo "KDIR=$KDIR"
 	exit 0
@@ -232,6 +234,7 @@ modpath() {
 todo=$want_modules
 seen=" "
 while [ -n "$todo" ]; do
+	# shellcheck disable=SC2086 # a blank-separated work list
 	set -- $todo
 	m=$(echo "$1" | tr - _)
 	shift
@@ -255,6 +258,7 @@ while [ -n "$todo" ]; do
 	*) cp "$src" "$dst" ;;
 	esac
 	deps=$(modinfo -F depends "$dst" | tr , ' ')
+	# shellcheck disable=SC2086,SC2116
 	todo=$(echo $todo $deps)
 done
 for f in modules.order modules.builtin modules.builtin.modinfo; do
@@ -276,5 +280,14 @@ echo "$want_modules" >"$KDIR/modules.list"
 echo "$KVER" >"$KDIR/kver"
 touch "$KDIR/.complete"
 ln -sfn "$KVER" "$CACHE/current"
+# Unstable moves every few weeks: keep this kernel and the one before it.
+# shellcheck disable=SC2010,SC2012 # cache names have no blanks (checked above)
+for old in $(ls -1t "$CACHE"/*/.complete 2>/dev/null | grep -v "^$CACHE/current/" |
+	tail -n +3); do
+	d=${old%/.complete}
+	[ "$d" = "$KDIR" ] && continue
+	log "pruning old kernel $d"
+	rm -rf "$d"
+done
 log "ready: $KDIR"
 echo "KDIR=$KDIR"

@@ -51,7 +51,7 @@ echo "vm: initramfs $(du -m "$WORK/initramfs.cpio" | cut -f1) MiB ready after $(
 
 # --- 3. boot ------------------------------------------------------------------
 RAW=$WORK/console.raw
-CONSOLE=$LOGDIR/vm-console.log
+CONSOLE=$WORK/console.log	# this run's; copied to $LOGDIR (runs may overlap)
 T1=$(date +%s.%N)
 qrc=0
 timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
@@ -63,7 +63,9 @@ timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
 BOOT_S=$(awk -v a="$T1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 # Serial lines end in CR LF; drop the CRs and the firmware's escape codes.
 tr -d '\r' <"$RAW" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' >"$CONSOLE"
-echo "vm: qemu exited $qrc after ${BOOT_S} s (console: $CONSOLE)"
+cp "$CONSOLE" "$LOGDIR/vm-console.log.$$"
+mv "$LOGDIR/vm-console.log.$$" "$LOGDIR/vm-console.log"
+echo "vm: qemu exited $qrc after ${BOOT_S} s (console: $LOGDIR/vm-console.log)"
 
 # --- 4. results ---------------------------------------------------------------
 # A kernel message can land in front of ours on the same line: match anywhere.

@@ -30,7 +30,7 @@ for hook in fentry kprobe fmod_ret; do
 done
 
 # Other hooks are reported for the record only.
-for hook in tp_btf; do
+for hook in tp_btf fexit; do
 	obj=$(json_hook "$json" "$hook")
 	[ -n "$obj" ] || continue
 	if [ "$(json_field "$obj" ok)" = true ]; then pass "$hook"
