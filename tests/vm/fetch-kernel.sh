@@ -86,22 +86,41 @@ is_ready() { [ -f "$CACHE/$1/.complete" ]; }
 # Fetch the unstable package lists; returns 1 when the mirror is unreachable.
 UPDATED=0
 update_lists() {
+	UPDATE_KIND=unreachable
 	[ -n "$MIRROR" ] || { UPDATE_ERR="no Debian mirror in /etc/apt/sources*"; return 1; }
 	log "updating unstable package lists"
-	if ! out=$(apt_q 90 update 2>&1); then
-		UPDATE_ERR=$(printf '%s\n' "$out" | grep -E '^(E|W|Err):' | head -n 1)
-		UPDATE_ERR=${UPDATE_ERR:-apt-get update failed: $(printf '%s\n' "$out" | tail -n 1)}
-		return 1
-	fi
+	rc=0
+	out=$(apt_q 90 update 2>&1) || rc=$?
 	# apt-get update exits 0 on some fetch errors; demand a Packages list.
-	if printf '%s\n' "$out" | grep -qE '^(Err:|E:)' ||
-		! ls "$APTDIR"/lists/*unstable*Packages* >/dev/null 2>&1; then
-		UPDATE_ERR=$(printf '%s\n' "$out" | grep -E '^(E|W|Err):' | head -n 1)
-		UPDATE_ERR=${UPDATE_ERR:-no unstable package list after apt-get update}
-		return 1
+	if [ "$rc" -eq 0 ] && ! printf '%s\n' "$out" | grep -qE '^(Err:|E:)' &&
+		ls "$APTDIR"/lists/*unstable*Packages* >/dev/null 2>&1; then
+		UPDATED=1
+		touch "$APTDIR/lists/.stamp"
+		return 0
 	fi
-	UPDATED=1
-	touch "$APTDIR/lists/.stamp"
+	printf '%s\n' "$out" >&2
+	UPDATE_ERR=$(printf '%s\n' "$out" | grep -m 1 -A 1 -E '^(E|W|Err):' |
+		tr -s '\n\t ' '   ' | sed 's/ *$//' | cut -c1-240)
+	UPDATE_ERR=${UPDATE_ERR:-apt-get update exited $rc: $(printf '%s\n' "$out" | tail -n 1)}
+	# Only a network failure is "unreachable" (a skip); a mirror that
+	# answers with bad signatures or hashes is a failure.
+	if printf '%s\n' "$out" | grep -qiE 'GPG|NO_PUBKEY|not signed|signature|Hash Sum|mismatch'; then
+		UPDATE_KIND=broken
+	elif [ "$rc" -eq 124 ] || printf '%s\n' "$out" | grep -qiE \
+		'Could not (resolve|connect)|Temporary failure|Connection (refused|timed out|failed)|Unable to connect|unreachable|No route to host|Cannot initiate|timed out'; then
+		UPDATE_KIND=unreachable
+	else
+		UPDATE_KIND=broken
+	fi
+	return 1
+}
+
+# After update_lists failed: skip when the mirror cannot be reached, fail
+# when it answered wrongly.
+no_mirror() {
+	[ "$UPDATE_KIND" = unreachable ] ||
+		die "apt-get update of unstable failed: $UPDATE_ERR"
+	skip "Debian mirror unreachable$1 ($UPDATE_ERR)"
 }
 
 lists_fresh() {
@@ -124,12 +143,13 @@ if [ -n "$KVER" ] && is_ready "$KVER"; then
 else
 	if ! lists_fresh; then
 		if ! update_lists; then
-			if [ -z "$KVER" ] && [ -L "$CACHE/current" ] &&
+			if [ "$UPDATE_KIND" = unreachable ] && [ -z "$KVER" ] &&
+				[ -L "$CACHE/current" ] &&
 				is_ready "$(readlink "$CACHE/current")"; then
 				KVER=$(readlink "$CACHE/current")
 				log "mirror unreachable ($UPDATE_ERR); using cached $KVER"
 			else
-				skip "Debian mirror unreachable, no cached kernel ($UPDATE_ERR)"
+				no_mirror ", no cached kernel"
 			fi
 		fi
 	fi
@@ -163,17 +183,20 @@ download() {
 }
 
 if ! is_ready "$KVER" && [ ! -d "$KDIR/debs" ]; then
-	[ "$UPDATED" = 1 ] || lists_fresh || update_lists ||
-		skip "Debian mirror unreachable ($UPDATE_ERR)"
+	[ "$UPDATED" = 1 ] || lists_fresh || update_lists || no_mirror ""
 	rm -rf "$KDIR/debs.tmp"
 	if ! download; then
 		# unstable may have moved since the lists were fetched: refresh once.
 		log "download failed; refreshing the lists and retrying once"
-		update_lists || skip "Debian mirror unreachable ($UPDATE_ERR)"
-		NEW=$(resolve_kver)
-		[ "$NEW" = "$KVER" ] || [ -n "$PIN" ] ||
-			die "unstable moved from $KVER to $NEW during the fetch; run again"
+		update_lists || no_mirror ""
 		rm -rf "$KDIR/debs.tmp"
+		NEW=$(resolve_kver)
+		if [ -z "$PIN" ] && [ -n "$NEW" ] && [ "$NEW" != "$KVER" ]; then
+			log "unstable moved from $KVER to $NEW during the fetch"
+			rmdir "$KDIR" 2>/dev/null || true
+			KVER=$NEW
+			KDIR=$CACHE/$KVER
+		fi
 		download || die "downloading the $KVER packages failed (mirror reachable)"
 	fi
 	mv "$KDIR/debs.tmp" "$KDIR/debs"
