@@ -289,7 +289,7 @@ static void pf_enter_vf_stopped(struct xe_gt *gt, unsigned int vfid)
 	pf_escape_vf_state(gt, vfid, ST(RESTORED));
 	pf_exit_vf_mismatch(gt, vfid);
 	pf_exit_vf_wip(gt, vfid);
-	xe_notice(gt->xe, "GT%u: VF%u stopped!", gt->info.id, vfid);
+	xe_dbg(gt->xe, "GT%u: VF%u stopped!", gt->info.id, vfid);
 }
 
 static bool pf_exit_vf_stop_send_stop(struct xe_gt *gt, unsigned int vfid)
@@ -336,7 +336,7 @@ static void pf_enter_vf_paused(struct xe_gt *gt, unsigned int vfid)
 		pf_enter_vf_state_machine_bug(gt, vfid);
 	pf_exit_vf_mismatch(gt, vfid);
 	pf_exit_vf_wip(gt, vfid);
-	xe_notice(gt->xe, "GT%u: VF%u paused!", gt->info.id, vfid);
+	xe_dbg(gt->xe, "GT%u: VF%u paused!", gt->info.id, vfid);
 }
 
 static void pf_enter_vf_pause_failed(struct xe_gt *gt, unsigned int vfid)
@@ -423,7 +423,7 @@ static void pf_enter_vf_resumed(struct xe_gt *gt, unsigned int vfid)
 	pf_escape_vf_state(gt, vfid, ST(RESTORED));
 	pf_exit_vf_mismatch(gt, vfid);
 	pf_exit_vf_wip(gt, vfid);
-	xe_notice(gt->xe, "GT%u: VF%u resumed!", gt->info.id, vfid);
+	xe_dbg(gt->xe, "GT%u: VF%u resumed!", gt->info.id, vfid);
 }
 
 static bool pf_exit_vf_resume_send_resume(struct xe_gt *gt, unsigned int vfid)
