@@ -92,3 +92,15 @@ int xe_fault_arm_self(int err)
 			 err, __ATOMIC_RELEASE);
 	return 0;
 }
+
+int xe_fault_arm_others(int err)
+{
+	unsigned int self = (unsigned int)gettid() % MS_FAULT_SLOTS, i;
+
+	if (!fault_slots)
+		return -ENODEV;
+	for (i = 0; i < MS_FAULT_SLOTS; i++)
+		if (i != self)
+			__atomic_store_n(&fault_slots[i], err, __ATOMIC_RELEASE);
+	return 0;
+}

@@ -29,5 +29,7 @@ int xe_fault_check(unsigned int site, unsigned int vfid, unsigned int gt,
 		   unsigned int type, uint64_t offset);
 /* tests: write a verdict for the calling thread, as an injector would */
 int xe_fault_arm_self(int err);
+/* tests: write a verdict into every slot but the caller's (0 clears) */
+int xe_fault_arm_others(int err);
 
 #endif /* XE_FAULT_H */

@@ -21,6 +21,10 @@
 #include "xe_usdt.h"
 
 #define BIT(n)		(1ULL << (n))
+
+/* model only: tests observe every transition through this hook */
+void (*xe_gt_sriov_pf_control_state_hook)(struct xe_gt *gt, unsigned int vfid,
+					  unsigned int bit, bool enter);
 #define ST(name)	XE_GT_SRIOV_STATE_##name
 
 static struct xe_gt_sriov_control_state *pf_pick_vf_control(struct xe_gt *gt,
@@ -48,6 +52,8 @@ static bool pf_enter_vf_state(struct xe_gt *gt, unsigned int vfid,
 		return false;
 	XE_USDT(state_enter, U(gt->info.id), U(vfid), U(bit),
 		U(old | BIT(bit)));
+	if (xe_gt_sriov_pf_control_state_hook)
+		xe_gt_sriov_pf_control_state_hook(gt, vfid, bit, true);
 	xe_dbg(gt->xe, "GT%u: VF%u state %s enter", gt->info.id, vfid,
 	       xe_state_name(bit));
 	return true;
@@ -63,6 +69,8 @@ static bool pf_exit_vf_state(struct xe_gt *gt, unsigned int vfid,
 		return false;
 	XE_USDT(state_exit, U(gt->info.id), U(vfid), U(bit),
 		U(old & ~BIT(bit)));
+	if (xe_gt_sriov_pf_control_state_hook)
+		xe_gt_sriov_pf_control_state_hook(gt, vfid, bit, false);
 	xe_dbg(gt->xe, "GT%u: VF%u state %s exit", gt->info.id, vfid,
 	       xe_state_name(bit));
 	return true;

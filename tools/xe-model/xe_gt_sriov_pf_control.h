@@ -43,4 +43,9 @@ u64 xe_gt_sriov_pf_control_state(struct xe_gt *gt, unsigned int vfid);
 const char *xe_gt_sriov_pf_control_state_str(u64 state, char *buf,
 					     size_t len);
 
+/* model: called on every bit that changes (tests) */
+extern void (*xe_gt_sriov_pf_control_state_hook)(struct xe_gt *gt,
+						 unsigned int vfid,
+						 unsigned int bit, bool enter);
+
 #endif /* XE_GT_SRIOV_PF_CONTROL_H */
