@@ -102,7 +102,10 @@ struct ms_lapic_ev {
 	__u64 lag_ns;
 	__u64 period_ns;
 	__u32 vcpu;
-	__u32 burst;
+	__u32 burst;		/* REPLAY, burst ALERT: replays in the pass */
+	__u32 hv;		/* HV_SWITCH: new hv_timer_in_use */
+	__u32 why;		/* ALERT: enum lapic_alert (include/lapic_abi.h) */
+	__u64 prefix_replays;	/* CLAMP: floor(lag / period) */
 };
 
 struct ms_event {

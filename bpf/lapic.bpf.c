@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migscope lapic: the KVM periodic LAPIC timer, expiry by expiry.
+ *
+ * Every entry point (fentry/fexit, kprobe/kretprobe, tp_btf, classic
+ * tracepoints, and a raw_tp wrapper for BPF_PROG_TEST_RUN) reduces an
+ * expiry to a struct lapic_sample and hands it to lapic_classify(), the one
+ * place that decides what happened: a normal advance, a late expiry, a clamp
+ * (the upstream fix forcing the target to now) or a catch-up replay (the
+ * pre-fix behaviour: the target is still not after the pass's now, so the
+ * hrtimer code runs the callback again at once).  Counters live in a hash
+ * keyed by the kvm_timer address; only clamps, replay bursts, hv/sw switches
+ * and alerts go through the ring buffer.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "bits.bpf.h"
+#include "events.bpf.h"
+#include "lapic_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u64 apic_timer_fn_addr;	/* from /proc/kallsyms */
+const volatile __u32 targ_pid;			/* -p, 0 for every VMM */
+const volatile __u64 alert_lag_ns;		/* 0: off */
+const volatile __u32 alert_burst;		/* 0: off */
+const volatile bool use_rdonly_cast;		/* struct kvm_timer in vmlinux BTF */
+
+/* set by user space once every program is attached */
+volatile bool enabled;
+/* expiries of timers that found no slot (table full around their hash) */
+__u64 untracked;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, LAPIC_MAX_TIMERS);
+	__type(key, __u32);
+	__type(value, struct lapic_vcpu);
+} timers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LAPIC_MAX_TIMERS);
+	__type(key, struct lapic_hv_key);
+	__type(value, struct lapic_hv);
+} hvstate SEC(".maps");
+
+/*
+ * What an entry hook saw, for its exit hook on the same CPU.  Two levels:
+ * the timer interrupt can nest inside a vCPU thread's own advance
+ * (start_sw_period), and the two must not mix.
+ */
+struct stash_slot {
+	__u64 timer;		/* kvm_timer address, 0 if free */
+	__s64 target_old;
+	__s64 real_now;
+	__u64 now;		/* pass now: a value, or the address of one */
+	__u32 now_is_ptr;
+	__u32 mode;
+};
+
+struct stash {
+	__u32 depth;
+	__u32 pad;
+	__u64 cb_timer;		/* fentry/kprobe: apic_timer_fn in progress */
+	__s64 cb_now;
+	struct stash_slot slot[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stash);
+} stashes SEC(".maps");
+
+extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym __weak;
+
+static __always_inline struct stash *this_stash(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stashes, &zero);
+}
+
+/* pid and vcpu id of a timer: kvm_timer -> kvm_lapic -> vcpu -> kvm */
+static __always_inline void resolve_ident(__u64 timer, __u32 *pid,
+					  __u32 *vcpu, __u64 *kvm)
+{
+	struct kvm_lapic *apic = (void *)(timer -
+		bpf_core_field_offset(struct kvm_lapic, lapic_timer));
+	struct kvm_vcpu *v = BPF_CORE_READ(apic, vcpu);
+	struct kvm *k = BPF_CORE_READ(v, kvm);
+
+	*vcpu = BPF_CORE_READ(v, vcpu_id);
+	*pid = BPF_CORE_READ(k, userspace_pid);
+	*kvm = (__u64)k;
+}
+
+static __always_inline __u32 timer_hash(__u64 timer)
+{
+	return (timer * 0x9e3779b97f4a7c15ull) >> (64 - LAPIC_TIMER_BITS);
+}
+
+/* a free slot becomes this timer's: first come, first served */
+static __always_inline struct lapic_vcpu *claim(struct lapic_vcpu *v,
+						struct lapic_sample *s)
+{
+	__u32 pid, vcpu;
+	__u64 kvm;
+
+	if (__sync_val_compare_and_swap(&v->timer, 0, s->timer) != 0)
+		return v->timer == s->timer ? v : NULL;
+	if (s->have_ident) {
+		pid = s->pid;
+		vcpu = s->vcpu;
+		kvm = s->kvm;
+	} else {
+		resolve_ident(s->timer, &pid, &vcpu, &kvm);
+	}
+	v->pid = pid;
+	v->vcpu = vcpu;
+	v->kvm = kvm;
+	/* a filtered-out timer keeps its slot so the next lookup is cheap */
+	v->ignored = targ_pid && pid != targ_pid;
+	return v;
+}
+
+static __always_inline struct lapic_vcpu *timer_stats(struct lapic_sample *s)
+{
+	__u32 h = timer_hash(s->timer), i, idx;
+	struct lapic_vcpu *v;
+
+	for (i = 0; i < LAPIC_PROBES; i++) {
+		idx = (h + i) & (LAPIC_MAX_TIMERS - 1);
+		v = bpf_map_lookup_elem(&timers, &idx);
+		if (!v)
+			return NULL;
+		if (v->timer == s->timer)
+			return v;
+		if (!v->timer) {
+			v = claim(v, s);
+			if (v)
+				return v;
+		}
+	}
+	__sync_fetch_and_add(&untracked, 1);
+	return NULL;
+}
+
+static __always_inline void emit(struct lapic_vcpu *v, __u16 op, __u64 lag,
+				 __u64 period, __u64 burst, __u32 why,
+				 __u64 prefix, __s64 ts)
+{
+	struct ms_event *e = ms_event_reserve(MS_EV_LAPIC, op);
+
+	if (!e)
+		return;
+	/* interrupt context: current is whoever ran, not the VMM */
+	e->ts_ns = ts;
+	e->pid = v->pid;
+	e->tid = 0;
+	e->lapic.lag_ns = lag;
+	e->lapic.period_ns = period;
+	e->lapic.vcpu = v->vcpu;
+	e->lapic.burst = burst;
+	e->lapic.hv = v->hv;
+	e->lapic.why = why;
+	e->lapic.prefix_replays = prefix;
+	ms_event_submit(e);
+}
+
+/*
+ * A replay is a callback after which the target is still not after the
+ * pass's now: the hrtimer code re-runs it in the same pass.  A burst is the
+ * run of replays in one pass; the first non-replay callback ends it.
+ */
+static __always_inline bool track_burst(struct lapic_vcpu *v,
+					struct lapic_sample *s, bool replay)
+{
+	if (replay) {
+		if (v->burst_pass != s->pass_now || !v->burst_len) {
+			v->burst_pass = s->pass_now;
+			v->burst_len = 0;
+		}
+		v->replays++;
+		v->burst_len++;
+		if (alert_burst && v->burst_len == alert_burst) {
+			v->alerts++;
+			emit(v, MS_LAPIC_ALERT, 0, s->period, v->burst_len,
+			     LAPIC_ALERT_BURST, 0, s->real_now);
+		}
+		return true;
+	}
+	if (v->burst_len) {
+		v->bursts++;
+		if (v->burst_len > v->burst_max)
+			v->burst_max = v->burst_len;
+		emit(v, MS_LAPIC_REPLAY, 0, s->period, v->burst_len, 0, 0,
+		     s->real_now);
+		v->burst_len = 0;
+	}
+	return false;
+}
+
+/* The classification every entry point shares; returns 1 if counted. */
+static __noinline int lapic_classify(struct lapic_sample *s)
+{
+	struct lapic_vcpu *v = timer_stats(s);
+	__u64 lag, period, prefix = 0;
+	bool continued, periodic;
+
+	if (!v || v->ignored)
+		return 0;
+	lag = s->real_now > s->target_old ? s->real_now - s->target_old : 0;
+	period = s->period > 0 ? s->period : 0;
+	periodic = s->mode == LAPIC_MODE_PERIODIC && period && s->advanced;
+	/* a replay's callback of the same pass: its lag was counted already */
+	continued = v->burst_len && v->burst_pass == s->pass_now;
+
+	v->expiries++;
+	v->period_ns = s->period;
+	v->mode = s->mode;
+	v->hv = s->hv;
+	v->lag_hist[log2_slot(lag)]++;
+	v->lag_sum += lag;
+	if (lag > v->lag_max)
+		v->lag_max = lag;
+	v->last_lag = lag;
+	v->last_ts = s->real_now;
+
+	if (periodic && lag >= period) {
+		v->late++;
+		if (!continued) {
+			prefix = lag / period;
+			v->prefix_replays += prefix;
+		}
+	}
+	if (alert_lag_ns && lag >= alert_lag_ns && !continued) {
+		v->alerts++;
+		emit(v, MS_LAPIC_ALERT, lag, period, 0, LAPIC_ALERT_LAG, prefix,
+		     s->real_now);
+	}
+	if (!periodic)
+		return 1;
+	/* the fix: target forced to now, i.e. advanced by more than a period */
+	if (s->target_new - s->target_old > s->period) {
+		v->clamped++;
+		emit(v, MS_LAPIC_CLAMP, lag, period, 0, 0, prefix, s->real_now);
+	}
+	track_burst(v, s, s->target_new - s->target_old == s->period &&
+		    s->target_new <= s->pass_now);
+	return 1;
+}
+
+/* --- reading a kvm_timer ------------------------------------------------ */
+
+struct kt_snap {
+	__s64 period;
+	__s64 target;
+	__u32 mode;
+	__u32 hv;
+};
+
+static __always_inline void read_timer(__u64 timer, struct kt_snap *k)
+{
+	struct kvm_timer *kt = (void *)timer;
+
+	if (use_rdonly_cast) {
+		/* direct loads instead of one probe-read helper call per field */
+		kt = bpf_rdonly_cast(kt, bpf_core_type_id_kernel(struct kvm_timer));
+		k->period = kt->period;
+		k->target = kt->target_expiration;
+		k->mode = kt->timer_mode;
+		k->hv = kt->hv_timer_in_use;
+		return;
+	}
+	k->period = BPF_CORE_READ(kt, period);
+	k->target = BPF_CORE_READ(kt, target_expiration);
+	k->mode = BPF_CORE_READ(kt, timer_mode);
+	k->hv = BPF_CORE_READ(kt, hv_timer_in_use);
+}
+
+static __always_inline __u64 hrtimer_to_timer(const void *hrtimer)
+{
+	return (__u64)hrtimer - bpf_core_field_offset(struct kvm_timer, timer);
+}
+
+static __always_inline __u64 apic_to_timer(const void *apic)
+{
+	return (__u64)apic + bpf_core_field_offset(struct kvm_lapic, lapic_timer);
+}
+
+static __always_inline struct stash_slot *push(struct stash *st)
+{
+	__u32 d = st->depth;
+
+	/* more than two levels means an exit was missed: start over */
+	if (d >= 2)
+		d = 0;
+	st->depth = d + 1;
+	return &st->slot[d & 1];
+}
+
+/* the innermost entry, if it is the one of this timer (0: any) */
+static __always_inline struct stash_slot *pop(struct stash *st, __u64 timer)
+{
+	struct stash_slot *sl;
+	__u32 d = st->depth;
+
+	if (d == 0 || d > 2)
+		return NULL;
+	sl = &st->slot[(d - 1) & 1];
+	if (timer && sl->timer != timer)
+		return NULL;
+	st->depth = d - 1;
+	return sl;
+}
+
+/* entry of an expiry: remember the target before the callback moves it */
+static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr)
+{
+	struct stash *st = this_stash();
+	struct stash_slot *sl;
+	struct kt_snap k;
+
+	if (!st || !enabled)
+		return 0;
+	sl = push(st);
+	if (!sl)
+		return 0;
+	read_timer(timer, &k);
+	sl->timer = timer;
+	sl->target_old = k.target;
+	sl->real_now = bpf_ktime_get_ns();
+	sl->now = now;
+	sl->now_is_ptr = now_is_ptr;
+	sl->mode = k.mode;
+	return 0;
+}
+
+static __always_inline int on_exit(struct stash *st, __u64 timer,
+				   bool check_timer)
+{
+	struct lapic_sample s = {};
+	struct stash_slot *sl;
+	struct kt_snap k;
+
+	if (!st)
+		return 0;
+	sl = pop(st, check_timer ? timer : 0);
+	if (!sl)
+		return 0;
+	/*
+	 * Reload from the map: the register that matched it may still be
+	 * typed as a kernel pointer, which the hash may not multiply.
+	 */
+	s.timer = *(volatile __u64 *)&sl->timer;
+	read_timer(s.timer, &k);
+	s.period = k.period;
+	s.target_old = sl->target_old;
+	s.target_new = k.target;
+	s.real_now = sl->real_now;
+	s.mode = sl->mode;
+	s.hv = k.hv;
+	s.advanced = 1;
+	/*
+	 * The pass time only matters when the new target is not after the
+	 * time of entry (which is after the pass began); read it only then.
+	 */
+	if (!sl->now_is_ptr)
+		s.pass_now = sl->now;
+	else if (s.target_new > s.real_now)
+		s.pass_now = s.real_now;
+	else
+		bpf_probe_read_kernel(&s.pass_now, sizeof(s.pass_now),
+				      (void *)sl->now);
+	sl->timer = 0;
+	lapic_classify(&s);
+	return 0;
+}
+
+/* --- tp_btf: hrtimer_expire_entry/exit filtered on apic_timer_fn -------- */
+
+/* 6.18: (struct hrtimer *, ktime_t *now) */
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(tp_btf_entry_ptr, struct hrtimer *t, ktime_t *now)
+{
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(t), (__u64)now, true);
+}
+
+/* 7.x: (struct hrtimer *, ktime_t now) */
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(tp_btf_entry_val, struct hrtimer *t, ktime_t now)
+{
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(t), now, false);
+}
+
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(tp_btf_exit, struct hrtimer *t)
+{
+	struct stash *st;
+
+	/* every hrtimer passes here: reject the others before anything else */
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	st = this_stash();
+	if (!st || !st->depth)
+		return 0;
+	return on_exit(st, hrtimer_to_timer(t), true);
+}
+
+/* --- classic tracepoints ------------------------------------------------- */
+
+SEC("tp/timer/hrtimer_expire_entry")
+int tp_entry(struct trace_event_raw_hrtimer_expire_entry *ctx)
+{
+	if ((__u64)ctx->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(ctx->hrtimer), ctx->now, false);
+}
+
+SEC("tp/timer/hrtimer_expire_exit")
+int tp_exit(struct trace_event_raw_hrtimer_class *ctx)
+{
+	struct stash *st = this_stash();
+
+	if (!st || !st->depth)
+		return 0;
+	return on_exit(st, hrtimer_to_timer(ctx->hrtimer), true);
+}
+
+/* --- fentry/fexit: the advance itself, hrtimer and HV timer paths ------- */
+
+/* remember when the callback began: the stand-in for the pass's now */
+static __always_inline int callback_begins(__u64 timer)
+{
+	struct stash *st = this_stash();
+
+	if (!st || !enabled)
+		return 0;
+	st->cb_timer = timer;
+	st->cb_now = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int advance_begins(__u64 timer)
+{
+	struct stash *st = this_stash();
+	__u64 now;
+
+	if (!st || !enabled)
+		return 0;
+	/* from apic_timer_fn: the callback's start; else (HV timer, restart) now */
+	now = st->cb_timer == timer ? st->cb_now : bpf_ktime_get_ns();
+	st->cb_timer = 0;
+	return on_entry(timer, now, false);
+}
+
+SEC("fentry/apic_timer_fn")
+int BPF_PROG(fentry_timer_fn, struct hrtimer *t)
+{
+	return callback_begins(hrtimer_to_timer(t));
+}
+
+SEC("fentry/advance_periodic_target_expiration")
+int BPF_PROG(fentry_advance, struct kvm_lapic *apic)
+{
+	return advance_begins(apic_to_timer(apic));
+}
+
+SEC("fexit/advance_periodic_target_expiration")
+int BPF_PROG(fexit_advance, struct kvm_lapic *apic)
+{
+	return on_exit(this_stash(), apic_to_timer(apic), true);
+}
+
+/* --- kprobe/kretprobe: same, where trampolines are refused --------------- */
+
+SEC("kprobe/apic_timer_fn")
+int BPF_KPROBE(kprobe_timer_fn, struct hrtimer *t)
+{
+	return callback_begins(hrtimer_to_timer(t));
+}
+
+SEC("kprobe/advance_periodic_target_expiration")
+int BPF_KPROBE(kprobe_advance, struct kvm_lapic *apic)
+{
+	return advance_begins(apic_to_timer(apic));
+}
+
+/* no arguments on return: the stash depth pairs it with its entry */
+SEC("kretprobe/advance_periodic_target_expiration")
+int BPF_KRETPROBE(kretprobe_advance)
+{
+	return on_exit(this_stash(), 0, false);
+}
+
+/* --- hv/sw timer switches ------------------------------------------------ */
+
+SEC("tp/kvm/kvm_hv_timer_state")
+int tp_hv_timer_state(struct trace_event_raw_kvm_hv_timer_state *ctx)
+{
+	struct lapic_hv_key key = {
+		.pid = bpf_get_current_pid_tgid() >> 32,
+		.vcpu = ctx->vcpu_id,
+	};
+	__u32 hv = ctx->hv_timer_in_use ? 1 : 0;
+	struct lapic_hv *h, init = {};
+	struct ms_event *e;
+
+	if (!enabled || (targ_pid && key.pid != targ_pid))
+		return 0;
+	h = bpf_map_lookup_elem(&hvstate, &key);
+	if (!h) {
+		bpf_map_update_elem(&hvstate, &key, &init, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hvstate, &key);
+		if (!h)
+			return 0;
+	}
+	h->events++;
+	/* fired on every (re)start: only a change of state is a switch */
+	if (h->seen && h->state != hv) {
+		if (hv)
+			h->to_hv++;
+		else
+			h->to_sw++;
+		e = ms_event_reserve(MS_EV_LAPIC, MS_LAPIC_HV_SWITCH);
+		if (e) {
+			e->lapic.vcpu = key.vcpu;
+			e->lapic.hv = hv;
+			ms_event_submit(e);
+		}
+	}
+	h->seen = 1;
+	h->state = hv;
+	return 0;
+}
+
+/* --- BPF_PROG_TEST_RUN: synthetic expiries ------------------------------- */
+
+/*
+ * One expiry: args[] = timer, pid, vcpu, period, target_old, target_new,
+ * pass_now, real_now, mode.  The raw_tp section is never attached.
+ */
+SEC("raw_tp/hrtimer_expire_exit")
+int test_expiry(__u64 *ctx)
+{
+	struct lapic_sample s = {
+		.timer = ctx[0],
+		.pid = ctx[1],
+		.vcpu = ctx[2],
+		.period = ctx[3],
+		.target_old = ctx[4],
+		.target_new = ctx[5],
+		.pass_now = ctx[6],
+		.real_now = ctx[7],
+		.mode = ctx[8],
+		.kvm = ctx[1],
+		.have_ident = 1,
+		.advanced = 1,
+	};
+
+	return lapic_classify(&s);
+}
+
+struct storm_ctx {
+	struct lapic_sample s;
+	__u32 fixed;
+	__u32 ran;
+};
+
+/*
+ * One hrtimer interrupt pass as the kernel runs it: advance the target
+ * (pre-fix: by one period; fixed: clamped to now) and re-run the callback
+ * while the new target is not after the pass's now.
+ */
+static long storm_step(__u32 i, struct storm_ctx *c)
+{
+	struct lapic_sample *s = &c->s;
+
+	s->target_new = s->target_old + s->period;
+	if (c->fixed && s->target_new < s->real_now)
+		s->target_new = s->real_now;
+	lapic_classify(s);
+	c->ran++;
+	if (s->target_new > s->pass_now)
+		return 1;
+	s->target_old = s->target_new;
+	return 0;
+}
+
+/*
+ * args[] = timer, pid, vcpu, period, target_old, pass_now, real_now,
+ * fixed, max_callbacks; returns the callbacks run.
+ */
+SEC("raw_tp/hrtimer_expire_exit")
+int test_storm(__u64 *ctx)
+{
+	struct storm_ctx c = {
+		.s = {
+			.timer = ctx[0],
+			.pid = ctx[1],
+			.vcpu = ctx[2],
+			.period = ctx[3],
+			.target_old = ctx[4],
+			.pass_now = ctx[5],
+			.real_now = ctx[6],
+			.mode = LAPIC_MODE_PERIODIC,
+			.kvm = ctx[1],
+			.have_ident = 1,
+			.advanced = 1,
+		},
+		.fixed = ctx[7],
+	};
+
+	if (c.s.period <= 0)
+		return 0;
+	bpf_loop(ctx[8], storm_step, &c, 0);
+	return c.ran;
+}

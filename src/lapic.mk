@@ -1,0 +1,3 @@
+# migscope lapic: the KVM LAPIC periodic timer monitor
+BPF_OBJS += lapic
+MIGSCOPE_SRCS += src/lapic.c
