@@ -1,0 +1,8 @@
+# the LAPIC classifier through BPF_PROG_TEST_RUN
+$(OUT)/tests/lapic/lapic_classify.o: $(OUT)/lapic.skel.h
+
+$(OUT)/tests/lapic_classify: $(OUT)/tests/lapic/lapic_classify.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
+TEST_BINS += $(OUT)/tests/lapic_classify
