@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Target-independent half of migtrace: filters, the small BPF-side state
+ * (packet queue stamps, state enter stamps, pending VRAM and data calls) and
+ * one emitter per sub-concern.  The USDT programs (model) and the
+ * fentry/kprobe programs (kernel) are thin wrappers that decode their
+ * arguments and call these, so both targets produce identical events.
+ *
+ * Durations are computed here rather than in user space so that one event
+ * per call is enough (no separate entry/begin records in the ring).
+ */
+#ifndef MIGTRACE_CORE_BPF_H
+#define MIGTRACE_CORE_BPF_H
+
+#include "events.bpf.h"
+
+#define MT_ANY		0xffffffffu
+#define MT_MAX_TGIDS	4096
+#define MT_MAX_INFLIGHT	16384
+
+/* filters, set from user space before load; MT_ANY disables a filter */
+const volatile __u32 targ_vf = MT_ANY;
+const volatile __u32 targ_gt = MT_ANY;
+const volatile __u32 targ_type = MT_ANY;
+/* only tgids in the tgids map (a launched process tree) */
+const volatile bool filter_tgid = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_TGIDS);
+	__type(key, __u32);
+	__type(value, __u8);
+} tgids SEC(".maps");
+
+/* (tgid, packet) -> time it entered a ring */
+struct mt_pkt_key {
+	__u64 pkt;
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_INFLIGHT);
+	__type(key, struct mt_pkt_key);
+	__type(value, __u64);
+} pkt_queued SEC(".maps");
+
+/* (tgid, gt, vf, bit) -> time the bit was entered */
+struct mt_state_key {
+	__u32 tgid;
+	__u16 vf;
+	__u8 gt;
+	__u8 bit;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_INFLIGHT);
+	__type(key, struct mt_state_key);
+	__type(value, __u64);
+} state_since SEC(".maps");
+
+/* per thread: a VRAM copy or a data_read/data_write call in progress */
+struct mt_call {
+	__u64 ts;
+	__u64 offset;
+	__u64 len;
+	__u32 dir;
+	__u32 vf;
+	__u32 gt;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_INFLIGHT);
+	__type(key, __u32);
+	__type(value, struct mt_call);
+} vram_calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_INFLIGHT);
+	__type(key, __u32);
+	__type(value, struct mt_call);
+} data_calls SEC(".maps");
+
+static __always_inline __u32 mt_tgid(void)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline __u32 mt_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline bool mt_tgid_ok(void)
+{
+	__u32 tgid;
+
+	if (!filter_tgid)
+		return true;
+	tgid = mt_tgid();
+	return bpf_map_lookup_elem(&tgids, &tgid) != NULL;
+}
+
+/*
+ * vf 0xffff, gt 0xff and type 0 mean "not known here" (a packet_alloc has
+ * none of them) and never filter an event out.
+ */
+static __always_inline bool mt_pass(__u32 vf, __u32 gt, __u32 type)
+{
+	if (targ_vf != MT_ANY && vf != 0xffff && vf != targ_vf)
+		return false;
+	if (targ_gt != MT_ANY && gt != 0xff && gt != targ_gt)
+		return false;
+	if (targ_type != MT_ANY && type && type != targ_type)
+		return false;
+	return true;
+}
+
+static __always_inline struct ms_event *
+mt_reserve(__u16 type, __u16 op, __u32 vf, __u32 gt)
+{
+	struct ms_event *e = ms_event_reserve(type, op);
+
+	if (e) {
+		e->vf = vf;
+		e->gt = gt;
+	}
+	return e;
+}
+
+/* --- packets ------------------------------------------------------------ */
+
+struct mt_pkt {
+	__u64 pkt;
+	__u64 offset;
+	__u64 size;
+	__s64 ret;
+	__u32 vf;
+	__u32 gt;
+	__u32 tile;
+	__u32 type;
+	__u32 occ;
+	__u32 dir;
+};
+
+static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
+{
+	struct mt_pkt_key k = { .pkt = p->pkt, .tgid = mt_tgid() };
+	__u64 now = 0, queued = 0, *since;
+	struct ms_event *e;
+
+	if (!mt_pass(p->vf, p->gt, p->type))
+		return;
+	/* queueing time is measured between produce and consume, in BPF */
+	if (op == MS_PKT_PRODUCE && p->ret == 0) {
+		now = bpf_ktime_get_ns();
+		bpf_map_update_elem(&pkt_queued, &k, &now, BPF_ANY);
+	} else if (op == MS_PKT_CONSUME) {
+		since = bpf_map_lookup_elem(&pkt_queued, &k);
+		if (since) {
+			queued = bpf_ktime_get_ns() - *since;
+			bpf_map_delete_elem(&pkt_queued, &k);
+		}
+	} else if (op == MS_PKT_FREE) {
+		/* a packet freed while queued (ring drained on failure) */
+		bpf_map_delete_elem(&pkt_queued, &k);
+	}
+	e = mt_reserve(MS_EV_PACKET, op, p->vf, p->gt);
+	if (!e)
+		return;
+	if (now)
+		e->ts_ns = now;
+	e->tile = p->tile;
+	e->packet.pkt = p->pkt;
+	e->packet.offset = p->offset;
+	e->packet.size = p->size;
+	e->packet.ret = p->ret;
+	e->packet.ptype = p->type;
+	e->packet.ring_occ = p->occ;
+	e->packet.dir = p->dir;
+	e->packet.queued_ns = queued;
+	ms_event_submit(e);
+}
+
+/* --- control state bits ------------------------------------------------- */
+
+static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
+				     bool entered, __u64 bitmap)
+{
+	struct mt_state_key k = {
+		.tgid = mt_tgid(), .vf = vf, .gt = gt, .bit = bit,
+	};
+	__u64 now = bpf_ktime_get_ns(), held = 0, *since;
+	struct ms_event *e;
+
+	if (!mt_pass(vf, gt, 0))
+		return;
+	if (entered) {
+		bpf_map_update_elem(&state_since, &k, &now, BPF_ANY);
+	} else {
+		since = bpf_map_lookup_elem(&state_since, &k);
+		if (since) {
+			held = now - *since;
+			bpf_map_delete_elem(&state_since, &k);
+		}
+	}
+	e = mt_reserve(MS_EV_STATE, entered ? 1 : 0, vf, gt);
+	if (!e)
+		return;
+	e->ts_ns = now;
+	e->state.bit = bit;
+	e->state.entered = entered;
+	e->state.bitmap = bitmap;
+	e->state.held_ns = held;
+	ms_event_submit(e);
+}
+
+/* --- VRAM chunk copies -------------------------------------------------- */
+
+static __always_inline void mt_vram_begin(__u32 gt, __u32 vf, __u32 dir,
+					  __u64 offset, __u64 bytes)
+{
+	struct mt_call c = {
+		.offset = offset, .len = bytes, .dir = dir, .vf = vf, .gt = gt,
+	};
+	__u32 tid = mt_tid();
+	struct mt_call *in;
+
+	if (!mt_pass(vf, gt, XE_SRIOV_PACKET_TYPE_VRAM))
+		return;
+	bpf_map_update_elem(&vram_calls, &tid, &c, BPF_ANY);
+	/*
+	 * Stamp the start as late as we can, and the end (mt_vram_end's
+	 * caller) as early: the copy is timed, not our own map work.
+	 */
+	in = bpf_map_lookup_elem(&vram_calls, &tid);
+	if (in)
+		in->ts = bpf_ktime_get_ns();
+}
+
+/*
+ * End, at time now, of the copy begun on this thread; ret < 0 is a failed
+ * copy.
+ */
+static __always_inline void mt_vram_end(__s64 ret, __u64 now)
+{
+	__u32 tid = mt_tid();
+	struct mt_call *c = bpf_map_lookup_elem(&vram_calls, &tid);
+	struct ms_event *e;
+
+	if (!c)
+		return;
+	e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
+	if (e) {
+		e->ts_ns = now;
+		e->vram.offset = c->offset;
+		e->vram.bytes = c->len;
+		e->vram.dur_ns = now - c->ts;
+		e->vram.ret = ret;
+		e->vram.dir = c->dir;
+		ms_event_submit(e);
+	}
+	bpf_map_delete_elem(&vram_calls, &tid);
+}
+
+/* --- data_read / data_write ------------------------------------------- */
+
+static __always_inline void mt_data_entry(__u32 vf, __u32 dir, __u64 len)
+{
+	struct mt_call c = {
+		.len = len, .dir = dir, .vf = vf, .gt = 0xff,
+	};
+	__u32 tid = mt_tid();
+	struct mt_call *in;
+
+	if (!mt_pass(vf, 0xff, 0))
+		return;
+	bpf_map_update_elem(&data_calls, &tid, &c, BPF_ANY);
+	in = bpf_map_lookup_elem(&data_calls, &tid);
+	if (in)
+		in->ts = bpf_ktime_get_ns();
+}
+
+static __always_inline void mt_data_return(__s64 ret, __u64 now)
+{
+	__u32 tid = mt_tid();
+	struct mt_call *c = bpf_map_lookup_elem(&data_calls, &tid);
+	struct ms_event *e;
+
+	if (!c)
+		return;
+	e = mt_reserve(MS_EV_DATA, c->dir, c->vf, 0xff);
+	if (e) {
+		e->ts_ns = now;
+		e->data.len = c->len;
+		e->data.ret = ret;
+		e->data.dur_ns = now - c->ts;
+		e->data.dir = c->dir;
+		ms_event_submit(e);
+	}
+	bpf_map_delete_elem(&data_calls, &tid);
+}
+
+#endif /* MIGTRACE_CORE_BPF_H */

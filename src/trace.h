@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * migscope trace / top / record / report.
+ *
+ * Live and offline paths share one output layer: a struct mt_out receives
+ * every struct ms_event, whether it comes from the BPF ring buffer or from
+ * a record file, and feeds the aggregator (summary, histograms, top table),
+ * the per-event printer, the Perfetto writer and the recorder.
+ */
+#ifndef MIGSCOPE_TRACE_H
+#define MIGSCOPE_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "hist.h"
+#include "json.h"
+#include "migscope_abi.h"
+#include "perfetto.h"
+
+#define MT_ANY_U32	0xffffffffu
+#define MT_VF_UNKNOWN	0xffff
+#define MT_GT_UNKNOWN	0xff
+#define MT_MAX_GT	4
+#define MT_MAX_TYPES	8	/* packet types 0..7 */
+#define MT_MAX_UNITS	64	/* (pid, VF) pairs followed */
+
+enum mt_target {
+	MT_TARGET_AUTO,
+	MT_TARGET_MODEL,
+	MT_TARGET_KERNEL,
+};
+
+struct trace_opts {
+	const char *cmd;		/* "trace", "top", "record" */
+	pid_t pid;			/* -p, 0 if none */
+	const char *binary;		/* --binary */
+	enum mt_target target;
+	const char *hook;		/* --hook: force a ladder rung */
+	uint32_t vf, gt, type;		/* filters, MT_ANY_U32 if none */
+	bool json, hist, quiet, verbose;
+	const char *perfetto;		/* --perfetto FILE */
+	const char *output;		/* trace -o FILE, record -o FILE */
+	double duration_s;		/* --duration, 0: until the end */
+	char **command;			/* after --, NULL if none */
+	bool attach_check;		/* --attach-check: load, attach, list */
+	int interval_s, count;		/* top */
+};
+
+/* --- aggregation (summary, histograms, the top table) ------------------ */
+
+struct mt_type_stats {
+	uint64_t produced, consumed;	/* save-side init, restore-side init */
+	uint64_t bytes, consumed_bytes;	/* payload bytes */
+	uint64_t ring_produce, ring_consume;
+	uint64_t errors;
+};
+
+struct mt_data_stats {
+	uint64_t calls, bytes, errors, eof;
+};
+
+struct mt_vram_stats {
+	uint64_t chunks, bytes, dur_ns, errors;
+};
+
+struct mt_state_stats {
+	uint64_t entered, total_ns;
+};
+
+/* one traced (pid, VF): what `top` shows and Perfetto groups by */
+struct mt_unit {
+	uint32_t pid;
+	uint16_t vf;
+	bool used;
+	uint64_t bits[MT_MAX_GT];	/* current state bitmap per GT */
+	uint64_t since[MT_MAX_GT][64];	/* enter time per set bit */
+	uint32_t occ[MT_MAX_GT];	/* last ring occupancy */
+	uint64_t read_bytes, write_bytes, vram_bytes;
+	uint64_t top_last_bytes;
+};
+
+struct mt_agg {
+	struct mt_type_stats types[MT_MAX_TYPES];
+	struct mt_data_stats data[2];	/* enum ms_dir */
+	struct mt_vram_stats vram[2];
+	struct mt_state_stats states[64];
+	uint64_t stream_bytes;		/* save side: 24 + payload per packet */
+	uint64_t restore_stream_bytes;
+	uint64_t events, injects, errors;
+	uint64_t first_ts, last_ts;
+	struct log2_hist h_vram, h_read, h_write, h_queue;
+	struct mt_unit units[MT_MAX_UNITS];
+};
+
+void mt_agg_add(struct mt_agg *a, const struct ms_event *e);
+struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf);
+/* fold still-set states into total_ns up to the last event */
+void mt_agg_close(struct mt_agg *a);
+void mt_agg_summary_json(const struct mt_agg *a, struct json *j,
+			 uint64_t drops);
+void mt_agg_summary_text(const struct mt_agg *a, FILE *f, uint64_t drops);
+void mt_agg_hists(const struct mt_agg *a, FILE *f);
+/* the phase name a state bitmap amounts to, for top */
+const char *mt_phase(uint64_t bits);
+double mt_gbps(uint64_t bytes, uint64_t ns);
+
+/* --- one event -> text or JSON line ------------------------------------- */
+
+void mt_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns);
+void mt_event_json(struct json *j, const struct ms_event *e);
+const char *mt_op_name(const struct ms_event *e);
+
+/* --- Perfetto ------------------------------------------------------------ */
+
+struct mt_pf;
+struct mt_pf *mt_pf_open(const char *path, uint64_t t0_ns);
+void mt_pf_event(struct mt_pf *pf, const struct ms_event *e);
+/* closes still-open slices at end_ns; returns -errno on a write error */
+int mt_pf_close(struct mt_pf *pf, uint64_t end_ns);
+
+/* --- record files ------------------------------------------------------- */
+
+#define MT_REC_MAGIC	"MIGSCREC"
+
+struct mt_rec_hdr {
+	char magic[8];
+	uint32_t abi_version;
+	uint32_t hdr_size;
+	uint32_t event_size;
+	uint32_t complete;		/* 1 once the writer closed it cleanly */
+	uint64_t mono_start_ns;		/* CLOCK_MONOTONIC at start */
+	uint64_t realtime_start_ns;	/* CLOCK_REALTIME at the same moment */
+	uint64_t events;
+	uint64_t drops;
+	char target[16];
+	char reserved[48];
+};
+
+struct mt_rec {
+	FILE *f;
+	struct mt_rec_hdr hdr;
+};
+
+int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
+		  uint64_t mono_start_ns);
+/* the header only, unchecked beyond its magic: for the start time */
+int mt_rec_peek(const char *path, struct mt_rec_hdr *hdr);
+int mt_rec_write(struct mt_rec *r, const struct ms_event *e);
+int mt_rec_finish(struct mt_rec *r, uint64_t drops);
+/* read and validate; calls fn per event; one clear error on bad input */
+int mt_rec_read(const char *path, struct mt_rec_hdr *hdr,
+		int (*fn)(void *ctx, const struct ms_event *e), void *ctx);
+
+/* --- the shared output layer -------------------------------------------- */
+
+struct mt_out {
+	const struct trace_opts *o;
+	FILE *f;			/* text or JSON lines */
+	struct json j;
+	struct mt_agg agg;
+	struct mt_pf *pf;
+	struct mt_rec *rec;
+	bool per_event;			/* print one line per event */
+	uint64_t t0_ns;
+};
+
+int mt_out_open(struct mt_out *out, const struct trace_opts *o, FILE *f,
+		uint64_t t0_ns);
+int mt_out_event(void *ctx, const struct ms_event *e);
+/* summary + histograms + Perfetto close; returns non-zero on write errors */
+int mt_out_finish(struct mt_out *out, uint64_t drops);
+
+/* --- attaching and running ------------------------------------------------ */
+
+struct mt_session;
+int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
+		    int (*fn)(void *ctx, const struct ms_event *e), void *ctx);
+/* drain events for up to timeout_ms; <0 on error, 1 once tracing is over */
+int mt_session_poll(struct mt_session *s, int timeout_ms);
+uint64_t mt_session_drops(struct mt_session *s);
+const char *mt_session_target(struct mt_session *s);
+/* detach, reap a launched command; returns its exit status or 0 */
+int mt_session_close(struct mt_session *s);
+int mt_attach_check(const struct trace_opts *o);
+
+/* --- options shared by trace, top and record ------------------------------ */
+
+int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
+		  const char *cmd);
+int mt_run(const struct trace_opts *o);
+int mt_top(const struct trace_opts *o);
+
+#endif /* MIGSCOPE_TRACE_H */

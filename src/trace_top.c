@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migscope top: a per-(pid, VF) table refreshed every interval, built from
+ * the same aggregator as the trace summary.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "common.h"
+#include "subcommands.h"
+#include "trace.h"
+#include "xe_sriov_names.h"
+
+static const char top_usage[] =
+"Usage: migscope top [-p PID | --binary PATH] [options] [interval] [count]\n"
+"       migscope top [options] [interval] [count] -- COMMAND [ARG...]\n"
+"A live per-VF table of migrations: phase, bytes moved, throughput, ring\n"
+"occupancy and the control states set, refreshed every interval seconds\n"
+"(default 1).  Options as for 'migscope trace'.\n";
+
+static void states_str(const struct mt_unit *u, char *buf, size_t len)
+{
+	size_t used = 0;
+	int g, b;
+
+	buf[0] = '\0';
+	for (g = 0; g < MT_MAX_GT; g++) {
+		if (!u->bits[g])
+			continue;
+		used += snprintf(buf + used, len - used, "%sGT%d:", used ? " " : "",
+				 g);
+		for (b = 0; b < 64 && used < len; b++) {
+			const char *n = xe_state_name(b);
+
+			if (u->bits[g] >> b & 1)
+				used += snprintf(buf + used, len - used, "%s%s",
+						 buf[used - 1] == ':' ? "" : ",",
+						 n ? n : "?");
+		}
+		if (used >= len)
+			break;
+	}
+}
+
+static void print_table(struct mt_agg *a, double interval_s, bool tty)
+{
+	char ts[16], states[256];
+	time_t now = time(NULL);
+	int i;
+
+	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+	if (tty)
+		fputs("\033[H\033[2J", stdout);
+	printf("%s  events %llu  errors %llu\n", ts,
+	       (unsigned long long)a->events, (unsigned long long)a->errors);
+	printf("%-8s %-3s %-10s %12s %10s %-7s %s\n", "PID", "VF", "PHASE",
+	       "MOVED", "MB/s", "RING", "STATES");
+	for (i = 0; i < MT_MAX_UNITS; i++) {
+		struct mt_unit *u = &a->units[i];
+		uint64_t moved;
+		char ring[16];
+
+		if (!u->used || u->vf == MT_VF_UNKNOWN)
+			continue;
+		moved = u->read_bytes + u->write_bytes;
+		snprintf(ring, sizeof(ring), "%u/%u", u->occ[0], u->occ[1]);
+		states_str(u, states, sizeof(states));
+		printf("%-8u %-3u %-10s %12llu %10.1f %-7s %s\n", u->pid, u->vf,
+		       mt_phase(u->bits[0] | u->bits[1]),
+		       (unsigned long long)moved,
+		       (moved - u->top_last_bytes) / interval_s / 1e6, ring,
+		       states);
+		u->top_last_bytes = moved;
+	}
+	fflush(stdout);
+}
+
+/* [interval] [count] come before an optional -- COMMAND */
+static int parse_positionals(struct trace_opts *o, char **argv)
+{
+	char **p = o->command;
+	uint64_t v;
+	int n = 0;
+
+	if (!p || !strcmp(argv[optind - 1], "--"))
+		return 0;
+	o->command = NULL;
+	for (; *p && strcmp(*p, "--"); p++, n++) {
+		if (n >= 2 || ms_parse_u64(*p, &v) || !v || v > 86400)
+			return ms_usage_err("top", "'%s' is not an interval or count (positive integers)",
+					    *p);
+		if (n == 0)
+			o->interval_s = v;
+		else
+			o->count = v;
+	}
+	if (*p && p[1])
+		o->command = p + 1;
+	return 0;
+}
+
+int mt_top(const struct trace_opts *o)
+{
+	struct mt_session *s = NULL;
+	struct mt_out *out = calloc(1, sizeof(*out));
+	uint64_t next;
+	int done = 0, shown = 0, rc;
+	bool tty = isatty(STDOUT_FILENO);
+
+	if (!out || ms_require_bpf_privileges("top"))
+		return 1;
+	ms_setup_signals();
+	if (mt_out_open(out, o, stdout, ms_now_ns()) ||
+	    mt_session_open(&s, o, mt_out_event, out)) {
+		mt_session_close(s);
+		return 1;
+	}
+	next = ms_now_ns() + o->interval_s * 1000000000ull;
+	while (!done) {
+		done = mt_session_poll(s, 5);
+		if (done < 0)
+			break;
+		if (ms_now_ns() < next && !done)
+			continue;
+		next += o->interval_s * 1000000000ull;
+		print_table(&out->agg, o->interval_s, tty);
+		if (o->count && ++shown >= o->count)
+			break;
+	}
+	if (mt_session_drops(s))
+		printf("WARNING: %llu events dropped\n",
+		       (unsigned long long)mt_session_drops(s));
+	rc = mt_session_close(s);
+	free(out);
+	return done < 0 ? 1 : rc;
+}
+
+static int cmd_top(int argc, char **argv)
+{
+	struct trace_opts o;
+	int err = mt_parse_opts(&o, argc, argv, "top");
+
+	if (err == 1) {
+		fputs(top_usage, stdout);
+		return 0;
+	}
+	if (err || parse_positionals(&o, argv))
+		return 2;
+	if (!o.interval_s)
+		o.interval_s = 1;
+	o.quiet = true;
+	ms_libbpf_setup();
+	return mt_top(&o);
+}
+
+MS_SUBCOMMAND(top, cmd_top, "live per-VF migration table", 11);
