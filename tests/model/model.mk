@@ -11,3 +11,34 @@ $(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 
 TEST_BINS += $(OUT)/tests/test_model
+
+# libFuzzer target on the restore stream parser, and an ASan/UBSan migsim.
+# Both build from the model sources directly with their own flags.
+SAN_SRCS := $(sort $(wildcard tools/xe-model/*.c)) src/xe_sriov_names.c
+SAN_HDRS := $(wildcard tools/xe-model/*.h)
+SAN_CFLAGS := -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	      -Iinclude -Isrc -Itools/xe-model -Itests/lib -pthread \
+	      -fno-omit-frame-pointer
+SAN_LIBS := -lbpf -lelf -lz -lpthread
+
+$(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c $(SAN_SRCS) $(SAN_HDRS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		tests/model/fuzz_restore.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
+
+$(OUT)/asan/migsim: tools/migsim/migsim.c $(SAN_SRCS) $(SAN_HDRS)
+	$(call msg,ASAN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined \
+		-fno-sanitize-recover=undefined \
+		tools/migsim/migsim.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
+
+all: $(OUT)/fuzz/fuzz_restore $(OUT)/asan/migsim
+
+# `make fuzz [FUZZ_TIME=seconds]`: a longer run, corpus kept in .output
+FUZZ_TIME ?= 600
+fuzz: $(OUT)/fuzz/fuzz_restore
+	$(Q)mkdir -p $(OUT)/fuzz/corpus
+	$(Q)$(OUT)/fuzz/fuzz_restore -max_total_time=$(FUZZ_TIME) \
+		-timeout=10 -rss_limit_mb=2048 $(OUT)/fuzz/corpus
