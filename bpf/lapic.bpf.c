@@ -26,7 +26,22 @@ const volatile __u64 apic_timer_fn_addr;	/* from /proc/kallsyms */
 const volatile __u32 targ_pid;			/* -p, 0 for every VMM */
 const volatile __u64 alert_lag_ns;		/* 0: off */
 const volatile __u32 alert_burst;		/* 0: off */
-const volatile bool use_rdonly_cast;		/* struct kvm_timer in vmlinux BTF */
+/*
+ * Offsets into KVM's structures, from the BTF that holds them.  With KVM
+ * built as modules, kvm.ko and kvm_amd.ko/kvm_intel.ko each carry a copy of
+ * these types and CO-RE refuses the ambiguity, so user space resolves them
+ * in kvm's own BTF.  Only the *_cast programs (KVM built in) use CO-RE.
+ */
+const volatile __u32 off_kt_timer;		/* kvm_timer.timer */
+const volatile __u32 off_kt_period;
+const volatile __u32 off_kt_target;
+const volatile __u32 off_kt_mode;
+const volatile __u32 off_kt_hv;
+const volatile __u32 off_apic_timer;		/* kvm_lapic.lapic_timer */
+const volatile __u32 off_apic_vcpu;
+const volatile __u32 off_vcpu_id;		/* kvm_vcpu.vcpu_id */
+const volatile __u32 off_vcpu_kvm;
+const volatile __u32 off_kvm_pid;		/* kvm.userspace_pid */
 
 /* set by user space once every program is attached */
 volatile bool enabled;
@@ -90,14 +105,14 @@ static __always_inline struct stash *this_stash(void)
 static __always_inline void resolve_ident(__u64 timer, __u32 *pid,
 					  __u32 *vcpu, __u64 *kvm)
 {
-	struct kvm_lapic *apic = (void *)(timer -
-		bpf_core_field_offset(struct kvm_lapic, lapic_timer));
-	struct kvm_vcpu *v = BPF_CORE_READ(apic, vcpu);
-	struct kvm *k = BPF_CORE_READ(v, kvm);
+	__u64 apic = timer - off_apic_timer, v = 0, k = 0;
 
-	*vcpu = BPF_CORE_READ(v, vcpu_id);
-	*pid = BPF_CORE_READ(k, userspace_pid);
-	*kvm = (__u64)k;
+	*pid = *vcpu = 0;
+	bpf_probe_read_kernel(&v, sizeof(v), (void *)(apic + off_apic_vcpu));
+	bpf_probe_read_kernel(vcpu, sizeof(*vcpu), (void *)(v + off_vcpu_id));
+	bpf_probe_read_kernel(&k, sizeof(k), (void *)(v + off_vcpu_kvm));
+	bpf_probe_read_kernel(pid, sizeof(*pid), (void *)(k + off_kvm_pid));
+	*kvm = k;
 }
 
 static __always_inline __u32 timer_hash(__u64 timer)
@@ -265,11 +280,13 @@ struct kt_snap {
 	__u32 hv;
 };
 
-static __always_inline void read_timer(__u64 timer, struct kt_snap *k)
+static __always_inline void read_timer(__u64 timer, struct kt_snap *k,
+				       bool cast)
 {
 	struct kvm_timer *kt = (void *)timer;
+	__u8 hv = 0;
 
-	if (use_rdonly_cast) {
+	if (cast) {
 		/* direct loads instead of one probe-read helper call per field */
 		kt = bpf_rdonly_cast(kt, bpf_core_type_id_kernel(struct kvm_timer));
 		k->period = kt->period;
@@ -278,20 +295,23 @@ static __always_inline void read_timer(__u64 timer, struct kt_snap *k)
 		k->hv = kt->hv_timer_in_use;
 		return;
 	}
-	k->period = BPF_CORE_READ(kt, period);
-	k->target = BPF_CORE_READ(kt, target_expiration);
-	k->mode = BPF_CORE_READ(kt, timer_mode);
-	k->hv = BPF_CORE_READ(kt, hv_timer_in_use);
+	k->period = k->target = 0;
+	k->mode = 0;
+	bpf_probe_read_kernel(&k->period, 8, (void *)(timer + off_kt_period));
+	bpf_probe_read_kernel(&k->target, 8, (void *)(timer + off_kt_target));
+	bpf_probe_read_kernel(&k->mode, 4, (void *)(timer + off_kt_mode));
+	bpf_probe_read_kernel(&hv, 1, (void *)(timer + off_kt_hv));
+	k->hv = hv;
 }
 
 static __always_inline __u64 hrtimer_to_timer(const void *hrtimer)
 {
-	return (__u64)hrtimer - bpf_core_field_offset(struct kvm_timer, timer);
+	return (__u64)hrtimer - off_kt_timer;
 }
 
 static __always_inline __u64 apic_to_timer(const void *apic)
 {
-	return (__u64)apic + bpf_core_field_offset(struct kvm_lapic, lapic_timer);
+	return (__u64)apic + off_apic_timer;
 }
 
 static __always_inline struct stash_slot *push(struct stash *st)
@@ -321,7 +341,8 @@ static __always_inline struct stash_slot *pop(struct stash *st, __u64 timer)
 }
 
 /* entry of an expiry: remember the target before the callback moves it */
-static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr)
+static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr,
+				    bool cast)
 {
 	struct stash *st = this_stash();
 	struct stash_slot *sl;
@@ -332,7 +353,7 @@ static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr)
 	sl = push(st);
 	if (!sl)
 		return 0;
-	read_timer(timer, &k);
+	read_timer(timer, &k, cast);
 	sl->timer = timer;
 	sl->target_old = k.target;
 	sl->real_now = bpf_ktime_get_ns();
@@ -343,7 +364,7 @@ static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr)
 }
 
 static __always_inline int on_exit(struct stash *st, __u64 timer,
-				   bool check_timer)
+				   bool check_timer, bool cast)
 {
 	struct lapic_sample s = {};
 	struct stash_slot *sl;
@@ -359,7 +380,7 @@ static __always_inline int on_exit(struct stash *st, __u64 timer,
 	 * typed as a kernel pointer, which the hash may not multiply.
 	 */
 	s.timer = *(volatile __u64 *)&sl->timer;
-	read_timer(s.timer, &k);
+	read_timer(s.timer, &k, cast);
 	s.period = k.period;
 	s.target_old = sl->target_old;
 	s.target_new = k.target;
@@ -385,26 +406,7 @@ static __always_inline int on_exit(struct stash *st, __u64 timer,
 
 /* --- tp_btf: hrtimer_expire_entry/exit filtered on apic_timer_fn -------- */
 
-/* 6.18: (struct hrtimer *, ktime_t *now) */
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(tp_btf_entry_ptr, struct hrtimer *t, ktime_t *now)
-{
-	if ((__u64)t->function != apic_timer_fn_addr)
-		return 0;
-	return on_entry(hrtimer_to_timer(t), (__u64)now, true);
-}
-
-/* 7.x: (struct hrtimer *, ktime_t now) */
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(tp_btf_entry_val, struct hrtimer *t, ktime_t now)
-{
-	if ((__u64)t->function != apic_timer_fn_addr)
-		return 0;
-	return on_entry(hrtimer_to_timer(t), now, false);
-}
-
-SEC("tp_btf/hrtimer_expire_exit")
-int BPF_PROG(tp_btf_exit, struct hrtimer *t)
+static __always_inline int tp_btf_exit(struct hrtimer *t, bool cast)
 {
 	struct stash *st;
 
@@ -414,7 +416,54 @@ int BPF_PROG(tp_btf_exit, struct hrtimer *t)
 	st = this_stash();
 	if (!st || !st->depth)
 		return 0;
-	return on_exit(st, hrtimer_to_timer(t), true);
+	return on_exit(st, hrtimer_to_timer(t), true, cast);
+}
+
+/* 6.18: (struct hrtimer *, ktime_t *now) */
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(tp_btf_entry_ptr, struct hrtimer *t, ktime_t *now)
+{
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(t), (__u64)now, true, false);
+}
+
+/* 7.x: (struct hrtimer *, ktime_t now) */
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(tp_btf_entry_val, struct hrtimer *t, ktime_t now)
+{
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(t), now, false, false);
+}
+
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(tp_btf_exit_plain, struct hrtimer *t)
+{
+	return tp_btf_exit(t, false);
+}
+
+/* KVM built in: the same with direct loads through bpf_rdonly_cast */
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(tp_btf_entry_ptr_cast, struct hrtimer *t, ktime_t *now)
+{
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(t), (__u64)now, true, true);
+}
+
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(tp_btf_entry_val_cast, struct hrtimer *t, ktime_t now)
+{
+	if ((__u64)t->function != apic_timer_fn_addr)
+		return 0;
+	return on_entry(hrtimer_to_timer(t), now, false, true);
+}
+
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(tp_btf_exit_cast, struct hrtimer *t)
+{
+	return tp_btf_exit(t, true);
 }
 
 /* --- classic tracepoints ------------------------------------------------- */
@@ -424,7 +473,7 @@ int tp_entry(struct trace_event_raw_hrtimer_expire_entry *ctx)
 {
 	if ((__u64)ctx->function != apic_timer_fn_addr)
 		return 0;
-	return on_entry(hrtimer_to_timer(ctx->hrtimer), ctx->now, false);
+	return on_entry(hrtimer_to_timer(ctx->hrtimer), ctx->now, false, false);
 }
 
 SEC("tp/timer/hrtimer_expire_exit")
@@ -434,7 +483,7 @@ int tp_exit(struct trace_event_raw_hrtimer_class *ctx)
 
 	if (!st || !st->depth)
 		return 0;
-	return on_exit(st, hrtimer_to_timer(ctx->hrtimer), true);
+	return on_exit(st, hrtimer_to_timer(ctx->hrtimer), true, false);
 }
 
 /* --- fentry/fexit: the advance itself, hrtimer and HV timer paths ------- */
@@ -461,7 +510,7 @@ static __always_inline int advance_begins(__u64 timer)
 	/* from apic_timer_fn: the callback's start; else (HV timer, restart) now */
 	now = st->cb_timer == timer ? st->cb_now : bpf_ktime_get_ns();
 	st->cb_timer = 0;
-	return on_entry(timer, now, false);
+	return on_entry(timer, now, false, false);
 }
 
 SEC("fentry/apic_timer_fn")
@@ -479,7 +528,7 @@ int BPF_PROG(fentry_advance, struct kvm_lapic *apic)
 SEC("fexit/advance_periodic_target_expiration")
 int BPF_PROG(fexit_advance, struct kvm_lapic *apic)
 {
-	return on_exit(this_stash(), apic_to_timer(apic), true);
+	return on_exit(this_stash(), apic_to_timer(apic), true, false);
 }
 
 /* --- kprobe/kretprobe: same, where trampolines are refused --------------- */
@@ -500,7 +549,7 @@ int BPF_KPROBE(kprobe_advance, struct kvm_lapic *apic)
 SEC("kretprobe/advance_periodic_target_expiration")
 int BPF_KRETPROBE(kretprobe_advance)
 {
-	return on_exit(this_stash(), 0, false);
+	return on_exit(this_stash(), 0, false, false);
 }
 
 /* --- hv/sw timer switches ------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -210,6 +211,70 @@ static bool can_rdonly_cast(const struct btf *btf)
 	       btf__find_by_name_kind(btf, "kvm_timer", BTF_KIND_STRUCT) > 0;
 }
 
+/* byte offset of a top-level member, or -1 */
+static int member_off(const struct btf *btf, const char *type, const char *name)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int id, i;
+
+	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	if (id <= 0)
+		return -1;
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), name))
+			return btf_member_bit_offset(t, i) / 8;
+	return -1;
+}
+
+/*
+ * KVM's layouts from KVM's own BTF: vmlinux when built in, else kvm.ko's
+ * (the vendor modules carry copies that make CO-RE ambiguous).
+ */
+static int kvm_offsets(struct lapic_bpf *obj, struct btf *vmlinux)
+{
+	static const struct {
+		const char *type, *member;
+		size_t rodata;
+	} want[] = {
+#define OFF(t, m, f) { #t, #m, offsetof(struct lapic_bpf__rodata, f) }
+		OFF(kvm_timer, timer, off_kt_timer),
+		OFF(kvm_timer, period, off_kt_period),
+		OFF(kvm_timer, target_expiration, off_kt_target),
+		OFF(kvm_timer, timer_mode, off_kt_mode),
+		OFF(kvm_timer, hv_timer_in_use, off_kt_hv),
+		OFF(kvm_lapic, lapic_timer, off_apic_timer),
+		OFF(kvm_lapic, vcpu, off_apic_vcpu),
+		OFF(kvm_vcpu, vcpu_id, off_vcpu_id),
+		OFF(kvm_vcpu, kvm, off_vcpu_kvm),
+		OFF(kvm, userspace_pid, off_kvm_pid),
+#undef OFF
+	};
+	struct btf *btf = vmlinux, *mod = NULL;
+	size_t i;
+	int off;
+
+	if (btf__find_by_name_kind(vmlinux, "kvm_timer", BTF_KIND_STRUCT) <= 0) {
+		mod = btf__parse_split("/sys/kernel/btf/kvm", vmlinux);
+		if (libbpf_get_error(mod))
+			return ms_err("struct kvm_timer is in neither vmlinux nor kvm module BTF (/sys/kernel/btf/kvm)");
+		btf = mod;
+	}
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		off = member_off(btf, want[i].type, want[i].member);
+		if (off < 0) {
+			btf__free(mod);
+			return ms_err("this kernel's struct %s has no %s: unsupported KVM layout",
+				      want[i].type, want[i].member);
+		}
+		*(__u32 *)((char *)obj->rodata + want[i].rodata) = off;
+	}
+	btf__free(mod);
+	return 0;
+}
+
 /* --- opening, rung by rung ---------------------------------------------- */
 
 static void autoload_only(struct lapic_bpf *obj, struct bpf_program **want,
@@ -228,7 +293,7 @@ static void autoload_only(struct lapic_bpf *obj, struct bpf_program **want,
 }
 
 static void select_programs(struct lapic_bpf *obj, const char *rung,
-			    bool now_ptr)
+			    bool now_ptr, bool cast)
 {
 	__typeof__(obj->progs) *p = &obj->progs;
 
@@ -240,10 +305,15 @@ static void select_programs(struct lapic_bpf *obj, const char *rung,
 		struct bpf_program *w[] = { p->kprobe_timer_fn, p->kprobe_advance,
 					    p->kretprobe_advance, p->tp_hv_timer_state };
 		autoload_only(obj, w, ARRAY_SIZE(w));
+	} else if (!strcmp(rung, "tp_btf") && cast) {
+		struct bpf_program *w[] = {
+			now_ptr ? p->tp_btf_entry_ptr_cast : p->tp_btf_entry_val_cast,
+			p->tp_btf_exit_cast, p->tp_hv_timer_state };
+		autoload_only(obj, w, ARRAY_SIZE(w));
 	} else if (!strcmp(rung, "tp_btf")) {
 		struct bpf_program *w[] = {
 			now_ptr ? p->tp_btf_entry_ptr : p->tp_btf_entry_val,
-			p->tp_btf_exit, p->tp_hv_timer_state };
+			p->tp_btf_exit_plain, p->tp_hv_timer_state };
 		autoload_only(obj, w, ARRAY_SIZE(w));
 	} else {
 		struct bpf_program *w[] = { p->tp_entry, p->tp_exit,
@@ -273,27 +343,32 @@ static int pick_rung(struct lapic_run *r)
 static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
-	bool now_ptr = true, cast = false;
+	bool now_ptr, cast;
 	int err;
 
-	if (!libbpf_get_error(btf)) {
-		now_ptr = now_is_pointer(btf);
-		cast = can_rdonly_cast(btf) && !r->o.probe_read;
+	if (libbpf_get_error(btf))
+		return ms_err("the kernel has no BTF (/sys/kernel/btf/vmlinux): migscope lapic needs it");
+	now_ptr = now_is_pointer(btf);
+	cast = can_rdonly_cast(btf) && !r->o.probe_read &&
+	       !strcmp(r->rung, "tp_btf");
+	r->obj = lapic_bpf__open();
+	if (!r->obj) {
 		btf__free(btf);
+		return ms_err("cannot open the lapic BPF object: %s",
+			      strerror(errno));
 	}
+	err = kvm_offsets(r->obj, btf);
+	btf__free(btf);
+	if (err)
+		return err;
 	ms_info("hrtimer_expire_entry passes now %s; kvm_timer reads %s",
 		now_ptr ? "by pointer" : "by value",
 		cast ? "direct (bpf_rdonly_cast)" : "by bpf_probe_read_kernel");
-	r->obj = lapic_bpf__open();
-	if (!r->obj)
-		return ms_err("cannot open the lapic BPF object: %s",
-			      strerror(errno));
 	r->obj->rodata->apic_timer_fn_addr = timer_fn;
 	r->obj->rodata->targ_pid = r->o.pid;
 	r->obj->rodata->alert_lag_ns = r->o.alert_lag;
 	r->obj->rodata->alert_burst = r->o.alert_burst;
-	r->obj->rodata->use_rdonly_cast = cast && !strcmp(r->rung, "tp_btf");
-	select_programs(r->obj, r->rung, now_ptr);
+	select_programs(r->obj, r->rung, now_ptr, cast);
 	ms_libbpf_capture_begin();
 	err = lapic_bpf__load(r->obj);
 	if (!err)
