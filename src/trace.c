@@ -103,7 +103,7 @@ static int parse_one(struct trace_opts *o, int opt, const char *arg)
 
 	switch (opt) {
 	case 'p':
-		return ms_parse_pid(arg, &o->pid) ? 1 : 0;
+		return ms_parse_pid(arg, &o->pid) ? 1 : 0;	/* said why */
 	case OPT_BINARY:
 		o->binary = arg;
 		return 0;
@@ -181,8 +181,9 @@ int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 	/* '+': stop at the first non-option so COMMAND keeps its options */
 	while ((opt = getopt_long(argc, argv, "+:p:jqo:d:vh", opts, NULL)) != -1) {
 		if (opt == 'h') {
-			fputs(trace_usage, stdout);
-			return 1;
+			if (strcmp(cmd, "top"))
+				fputs(trace_usage, stdout);
+			return -1;	/* help shown: exit 0 */
 		}
 		if (opt == '?' || opt == ':')
 			return ms_getopt_err(cmd, opt, argv);
@@ -229,14 +230,11 @@ int mt_run(const struct trace_opts *o)
 		return 1;
 	ms_setup_signals();
 	t0 = ms_now_ns();
+	if (mt_out_open(out, o, f, t0))
+		return 1;
 	if (!strcmp(o->cmd, "record")) {
 		if (mt_rec_create(&rec, o->output, "model", t0))
 			return 1;
-		out->rec = &rec;
-	}
-	if (mt_out_open(out, o, f, t0))
-		return 1;
-	if (out->rec) {
 		out->rec = &rec;
 		out->per_event = false;
 	}
@@ -274,7 +272,7 @@ static int cmd_trace(int argc, char **argv)
 	int err = mt_parse_opts(&o, argc, argv, "trace");
 
 	if (err)
-		return err == 1 ? 0 : err;
+		return err < 0 ? 0 : err;
 	ms_libbpf_setup();
 	return mt_run(&o);
 }
@@ -285,7 +283,7 @@ static int cmd_record(int argc, char **argv)
 	int err = mt_parse_opts(&o, argc, argv, "record");
 
 	if (err)
-		return err == 1 ? 0 : err;
+		return err < 0 ? 0 : err;
 	if (!o.output)
 		return ms_usage_err("record", "-o FILE is required");
 	ms_libbpf_setup();

@@ -141,7 +141,7 @@ static int cmd_top(int argc, char **argv)
 	struct trace_opts o;
 	int err = mt_parse_opts(&o, argc, argv, "top");
 
-	if (err == 1) {
+	if (err < 0) {
 		fputs(top_usage, stdout);
 		return 0;
 	}
