@@ -99,8 +99,11 @@ def check_walks(name, events, m):
         role = "src" if pid in saving else "dst"
         walk = SAVE_WALK if role == "src" else RESTORE_WALK
         seq = [("+" if e["entered"] else "-") + e["state"] for e in ev]
+        # the traced order without repeats, to keep the message short
+        brief = [x for i, x in enumerate(seq) if not i or seq[i - 1] != x]
         expect(f"{name}-walk-{role}-gt{gt}", is_subsequence(walk, seq),
-               f"upstream walk {walk} is not in the traced order {seq}")
+               f"upstream walk {walk} is not in the traced order "
+               f"{brief[:40]}{'...' if len(brief) > 40 else ''}")
         # every save step is one packet: the worker steps at least once
         # per packet of this GT
         if role == "src":
