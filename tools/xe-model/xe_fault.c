@@ -2,6 +2,7 @@
 /* Cooperative fault sites: see xe_fault.h for the protocol. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -16,6 +17,46 @@ static int fault_fd = -1;
 static int32_t *fault_slots;
 static size_t fault_map_len;
 
+/*
+ * An injector that launches us (migscope inject -- COMMAND) creates the
+ * verdict map and loads its programs before we start, and names the map in
+ * XE_FAULT_MAP_ID: using it leaves no window in which the injector has to
+ * find our map.  Only a map with the protocol's name and shape is taken.
+ */
+static int fault_map_from_env(bool verbose)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+	const char *env = getenv("XE_FAULT_MAP_ID");
+	unsigned long id;
+	char *end;
+	int fd;
+
+	if (!env || !*env)
+		return -ENOENT;
+	id = strtoul(env, &end, 10);
+	if (*end || !id || id > UINT32_MAX)
+		goto bad;
+	fd = bpf_map_get_fd_by_id(id);
+	if (fd < 0)
+		goto bad;
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len) ||
+	    strcmp(info.name, MS_FAULT_MAP_NAME) ||
+	    info.type != BPF_MAP_TYPE_ARRAY ||
+	    !(info.map_flags & BPF_F_MMAPABLE) ||
+	    info.value_size != sizeof(int32_t) ||
+	    info.max_entries != MS_FAULT_SLOTS) {
+		close(fd);
+		goto bad;
+	}
+	return fd;
+bad:
+	if (verbose)
+		fprintf(stderr, "xe-model: XE_FAULT_MAP_ID=%s is not a usable %s map, creating our own\n",
+			env, MS_FAULT_MAP_NAME);
+	return -ENOENT;
+}
+
 int xe_fault_init(bool verbose)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
@@ -25,9 +66,11 @@ int xe_fault_init(bool verbose)
 
 	if (fault_slots)
 		return 0;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, MS_FAULT_MAP_NAME,
-			    sizeof(uint32_t), sizeof(int32_t), MS_FAULT_SLOTS,
-			    &opts);
+	fd = fault_map_from_env(verbose);
+	if (fd < 0)
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, MS_FAULT_MAP_NAME,
+				    sizeof(uint32_t), sizeof(int32_t),
+				    MS_FAULT_SLOTS, &opts);
 	if (fd < 0) {
 		if (verbose)
 			fprintf(stderr, "xe-model: fault sites inert: cannot create BPF map (%s)\n",
