@@ -66,6 +66,8 @@ fi
 
 # start_load ARGS...: lapic-load in the background, wait for its armed line
 start_load() {
+	# no armed line left from the previous run may be mistaken for this one
+	rm -f "$TMP/load"
 	"$LOAD" "$@" >"$TMP/load" 2>&1 &
 	LOADPID=$!
 	i=0

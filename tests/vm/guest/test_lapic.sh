@@ -1,8 +1,9 @@
 #!/bin/sh
 # migscope lapic on the VM kernel (kvm_amd under nested TCG), where the
 # precise rungs exist: fentry/fexit and kprobe/kretprobe on
-# advance_periodic_target_expiration.  Each rung must attach and count a
-# lapic-load timer of 1 ms within +-10% of 1000 expiries/s.
+# advance_periodic_target_expiration (and tp_btf with the 7.x prototype).
+# Each rung must attach and count a lapic-load timer of 1 ms within +-10%
+# of 1000 expiries/s.
 set -u
 . "${0%/*}/lib.sh"
 
@@ -20,6 +21,8 @@ LOADPID=
 trap '[ -n "$LOADPID" ] && kill "$LOADPID" 2>/dev/null' EXIT
 
 start_load() {
+	# no armed line left from the previous run may be mistaken for this one
+	rm -f /tmp/lapic-load.out
 	lapic-load --vms 1 --period-us 1000 --duration 60 >/tmp/lapic-load.out 2>&1 &
 	LOADPID=$!
 	i=0
@@ -51,6 +54,7 @@ rung() {
 		return
 	fi
 	pid=$(sed -n 's/^armed .*pid=\([0-9]*\).*/\1/p' /tmp/lapic-load.out)
+	[ -n "$pid" ] || pid=$LOADPID
 	out=/tmp/lapic-$r.json
 	if ! migscope lapic -p "$pid" --rung "$r" --duration $MEASURE --json \
 		>"$out" 2>/tmp/lapic-$r.err; then
@@ -83,4 +87,6 @@ rung() {
 
 rung fentry
 rung kprobe
+# tp_btf here passes `now` by value (7.x prototype) and KVM is modular
+rung tp_btf
 guest_exit
