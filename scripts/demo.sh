@@ -14,3 +14,6 @@ fi
 
 echo "== migscope doctor: what this kernel allows, which hook each feature uses"
 $OUT/migscope doctor
+
+echo
+scripts/demo-lapic.sh
