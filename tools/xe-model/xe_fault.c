@@ -18,6 +18,21 @@ static int32_t *fault_slots;
 static size_t fault_map_len;
 
 /*
+ * The kernel lays array map values out every round_up(value_size, 8)
+ * bytes, in the mmap too: slot i of an int32 array is at byte 8 * i, not
+ * 4 * i.  Indexing the mapping as int32_t[] would read what BPF writes for
+ * slot i / 2, half of the time into padding.
+ */
+#define XE_FAULT_STRIDE		8
+#define XE_FAULT_MAP_BYTES	(MS_FAULT_SLOTS * XE_FAULT_STRIDE)
+
+static int32_t *fault_slot(unsigned int i)
+{
+	return (int32_t *)((char *)fault_slots +
+			   (size_t)(i % MS_FAULT_SLOTS) * XE_FAULT_STRIDE);
+}
+
+/*
  * An injector that launches us (migscope inject -- COMMAND) creates the
  * verdict map and loads its programs before we start, and names the map in
  * XE_FAULT_MAP_ID: using it leaves no window in which the injector has to
@@ -60,7 +75,7 @@ bad:
 int xe_fault_init(bool verbose)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
-	size_t len = (MS_FAULT_SLOTS * sizeof(int32_t) + 4095) & ~4095UL;
+	size_t len = (XE_FAULT_MAP_BYTES + 4095) & ~4095UL;
 	void *p;
 	int fd;
 
@@ -121,7 +136,7 @@ int xe_fault_check(unsigned int site, unsigned int vfid, unsigned int gt,
 	XE_USDT(fault_site, U(site), U(vfid), U(gt), U(type), U(offset));
 	if (!fault_slots)
 		return 0;
-	slot = &fault_slots[(unsigned int)gettid() % MS_FAULT_SLOTS];
+	slot = fault_slot(gettid());
 	v = __atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL);
 	/* a verdict is a negative errno; accept a positive one too */
 	return v > 0 ? -v : v;
@@ -131,8 +146,7 @@ int xe_fault_arm_self(int err)
 {
 	if (!fault_slots)
 		return -ENODEV;
-	__atomic_store_n(&fault_slots[(unsigned int)gettid() % MS_FAULT_SLOTS],
-			 err, __ATOMIC_RELEASE);
+	__atomic_store_n(fault_slot(gettid()), err, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -144,6 +158,6 @@ int xe_fault_arm_others(int err)
 		return -ENODEV;
 	for (i = 0; i < MS_FAULT_SLOTS; i++)
 		if (i != self)
-			__atomic_store_n(&fault_slots[i], err, __ATOMIC_RELEASE);
+			__atomic_store_n(fault_slot(i), err, __ATOMIC_RELEASE);
 	return 0;
 }
