@@ -328,23 +328,28 @@ static __always_inline struct mt_gtvf *k_gtvf(struct xe_gt___ms *gt, __u32 vf)
  * The enter/exit helpers of the state machine are static and inlined, so
  * transitions are found by diffing the bitmap against the last one seen.
  * The first look at a (GT, VF) only records a baseline.
+ *
+ * A global function: the verifier checks it once, not once per VF of the
+ * worker's scan (inlined, 16 VFs x 39 bits is too much for it).  The GT
+ * pointer travels as a scalar: it is only read through probe-read helpers.
  */
-static __always_inline void k_state_diff(struct xe_gt___ms *gt, __u32 vf)
+__noinline int k_state_diff(__u64 gt_addr, __u32 vf)
 {
+	struct xe_gt___ms *gt = (void *)gt_addr;
 	__u64 now_bits = xe_vf_state(gt, vf), changed;
 	struct mt_gtvf *v = k_gtvf(gt, vf);
 	__u32 gt_id, i;
 
 	if (!v)
-		return;
+		return 0;
 	if (!v->seen) {
 		v->seen = 1;
 		v->bitmap = now_bits;
-		return;
+		return 0;
 	}
 	changed = v->bitmap ^ now_bits;
 	if (!changed)
-		return;
+		return 0;
 	v->bitmap = now_bits;
 	gt_id = xe_gt_id(gt);
 	for (i = 0; i < XE_GT_SRIOV_NUM_STATES; i++) {
@@ -352,6 +357,19 @@ static __always_inline void k_state_diff(struct xe_gt___ms *gt, __u32 vf)
 			continue;
 		mt_state(gt_id, vf, i, now_bits & (1ull << i), now_bits);
 	}
+	return 0;
+}
+
+/*
+ * fentry arguments are typed pointers, and a global function takes only
+ * scalars: launder the address through the stack.
+ */
+static __always_inline __u64 mt_scalar(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
 }
 
 static __always_inline void k_state_diff_all(struct xe_gt___ms *gt)
@@ -361,7 +379,7 @@ static __always_inline void k_state_diff_all(struct xe_gt___ms *gt)
 	for (vf = 1; vf <= MT_MAX_SCAN_VFS; vf++) {
 		if (vf > n)
 			break;
-		k_state_diff(gt, vf);
+		k_state_diff(mt_scalar(gt), vf);
 	}
 }
 
@@ -638,13 +656,13 @@ int BPF_PROG(f_vram_copy_chunk, void *vram_bo, __u64 vram_offset,
 SEC("fentry/" fn)							\
 int BPF_PROG(f_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
 {									\
-	k_state_diff(gt, vfid);						\
+	k_state_diff(mt_scalar(gt), vfid);						\
 	return 0;							\
 }									\
 SEC("fexit/" fn)							\
 int BPF_PROG(fx_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
 {									\
-	k_state_diff(gt, vfid);						\
+	k_state_diff(mt_scalar(gt), vfid);						\
 	return 0;							\
 }
 
@@ -868,7 +886,7 @@ int BPF_KPROBE(kp_vram_copy_chunk, void *vram_bo, __u64 vram_offset,
 SEC("kprobe/" fn)							\
 int BPF_KPROBE(kp_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
 {									\
-	k_state_diff(gt, vfid);						\
+	k_state_diff(mt_scalar(gt), vfid);						\
 	k_save_args(id, (__u64)gt, vfid, 0);			\
 	return 0;							\
 }									\
@@ -878,7 +896,7 @@ int BPF_KRETPROBE(krp_##name)						\
 	struct mt_args a;						\
 									\
 	if (k_pop_args(id, &a))					\
-		k_state_diff((void *)a.a[0], a.a[1]);			\
+		k_state_diff(a.a[0], a.a[1]);			\
 	return 0;							\
 }
 
