@@ -93,8 +93,13 @@ void json_i64(struct json *j, int64_t v)
 void json_f64(struct json *j, double v)
 {
 	sep(j);
+	/*
+	 * 15 digits: Perfetto timestamps are microseconds with ns fractions;
+	 * 6 digits rounded them to 10 us after a second of trace and made
+	 * adjacent slices overlap.
+	 */
 	if (isfinite(v))
-		fprintf(j->f, "%.6g", v);
+		fprintf(j->f, "%.15g", v);
 	else
 		fputs("null", j->f);
 }
