@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What `migscope inject` and `migscope fuzz` share with bpf/inject.bpf.c:
+ * the arming record user space writes into the object's .bss between runs
+ * (re-arming is a memory write; detaching USDT links costs ~110 ms each).
+ */
+#ifndef MIGSCOPE_INJECT_H
+#define MIGSCOPE_INJECT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* struct ms_inject_ev.mechanism */
+enum inject_mech {
+	INJ_MECH_MODEL = 1,	/* verdict written into the model's slot */
+	INJ_MECH_SIGNAL,	/* bpf_send_signal_thread at the site */
+	INJ_MECH_KERNEL,	/* fmod_ret on security_file_permission */
+};
+
+#define INJ_ANY		0xffffffffu	/* vf, gt, type filter: no filter */
+
+/*
+ * should_fail()-style decision among the hits that pass every filter:
+ * nth fails exactly hit N; otherwise every `interval`-th hit is a
+ * candidate and a candidate fails with probability prob/2^32, the draw
+ * being a hash of (seed, hit) so that a run can be replayed.
+ */
+struct inject_cfg {
+	__u32 armed;		/* 0: every program returns at once */
+	__u32 mech;		/* enum inject_mech */
+	__u32 site;		/* enum ms_fault_site */
+	__s32 err;		/* positive errno to inject */
+	__u32 sig;		/* INJ_MECH_SIGNAL: signal number */
+	__u32 dry_run;		/* decide and log, never inject */
+	__u64 nth;		/* 0: not used */
+	__u64 interval;		/* 0 or 1: every candidate */
+	__u64 prob;		/* out of 2^32; 1 << 32 always */
+	__u64 seed;
+	__u64 times;		/* 0: unlimited */
+	__u32 vf, gt, type;	/* INJ_ANY: no filter */
+	__u32 all_tasks;	/* 1: no pid scope (never set by migscope) */
+	__u64 off_lo, off_hi;	/* offset range, inclusive; hi 0: none */
+	__u64 kdev, ino;	/* INJ_MECH_KERNEL: file; ino 0: by name */
+	__u32 track_leaks;	/* fuzz: keep live packets per process */
+	__u32 pad;
+};
+
+struct inject_stats {
+	__u64 hits;		/* hits that passed every filter */
+	__u64 seq;		/* injection attempts (capped by times) */
+	__u64 injected;		/* injections done (or would be: dry run) */
+};
+
+/* a live packet of the model, for leak accounting */
+struct inject_pkt_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 pkt;
+};
+
+#endif /* MIGSCOPE_INJECT_H */

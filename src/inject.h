@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The injection session shared by `migscope inject` and `migscope fuzz`:
+ * the BPF object is loaded and attached once, then armed, disarmed and
+ * re-armed by writing its .bss (a USDT detach costs ~110 ms, a write
+ * nothing).  Nothing is pinned, so everything is disarmed when migscope
+ * exits, whatever the reason.
+ */
+#ifndef MIGSCOPE_INJECT_SESSION_H
+#define MIGSCOPE_INJECT_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "events.h"
+#include "../bpf/inject.h"
+
+#define INJ_MAX_LINKS	8
+
+/* one injection plan: what `migscope inject`'s options describe */
+struct inj_plan {
+	unsigned int mech;		/* enum inject_mech */
+	unsigned int site;		/* enum ms_fault_site */
+	int err;			/* positive errno */
+	int sig;			/* signal mechanism */
+	uint64_t nth, interval, times, seed;
+	double prob;			/* 0..1; < 0: not given */
+	uint32_t vf, gt, type;		/* INJ_ANY: no filter */
+	uint64_t off_lo, off_hi;	/* off_hi 0: no offset filter */
+	bool dry_run;
+	uint64_t kdev, ino;		/* kernel mechanism: --file */
+	const char *file;
+};
+
+struct inj_session {
+	struct inject_bpf *obj;
+	struct bpf_link *links[INJ_MAX_LINKS];
+	int nlinks;
+	struct ms_events ev;
+	bool ev_open;
+	unsigned int mech;
+};
+
+/* site names <-> enum ms_fault_site */
+const char *inj_site_name(unsigned int site);
+int inj_site_from_name(const char *name);	/* -1 if unknown */
+int inj_site_default_errno(unsigned int site);
+const char *inj_site_list(void);		/* "data_read, data_write, ..." */
+const char *inj_mech_name(unsigned int mech);
+
+void inj_plan_init(struct inj_plan *p);
+/* the options that reproduce the plan: "--site data_read --errno EIO --nth 3" */
+void inj_plan_args(const struct inj_plan *p, char *buf, size_t len);
+
+/*
+ * Open and load the object for one mechanism.  reuse_map_fd >= 0 makes
+ * the verdict map that map (a running model's, for -p PID).  leaks: keep
+ * live model packets per process (fuzz).
+ */
+int inj_session_open(struct inj_session *s, unsigned int mech,
+		     int reuse_map_fd, bool leaks, ms_event_fn fn, void *ctx);
+/* attach fault_site (and with leaks the packet probes) to a binary */
+int inj_attach_model(struct inj_session *s, const char *binary, bool leaks);
+int inj_attach_kernel(struct inj_session *s);
+void inj_arm(struct inj_session *s, const struct inj_plan *p);
+void inj_disarm(struct inj_session *s);
+struct inject_stats inj_stats(const struct inj_session *s);
+int inj_scope_add(struct inj_session *s, pid_t pid);
+/* pid and every live descendant of it (a scan of /proc) */
+int inj_scope_add_tree(struct inj_session *s, pid_t pid);
+void inj_scope_clear(struct inj_session *s);
+/* live packets left by in-scope processes; clears the record */
+uint64_t inj_leaks_take(struct inj_session *s);
+unsigned int inj_map_id(const struct inj_session *s);
+void inj_session_close(struct inj_session *s);
+
+/*
+ * Start argv with XE_FAULT_MAP_ID set, in scope before it runs its first
+ * instruction: the child waits on a pipe until it is in the scope map.
+ * own_group: put it in its own process group (fuzz kills groups on a
+ * hang) and have it die with us.  out_fd >= 0 becomes its stdout.
+ */
+pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
+		int out_fd);
+
+/* command name -> path, the way execvp finds it; 0 or -1 (reported) */
+int inj_resolve_command(const char *cmd, char *out, size_t len);
+/* does the binary carry the model's xe:fault_site probe? */
+bool inj_binary_has_fault_site(const char *path);
+/* the verdict map a running model created (by name in its fds), or -1 */
+int inj_find_model_map(pid_t pid);
+
+#endif /* MIGSCOPE_INJECT_SESSION_H */

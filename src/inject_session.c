@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The injection session: see inject.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "common.h"
+#include "inject.h"
+#include "inject.skel.h"
+
+static const struct {
+	const char *name;
+	int err;		/* what the upstream path fails with there */
+} sites[MS_SITE_MAX] = {
+	[MS_SITE_DATA_READ] = { "data_read", EIO },
+	[MS_SITE_DATA_WRITE] = { "data_write", EIO },
+	[MS_SITE_PACKET_ALLOC] = { "packet_alloc", ENOMEM },
+	[MS_SITE_USER_COPY] = { "user_copy", EFAULT },
+	[MS_SITE_GUC_SAVE] = { "guc_save", EIO },
+	[MS_SITE_GUC_RESTORE] = { "guc_restore", EIO },
+	[MS_SITE_GGTT_SAVE] = { "ggtt_save", EINVAL },
+	[MS_SITE_GGTT_LOAD] = { "ggtt_load", EINVAL },
+	[MS_SITE_VRAM_COPY] = { "vram_copy", ETIME },
+	[MS_SITE_RING_PRODUCE] = { "ring_produce", ENOSPC },
+};
+
+const char *inj_site_name(unsigned int site)
+{
+	return site && site < MS_SITE_MAX ? sites[site].name : "?";
+}
+
+int inj_site_from_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 1; i < MS_SITE_MAX; i++)
+		if (!strcmp(name, sites[i].name))
+			return i;
+	return -1;
+}
+
+int inj_site_default_errno(unsigned int site)
+{
+	return site && site < MS_SITE_MAX ? sites[site].err : EIO;
+}
+
+const char *inj_site_list(void)
+{
+	static char buf[256];
+	unsigned int i;
+	size_t n = 0;
+
+	if (buf[0])
+		return buf;
+	for (i = 1; i < MS_SITE_MAX; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i > 1 ? ", " : "",
+			      sites[i].name);
+	return buf;
+}
+
+const char *inj_mech_name(unsigned int mech)
+{
+	switch (mech) {
+	case INJ_MECH_MODEL: return "model";
+	case INJ_MECH_SIGNAL: return "signal";
+	case INJ_MECH_KERNEL: return "kernel";
+	}
+	return "?";
+}
+
+void inj_plan_init(struct inj_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->prob = -1;
+	p->vf = p->gt = p->type = INJ_ANY;
+}
+
+void inj_plan_args(const struct inj_plan *p, char *buf, size_t len)
+{
+	size_t n;
+
+	n = snprintf(buf, len, "--site %s", inj_site_name(p->site));
+	if (p->mech == INJ_MECH_SIGNAL)
+		n += snprintf(buf + n, len - n, " --signal %d", p->sig);
+	else
+		n += snprintf(buf + n, len - n, " --errno %s",
+			      ms_errno_name(p->err));
+	if (p->nth)
+		n += snprintf(buf + n, len - n, " --nth %llu",
+			      (unsigned long long)p->nth);
+	if (p->interval)
+		n += snprintf(buf + n, len - n, " --every %llu",
+			      (unsigned long long)p->interval);
+	if (p->prob >= 0)
+		n += snprintf(buf + n, len - n, " --probability %g --seed %llu",
+			      p->prob, (unsigned long long)p->seed);
+	if (p->times)
+		n += snprintf(buf + n, len - n, " --times %llu",
+			      (unsigned long long)p->times);
+	if (p->vf != INJ_ANY)
+		n += snprintf(buf + n, len - n, " --vf %u", p->vf);
+	if (p->gt != INJ_ANY)
+		n += snprintf(buf + n, len - n, " --gt %u", p->gt);
+	if (p->type != INJ_ANY)
+		n += snprintf(buf + n, len - n, " --type %u", p->type);
+	if (p->off_hi && n < len)
+		snprintf(buf + n, len - n, " --offset %llu:%llu",
+			 (unsigned long long)p->off_lo,
+			 (unsigned long long)p->off_hi);
+}
+
+/* only the programs of the chosen mechanism are loaded: fmod_ret is
+ * refused on hosts where USDT works, and the reverse in a bare guest */
+static void pick_programs(struct inject_bpf *obj, unsigned int mech,
+			  bool leaks)
+{
+	bool model = mech != INJ_MECH_KERNEL;
+
+	bpf_program__set_autoload(obj->progs.fault_site, model);
+	bpf_program__set_autoload(obj->progs.pkt_alloc, model && leaks);
+	bpf_program__set_autoload(obj->progs.pkt_free, model && leaks);
+	bpf_program__set_autoload(obj->progs.file_perm, !model);
+}
+
+int inj_session_open(struct inj_session *s, unsigned int mech,
+		     int reuse_map_fd, bool leaks, ms_event_fn fn, void *ctx)
+{
+	const char *why;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->mech = mech;
+	s->obj = inject_bpf__open();
+	if (!s->obj)
+		return ms_err("cannot open the inject BPF object: %s",
+			      strerror(errno));
+	pick_programs(s->obj, mech, leaks);
+	if (reuse_map_fd >= 0) {
+		err = bpf_map__reuse_fd(s->obj->maps.xe_fault_vrdct,
+					reuse_map_fd);
+		if (err)
+			return ms_err("cannot use the model's verdict map: %s",
+				      strerror(-err));
+	}
+	ms_libbpf_capture_begin();
+	err = inject_bpf__load(s->obj);
+	why = ms_libbpf_capture_end();
+	if (err)
+		return ms_err("loading the inject %s programs failed: %s%s%s",
+			      inj_mech_name(mech), strerror(-err),
+			      *why ? ": " : "", why);
+	if (ms_events_open(&s->ev, s->obj->maps.events, s->obj->maps.drops,
+			   fn, ctx))
+		return -1;
+	s->ev_open = true;
+	return 0;
+}
+
+static int add_link(struct inj_session *s, struct bpf_link *l,
+		    const char *what)
+{
+	if (!l)
+		return ms_err("cannot attach %s: %s", what, strerror(errno));
+	if (s->nlinks == INJ_MAX_LINKS) {
+		bpf_link__destroy(l);
+		return ms_err("too many links");
+	}
+	s->links[s->nlinks++] = l;
+	return 0;
+}
+
+static int attach_fork_tracking(struct inj_session *s)
+{
+	if (add_link(s, bpf_program__attach(s->obj->progs.track_fork),
+		     "the fork tracker (raw_tp/sched_process_fork)"))
+		return -1;
+	return add_link(s, bpf_program__attach(s->obj->progs.track_exit),
+			"the exit tracker (raw_tp/sched_process_exit)");
+}
+
+/*
+ * By binary, for every process: scope is decided in BPF from the tgid set,
+ * which follows forks; a uprobe attached to one pid would miss migsim's
+ * two children.
+ */
+int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
+{
+	struct bpf_link *l;
+
+	if (attach_fork_tracking(s))
+		return -1;
+	l = bpf_program__attach_usdt(s->obj->progs.fault_site, -1, binary,
+				     "xe", "fault_site", NULL);
+	if (add_link(s, l, "USDT xe:fault_site"))
+		return -1;
+	if (!leaks)
+		return 0;
+	l = bpf_program__attach_usdt(s->obj->progs.pkt_alloc, -1, binary,
+				     "xe", "packet_alloc", NULL);
+	if (add_link(s, l, "USDT xe:packet_alloc"))
+		return -1;
+	l = bpf_program__attach_usdt(s->obj->progs.pkt_free, -1, binary,
+				     "xe", "packet_free", NULL);
+	return add_link(s, l, "USDT xe:packet_free");
+}
+
+int inj_attach_kernel(struct inj_session *s)
+{
+	if (attach_fork_tracking(s))
+		return -1;
+	return add_link(s, bpf_program__attach(s->obj->progs.file_perm),
+			"fmod_ret/security_file_permission");
+}
+
+/* probability 0..1 -> threshold out of 2^32 */
+static uint64_t prob_threshold(double p)
+{
+	if (p < 0 || p >= 1)
+		return 1ULL << 32;
+	return (uint64_t)(p * 4294967296.0);
+}
+
+void inj_arm(struct inj_session *s, const struct inj_plan *p)
+{
+	struct inject_cfg *c = &s->obj->bss->cfg;
+
+	inj_disarm(s);
+	memset(&s->obj->bss->stats, 0, sizeof(s->obj->bss->stats));
+	c->mech = p->mech;
+	c->site = p->site;
+	c->err = p->err;
+	c->sig = p->sig;
+	c->dry_run = p->dry_run;
+	c->nth = p->nth;
+	c->interval = p->interval;
+	c->prob = prob_threshold(p->prob);
+	c->seed = p->seed;
+	c->times = p->times;
+	c->vf = p->vf;
+	c->gt = p->gt;
+	c->type = p->type;
+	c->off_lo = p->off_lo;
+	c->off_hi = p->off_hi;
+	c->kdev = p->kdev;
+	c->ino = p->ino;
+	c->all_tasks = 0;
+	c->track_leaks = 1;
+	/* the programs see the whole plan before they see armed */
+	__atomic_store_n(&c->armed, 1, __ATOMIC_RELEASE);
+}
+
+void inj_disarm(struct inj_session *s)
+{
+	if (s->obj && s->obj->bss)
+		__atomic_store_n(&s->obj->bss->cfg.armed, 0, __ATOMIC_RELEASE);
+}
+
+struct inject_stats inj_stats(const struct inj_session *s)
+{
+	struct inject_stats st;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	st = s->obj->bss->stats;
+	/* seq counts attempts, some over the cap: report what was done */
+	return st;
+}
+
+int inj_scope_add(struct inj_session *s, pid_t pid)
+{
+	__u32 key = pid;
+	__u8 one = 1;
+
+	return bpf_map__update_elem(s->obj->maps.scope, &key, sizeof(key),
+				    &one, sizeof(one), BPF_ANY);
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int ppid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+			ppid = -1;
+	}
+	fclose(f);
+	return ppid;
+}
+
+/* descendants that exist already; the fork tracker covers later ones */
+int inj_scope_add_tree(struct inj_session *s, pid_t root)
+{
+	bool grew = true;
+	struct dirent *d;
+	DIR *dir;
+	__u8 v;
+
+	if (inj_scope_add(s, root))
+		return -1;
+	while (grew) {
+		grew = false;
+		dir = opendir("/proc");
+		if (!dir)
+			return -1;
+		while ((d = readdir(dir))) {
+			__u32 pid = atoi(d->d_name), pp;
+
+			if (!pid || !bpf_map__lookup_elem(s->obj->maps.scope,
+							 &pid, sizeof(pid), &v,
+							 sizeof(v), 0))
+				continue;
+			pp = parent_of(pid);
+			if ((int)pp > 0 &&
+			    !bpf_map__lookup_elem(s->obj->maps.scope, &pp,
+						  sizeof(pp), &v, sizeof(v), 0)) {
+				inj_scope_add(s, pid);
+				grew = true;
+			}
+		}
+		closedir(dir);
+	}
+	return 0;
+}
+
+void inj_scope_clear(struct inj_session *s)
+{
+	int fd = bpf_map__fd(s->obj->maps.scope);
+	__u32 key, next;
+
+	while (!bpf_map_get_next_key(fd, NULL, &next)) {
+		key = next;
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+	}
+}
+
+uint64_t inj_leaks_take(struct inj_session *s)
+{
+	int fd = bpf_map__fd(s->obj->maps.live_pkts);
+	struct inject_pkt_key key;
+	uint64_t n = 0;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key)) {
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+		n++;
+	}
+	return n;
+}
+
+unsigned int inj_map_id(const struct inj_session *s)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(s->obj->maps.xe_fault_vrdct),
+				   &info, &len))
+		return 0;
+	return info.id;
+}
+
+void inj_session_close(struct inj_session *s)
+{
+	int i;
+
+	inj_disarm(s);
+	/* drain first: the summary must count every logged injection */
+	if (s->ev_open) {
+		ms_events_drain(&s->ev);
+		ms_events_close(&s->ev);
+	}
+	for (i = s->nlinks - 1; i >= 0; i--)
+		bpf_link__destroy(s->links[i]);
+	s->nlinks = 0;
+	inject_bpf__destroy(s->obj);
+	s->obj = NULL;
+	s->ev_open = false;
+}
+
+static void child_exec(char **argv, unsigned int map_id, bool own_group,
+		       int out_fd, int go_fd)
+{
+	char id[16];
+	char c;
+
+	if (own_group) {
+		setpgid(0, 0);
+		/* a campaign's run never outlives migscope */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	}
+	if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
+		_exit(127);
+	/* a campaign's table is the output; the model's notices are noise */
+	if (own_group && !ms_verbose) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+	}
+	/* wait until the parent has put us in scope */
+	if (read(go_fd, &c, 1) != 1)
+		_exit(127);
+	close(go_fd);
+	snprintf(id, sizeof(id), "%u", map_id);
+	if (map_id)
+		setenv("XE_FAULT_MAP_ID", id, 1);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+	fprintf(stderr, "migscope: cannot run %s: %s\n", argv[0],
+		strerror(errno));
+	_exit(127);
+}
+
+pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
+		int out_fd)
+{
+	unsigned int id = s->mech == INJ_MECH_KERNEL ? 0 : inj_map_id(s);
+	int go[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC))
+		return ms_err("pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(go[0]);
+		close(go[1]);
+		return ms_err("fork: %s", strerror(errno));
+	}
+	if (!pid) {
+		close(go[1]);
+		child_exec(argv, id, own_group, out_fd, go[0]);
+	}
+	close(go[0]);
+	ms_info("started pid %d (%s), verdict map id %u", pid, argv[0], id);
+	if (own_group)
+		setpgid(pid, pid);	/* both sides: no race with kill(-pgid) */
+	if (inj_scope_add(s, pid)) {
+		kill(pid, SIGKILL);
+		close(go[1]);
+		return ms_err("cannot put pid %d in scope", pid);
+	}
+	if (write(go[1], "g", 1) != 1) {
+		close(go[1]);
+		return ms_err("cannot start the command");
+	}
+	close(go[1]);
+	return pid;
+}
+
+int inj_resolve_command(const char *cmd, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char buf[PATH_MAX];
+
+	if (strchr(cmd, '/')) {
+		if (access(cmd, X_OK))
+			return ms_err("cannot run %s: %s", cmd, strerror(errno));
+		snprintf(out, len, "%s", cmd);
+		return 0;
+	}
+	for (p = path ? path : "/usr/bin:/bin"; p && *p; p = end ? end + 1 : NULL) {
+		end = strchr(p, ':');
+		snprintf(buf, sizeof(buf), "%.*s/%s",
+			 end ? (int)(end - p) : (int)strlen(p), p, cmd);
+		if (!access(buf, X_OK)) {
+			snprintf(out, len, "%s", buf);
+			return 0;
+		}
+	}
+	return ms_err("command not found: %s", cmd);
+}
+
+bool inj_binary_has_fault_site(const char *path)
+{
+	static const char needle[] = "xe\0fault_site";
+	struct stat st;
+	bool found;
+	void *m;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
+		close(fd);
+		return false;
+	}
+	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return false;
+	found = memmem(m, st.st_size, needle, sizeof(needle)) != NULL;
+	munmap(m, st.st_size);
+	return found;
+}
+
+/* the map ids a process holds, from /proc/PID/fdinfo */
+static int fdinfo_map_id(pid_t pid, const char *fd)
+{
+	char path[320], line[128];
+	int id = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "map_id: %d", &id) == 1)
+			break;
+	fclose(f);
+	return id;
+}
+
+int inj_find_model_map(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	int found = -1;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while (found < 0 && (d = readdir(dir))) {
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+		int id = fdinfo_map_id(pid, d->d_name), fd;
+
+		if (id <= 0)
+			continue;
+		fd = bpf_map_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    !strcmp(info.name, MS_FAULT_MAP_NAME))
+			found = fd;
+		else
+			close(fd);
+	}
+	closedir(dir);
+	return found;
+}
