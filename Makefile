@@ -45,6 +45,16 @@ include $(sort $(wildcard src/*.mk tools/*/*.mk tests/*.mk tests/*/*.mk bench/*.
 
 all: $(BINS) $(TEST_BINS)
 
+# Prerequisite lists expand when a rule is read: these come after every
+# fragment has appended its sources and BPF objects.
+MIGSCOPE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(MIGSCOPE_SRCS))
+BPF_SKELS := $(patsubst %,$(OUT)/%.skel.h,$(BPF_OBJS))
+# any migscope object may include any skeleton
+$(MIGSCOPE_OBJS): $(BPF_SKELS)
+$(OUT)/migscope: $(MIGSCOPE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
 # --- dependencies (installed by the project, never by hand) ---------------
 $(OUT)/.deps-ok: scripts/deps.sh
 	$(Q)mkdir -p $(OUT)
@@ -70,7 +80,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux.h
 
 # --- user space --------------------------------------------------------------
-$(OUT)/%.o: %.c $(wildcard include/*.h src/*.h) | $(OUT)/.deps-ok
+$(OUT)/%.o: %.c $(wildcard include/*.h src/*.h bpf/*.h) | $(OUT)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
