@@ -237,6 +237,12 @@ static void plan_base(struct inj_plan *p, unsigned int site)
 static bool next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 			    struct inj_plan *p)
 {
+	if (!last) {
+		/* a baseline first: a defect that needs no fault shows here */
+		inj_plan_init(p);
+		p->mech = INJ_MECH_MODEL;
+		return true;
+	}
 	if (!fz->site) {
 		fz->site = 1;
 		fz->nth = 1;
@@ -359,9 +365,16 @@ static enum fuzz_class classify(struct fuzz_run *r, const char *out)
 			 (unsigned long long)r->leaks);
 		return FZ_LEAK;
 	}
+	if (!strcmp(r->result, "ok") && !r->verified) {
+		char what[256];
+
+		json_get_str(out, "mismatch", what, sizeof(what));
+		snprintf(r->detail, sizeof(r->detail),
+			 "success reported, verify failed: %s", what);
+		return FZ_CORRUPTION;
+	}
 	if (!strcmp(r->result, "ok"))
-		return r->verified ? (r->st.injected ? FZ_ABSORBED : FZ_UNREACHED)
-				   : FZ_CORRUPTION;
+		return r->st.injected ? FZ_ABSORBED : FZ_UNREACHED;
 	if (!r->st.injected)
 		snprintf(r->detail, sizeof(r->detail), "failed with nothing injected");
 	json_get_obj(out, "src_states", src, sizeof(src));
@@ -463,17 +476,30 @@ static void shell_quote(char *buf, size_t len, size_t *n, const char *arg)
 		*n = len - 1;
 }
 
+static void plan_text(const struct inj_plan *p, char *buf, size_t len)
+{
+	if (p->site)
+		inj_plan_args(p, buf, len);
+	else
+		snprintf(buf, len, "(baseline: no injection)");
+}
+
 static void reproducer(const struct fuzz *fz, const struct fuzz_run *r,
 		       char *buf, size_t len)
 {
 	char args[256];
-	size_t n;
+	size_t n = 0;
 	int i;
 
-	inj_plan_args(&r->plan, args, sizeof(args));
-	n = snprintf(buf, len, "migscope inject %s --", args);
+	buf[0] = 0;
+	if (r->plan.site) {
+		inj_plan_args(&r->plan, args, sizeof(args));
+		n = snprintf(buf, len, "migscope inject %s --", args);
+	}
 	for (i = 0; fz->o.argv[i]; i++)
 		shell_quote(buf, len, &n, fz->o.argv[i]);
+	if (!r->plan.site)
+		memmove(buf, buf + 1, strlen(buf));
 }
 
 static bool is_finding(enum fuzz_class c)
@@ -486,7 +512,7 @@ static void print_row(const struct fuzz *fz, uint64_t n,
 {
 	char args[256], res[64], repro[1024];
 
-	inj_plan_args(&r->plan, args, sizeof(args));
+	plan_text(&r->plan, args, sizeof(args));
 	if (!strcmp(r->result, "error"))
 		snprintf(res, sizeof(res), "%s %s", r->failed_at,
 			 ms_errno_name(r->err));
@@ -510,11 +536,11 @@ static void report_run(struct fuzz *fz, uint64_t n, const struct fuzz_run *r)
 
 	if (!fz->rep_f)
 		return;
-	inj_plan_args(&r->plan, args, sizeof(args));
+	plan_text(&r->plan, args, sizeof(args));
 	json_obj_begin(j);
 	json_ku64(j, "run", n);
 	json_kstr(j, "plan", args);
-	json_kstr(j, "site", inj_site_name(r->plan.site));
+	json_kstr(j, "site", r->plan.site ? inj_site_name(r->plan.site) : "");
 	json_ku64(j, "hits", r->st.hits);
 	json_ku64(j, "injected", r->st.injected);
 	json_kstr(j, "result", r->result);

@@ -404,7 +404,7 @@ static int pick_mechanism(struct inject_opts *o, char *bin, size_t len)
 static const char *err_text(const struct ms_event *e, char *buf, size_t len)
 {
 	if (e->inject.mechanism == INJ_MECH_SIGNAL)
-		snprintf(buf, len, "signal %d", e->inject.err);
+		snprintf(buf, len, "%d", e->inject.err);
 	else
 		snprintf(buf, len, "%s", ms_errno_name(-e->inject.err));
 	return buf;
