@@ -70,14 +70,16 @@ rung() {
 		head -n 1 | sed 's/.*"expiries"://')
 	period=$(grep '"type":"summary"' "$out" | grep -o '"period_ns":[0-9]*' | head -n 1 | cut -d: -f2)
 	replays=$(grep '"type":"summary"' "$out" | grep -o '"replays":[0-9]*' | head -n 1 | cut -d: -f2)
+	# periods a clamp skipped: a late guest timer (TCG) is not a miscount
+	skipped=$(grep '"type":"summary"' "$out" | grep -o '"prefix_replays":[0-9]*' | head -n 1 | cut -d: -f2)
 	if [ -z "$exp" ] || [ -z "$dur" ]; then
 		fail "$r-count" "no vCPU in the summary: $(tail -c 300 "$out")"
 		return
 	fi
-	if awk -v e="$exp" -v d="$dur" 'BEGIN { w = d * 1000; exit !(e >= 0.9 * w && e <= 1.1 * w) }'; then
-		pass "$r-count" "$exp expiries in $dur s"
+	if awk -v e="$exp" -v s="${skipped:-0}" -v d="$dur" 'BEGIN { w = d * 1000; e += s; exit !(e >= 0.9 * w && e <= 1.1 * w) }'; then
+		pass "$r-count" "$exp expiries + ${skipped:-0} skipped periods in $dur s"
 	else
-		fail "$r-count" "$exp expiries in $dur s, want $(awk -v d="$dur" 'BEGIN { printf "%.0f", d * 1000 }') +-10%"
+		fail "$r-count" "$exp expiries + ${skipped:-0} skipped periods in $dur s, want $(awk -v d="$dur" 'BEGIN { printf "%.0f", d * 1000 }') +-10%"
 	fi
 	[ "$period" = 1000000 ] && pass "$r-period" ||
 		fail "$r-period" "period $period ns, want 1000000"
