@@ -55,7 +55,7 @@ CONSOLE=$WORK/console.log	# this run's; copied to $LOGDIR (runs may overlap)
 T1=$(date +%s.%N)
 qrc=0
 timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -machine q35 -cpu qemu64,+svm,+npt -m 2G -smp 2 \
+	-accel tcg,thread=single -machine q35 -cpu qemu64,+svm,+npt -m 2G -smp 2 \
 	-nographic -no-reboot -nic none \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet ${MIGSCOPE_VM_APPEND:-}" \
