@@ -16,4 +16,6 @@ echo "== migscope doctor: what this kernel allows, which hook each feature uses"
 $OUT/migscope doctor
 
 echo
+scripts/demo-trace.sh
+echo
 scripts/demo-lapic.sh
