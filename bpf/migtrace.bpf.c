@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/usdt.bpf.h>
 #include "xe_sriov_abi.h"
+#include "inject.h"
 #include "migtrace_core.bpf.h"
 #include "migtrace_xe.bpf.h"
 
@@ -236,6 +237,26 @@ int BPF_USDT(u_trailer, long vfid, long ret)
 
 	U_GUARD();
 	mt_packet(MS_PKT_TRAILER, &p);
+	return 0;
+}
+
+/* a fault the model took, whoever injected it: shown on the timeline */
+SEC("usdt")
+int BPF_USDT(u_fault_injected, long site, long vfid, long gt, long type,
+	     long offset, long err)
+{
+	struct ms_event *e;
+
+	U_GUARD();
+	if (!mt_pass(vfid, gt, type))
+		return 0;
+	e = mt_reserve(MS_EV_INJECT, INJ_MECH_MODEL, vfid, gt);
+	if (!e)
+		return 0;
+	e->inject.site = site;
+	e->inject.err = err;
+	e->inject.mechanism = INJ_MECH_MODEL;
+	ms_event_submit(e);
 	return 0;
 }
 

@@ -50,7 +50,7 @@ static const struct usdt_probe usdt_probes[] = {
 	P(packet_free), P(ring_produce), P(ring_consume), P(state_enter),
 	P(state_exit), P(vram_copy_begin), P(vram_copy_end),
 	P(data_read_entry), P(data_read_return), P(data_write_entry),
-	P(data_write_return), P(descriptor), P(trailer),
+	P(data_write_return), P(descriptor), P(trailer), P(fault_injected),
 };
 #undef P
 

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "common.h"
+#include "inject.h"
 #include "trace.h"
 #include "xe_sriov_names.h"
 
@@ -114,8 +115,9 @@ void mt_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
 			fprintf(f, "-> EOF");
 		break;
 	case MS_EV_INJECT:
-		fprintf(f, "inject site %u err %d hit %" PRIu64 "%s",
-			e->inject.site, e->inject.err, (uint64_t)e->inject.hit,
+		fprintf(f, "inject site %s err %s%s",
+			inj_site_name(e->inject.site),
+			ms_errno_name(e->inject.err),
 			e->inject.dry_run ? " (dry run)" : "");
 		break;
 	default:
@@ -194,7 +196,7 @@ void mt_event_json(struct json *j, const struct ms_event *e)
 		json_kbool(j, "eof", e->data.ret == 0);
 		break;
 	case MS_EV_INJECT:
-		json_ku64(j, "site", e->inject.site);
+		json_kstr(j, "site", inj_site_name(e->inject.site));
 		json_ki64(j, "err", e->inject.err);
 		json_ku64(j, "seq", e->inject.seq);
 		json_ku64(j, "hit", e->inject.hit);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
+#include "inject.h"
 #include "trace.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
@@ -316,8 +317,8 @@ static void inject_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "injected %s at site %u%s",
-		 ms_errno_name(e->inject.err), e->inject.site,
+	snprintf(name, sizeof(name), "injected %s at %s%s",
+		 ms_errno_name(e->inject.err), inj_site_name(e->inject.site),
 		 e->inject.dry_run ? " (dry run)" : "");
 	instant(pf, pr, ppid, name, e->ts_ns);
 	json_ku64(&pf->p.j, "seq", e->inject.seq);

@@ -15,6 +15,10 @@ expect() {
 
 check_exit() { [ "$CHECK_FAILURES" -eq 0 ]; }
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# the project root: the nearest directory above the test with a Makefile
+ROOT=$(cd "$(dirname "$0")" && pwd)
+while [ "$ROOT" != / ] && [ ! -f "$ROOT/Makefile" ]; do
+	ROOT=$(dirname "$ROOT")
+done
 OUT=$ROOT/.output
 MIGSCOPE=$OUT/migscope

@@ -138,8 +138,14 @@ int xe_fault_check(unsigned int site, unsigned int vfid, unsigned int gt,
 		return 0;
 	slot = fault_slot(gettid());
 	v = __atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL);
+	if (!v)
+		return 0;
 	/* a verdict is a negative errno; accept a positive one too */
-	return v > 0 ? -v : v;
+	v = v > 0 ? -v : v;
+	/* tracers see the fault taken, whoever injected it */
+	XE_USDT(fault_injected, U(site), U(vfid), U(gt), U(type), U(offset),
+		S(v));
+	return v;
 }
 
 int xe_fault_arm_self(int err)

@@ -26,6 +26,8 @@
  *   xe:trailer(vfid, ret)			restore side
  *   xe:fault_site(site, vfid, gt, type, offset)
  *	site is enum ms_fault_site; gt is 255 for device-level sites
+ *   xe:fault_injected(site, vfid, gt, type, offset, err)
+ *	a verdict was taken at that site: the error path runs with err
  *
  * Pointers are passed as unsigned long, everything else as 64-bit
  * integers; ret is signed.  The argument constraint is forced to register
