@@ -18,4 +18,6 @@ $OUT/migscope doctor
 echo
 scripts/demo-trace.sh
 echo
+scripts/demo-inject.sh
+echo
 scripts/demo-lapic.sh
