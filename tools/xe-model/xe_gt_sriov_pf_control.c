@@ -727,14 +727,26 @@ static bool pf_handle_vf_save(struct xe_gt *gt, unsigned int vfid)
 	return false;
 }
 
+/*
+ * Only a worker parked in WAIT_DATA is requeued, as upstream.  Setting
+ * PROCESS_DATA on every consume would, once DATA_DONE is set, start an
+ * extra save step that can still be running after finish_save (and re-set
+ * DATA_DONE behind SAVED) or during the next trigger_save.
+ */
+static void pf_exit_vf_save_wait_data(struct xe_gt *gt, unsigned int vfid)
+{
+	if (!pf_exit_vf_state(gt, vfid, ST(SAVE_WAIT_DATA)))
+		return;
+	pf_enter_vf_state(gt, vfid, ST(SAVE_PROCESS_DATA));
+	pf_queue_vf(gt, vfid);
+}
+
 int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(SAVE_FAILED)))
 		return -EIO;
-	pf_exit_vf_state(gt, vfid, ST(SAVE_WAIT_DATA));
-	pf_enter_vf_state(gt, vfid, ST(SAVE_PROCESS_DATA));
-	pf_queue_vf(gt, vfid);
+	pf_exit_vf_save_wait_data(gt, vfid);
 	return 0;
 }
 
@@ -859,6 +871,15 @@ static bool pf_handle_vf_restore(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
+/* as on save: only a worker parked in WAIT_DATA is requeued */
+static void pf_exit_vf_restore_wait_data(struct xe_gt *gt, unsigned int vfid)
+{
+	if (!pf_exit_vf_state(gt, vfid, ST(RESTORE_WAIT_DATA)))
+		return;
+	pf_enter_vf_state(gt, vfid, ST(RESTORE_PROCESS_DATA));
+	pf_queue_vf(gt, vfid);
+}
+
 int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 						unsigned int vfid)
 {
@@ -866,9 +887,7 @@ int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 		xe_gt_sriov_pf_migration_ring_free(gt, vfid);
 		return -EIO;
 	}
-	pf_exit_vf_state(gt, vfid, ST(RESTORE_WAIT_DATA));
-	pf_enter_vf_state(gt, vfid, ST(RESTORE_PROCESS_DATA));
-	pf_queue_vf(gt, vfid);
+	pf_exit_vf_restore_wait_data(gt, vfid);
 	return 0;
 }
 
