@@ -133,7 +133,7 @@ int xe_gt_sriov_pf_migration_save_produce(struct xe_gt *gt, unsigned int vfid,
 					  struct xe_sriov_packet *data)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
-	unsigned int occ;
+	unsigned int occ, type = data->hdr.type;
 	int ret;
 
 	ret = xe_fault_check(MS_SITE_RING_PRODUCE, vfid, gt->info.id,
@@ -143,8 +143,12 @@ int xe_gt_sriov_pf_migration_save_produce(struct xe_gt *gt, unsigned int vfid,
 		ret = ring_produce_locked(r, data);
 	occ = r->count;
 	pthread_mutex_unlock(&r->lock);
-	XE_USDT(ring_produce, U(gt->info.id), U(vfid), U(data),
-		U(data->hdr.type), U(occ), S(ret), U(MS_DIR_SAVE));
+	/*
+	 * Once in the ring the packet belongs to the reader, who may already
+	 * have freed it: the probe gets the type read before the produce.
+	 */
+	XE_USDT(ring_produce, U(gt->info.id), U(vfid), U(data), U(type),
+		U(occ), S(ret), U(MS_DIR_SAVE));
 	if (ret)
 		return ret;
 	wake_up_all(xe_sriov_pf_migration_waitqueue(gt->xe, vfid));
