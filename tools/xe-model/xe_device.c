@@ -437,6 +437,13 @@ void xe_device_destroy(struct xe_device *xe)
 
 	if (!xe)
 		return;
+	/*
+	 * Every worker stops before any GT is freed: a worker reaches the
+	 * other GTs' state (FLR_SYNC release) and queues them.
+	 */
+	for (id = 0; id < xe->info.gt_count; id++)
+		if (xe->gts[id].vfs)
+			xe_gt_sriov_pf_control_stop(&xe->gts[id]);
 	for (id = 0; id < xe->info.gt_count; id++)
 		gt_fini(xe, &xe->gts[id]);
 	xe_sriov_pf_migration_fini(xe);

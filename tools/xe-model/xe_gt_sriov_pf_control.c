@@ -33,20 +33,24 @@ static struct xe_gt_sriov_control_state *pf_pick_vf_control(struct xe_gt *gt,
 	return &gt->vfs[vfid].control;
 }
 
-/* --- bitmap primitives -------------------------------------------------- */
+/*
+ * --- bitmap primitives --------------------------------------------------
+ * test_and_set_bit()/test_and_clear_bit() are fully ordered in the kernel;
+ * seq_cst gives the same here (and costs nothing more on x86).
+ */
 
 static bool pf_check_vf_state(struct xe_gt *gt, unsigned int vfid,
 			      enum xe_gt_sriov_control_bits bit)
 {
 	return __atomic_load_n(&pf_pick_vf_control(gt, vfid)->state,
-			       __ATOMIC_ACQUIRE) & BIT(bit);
+			       __ATOMIC_SEQ_CST) & BIT(bit);
 }
 
 static bool pf_enter_vf_state(struct xe_gt *gt, unsigned int vfid,
 			      enum xe_gt_sriov_control_bits bit)
 {
 	u64 *state = &pf_pick_vf_control(gt, vfid)->state;
-	u64 old = __atomic_fetch_or(state, BIT(bit), __ATOMIC_ACQ_REL);
+	u64 old = __atomic_fetch_or(state, BIT(bit), __ATOMIC_SEQ_CST);
 
 	if (old & BIT(bit))
 		return false;
@@ -63,7 +67,7 @@ static bool pf_exit_vf_state(struct xe_gt *gt, unsigned int vfid,
 			     enum xe_gt_sriov_control_bits bit)
 {
 	u64 *state = &pf_pick_vf_control(gt, vfid)->state;
-	u64 old = __atomic_fetch_and(state, ~BIT(bit), __ATOMIC_ACQ_REL);
+	u64 old = __atomic_fetch_and(state, ~BIT(bit), __ATOMIC_SEQ_CST);
 
 	if (!(old & BIT(bit)))
 		return false;
@@ -206,6 +210,8 @@ static void pf_enter_vf_wip(struct xe_gt *gt, unsigned int vfid)
 		reinit_completion(&pf_pick_vf_control(gt, vfid)->done);
 }
 
+static void pf_flr_sync_release(struct xe_device *xe, unsigned int vfid);
+
 static void pf_exit_vf_flr_wip(struct xe_gt *gt, unsigned int vfid)
 {
 	if (pf_exit_vf_state(gt, vfid, ST(FLR_WIP))) {
@@ -217,6 +223,8 @@ static void pf_exit_vf_flr_wip(struct xe_gt *gt, unsigned int vfid)
 		pf_escape_vf_state(gt, vfid, ST(FLR_GUC_DONE));
 		pf_escape_vf_state(gt, vfid, ST(FLR_WAIT_GUC));
 		pf_escape_vf_state(gt, vfid, ST(FLR_SEND_START));
+		/* a GT parked in FLR_SYNC may have been waiting on this one */
+		pf_flr_sync_release(gt->xe, vfid);
 	}
 }
 
@@ -510,6 +518,13 @@ static bool pf_exit_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
  * FLR_SYNC: every GT doing this VF's FLR must have got GuC's FLR_DONE
  * before any GT resets the VF's config.  The last GT to arrive releases
  * all of them (test-and-clear makes each release happen once).
+ *
+ * A GT whose FLR is not triggered yet counts as not taking part, so with
+ * the device-level triggers issued one GT after the other, GT0 can pass
+ * the checkpoint alone and still be resetting when GT1 arrives.  GT1 then
+ * waits on GT0's FLR_WIP, and GT0 leaving FLR_WIP must release it: the
+ * check runs again there.  Setting SYNC/clearing FLR_WIP before checking
+ * the other GTs (seq_cst bit ops) means one of two racing GTs sees both.
  */
 static void pf_flr_sync_release(struct xe_device *xe, unsigned int vfid)
 {
@@ -1001,18 +1016,23 @@ int xe_gt_sriov_pf_control_init(struct xe_gt *gt)
 	return 0;
 }
 
+void xe_gt_sriov_pf_control_stop(struct xe_gt *gt)
+{
+	if (!gt->control.started)
+		return;
+	pthread_mutex_lock(&gt->control.lock);
+	gt->control.stop = true;
+	pthread_cond_signal(&gt->control.cond);
+	pthread_mutex_unlock(&gt->control.lock);
+	pthread_join(gt->control.thread, NULL);
+	gt->control.started = false;
+}
+
 void xe_gt_sriov_pf_control_fini(struct xe_gt *gt)
 {
 	unsigned int n = xe_sriov_pf_num_vfs(gt->xe), vfid;
 
-	if (gt->control.started) {
-		pthread_mutex_lock(&gt->control.lock);
-		gt->control.stop = true;
-		pthread_cond_signal(&gt->control.cond);
-		pthread_mutex_unlock(&gt->control.lock);
-		pthread_join(gt->control.thread, NULL);
-		gt->control.started = false;
-	}
+	xe_gt_sriov_pf_control_stop(gt);
 	if (!gt->control.list)
 		return;
 	for (vfid = 1; vfid <= n; vfid++) {

@@ -6,6 +6,8 @@
 #include "xe_device.h"
 
 int xe_gt_sriov_pf_control_init(struct xe_gt *gt);
+/* model: stop and join the worker; fini does it too */
+void xe_gt_sriov_pf_control_stop(struct xe_gt *gt);
 void xe_gt_sriov_pf_control_fini(struct xe_gt *gt);
 void xe_gt_sriov_pf_control_restart(struct xe_gt *gt);
 
