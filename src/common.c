@@ -7,6 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <bpf/libbpf.h>
 #include "common.h"
@@ -321,4 +325,56 @@ uint64_t ms_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+int ms_resolve_command(const char *cmd, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char buf[PATH_MAX];
+
+	if (strchr(cmd, '/')) {
+		if (access(cmd, X_OK))
+			return ms_err("cannot run %s: %s", cmd, strerror(errno));
+		snprintf(out, len, "%s", cmd);
+		return 0;
+	}
+	for (p = path ? path : "/usr/bin:/bin"; p && *p; p = end ? end + 1 : NULL) {
+		end = strchr(p, ':');
+		snprintf(buf, sizeof(buf), "%.*s/%s",
+			 end ? (int)(end - p) : (int)strlen(p), p, cmd);
+		if (!access(buf, X_OK)) {
+			snprintf(out, len, "%s", buf);
+			return 0;
+		}
+	}
+	return ms_err("command not found: %s", cmd);
+}
+
+int ms_binary_has_usdt(const char *path, const char *provider,
+		       const char *probe)
+{
+	char needle[128];
+	size_t n, plen = strlen(provider);
+	struct stat st;
+	void *m;
+	int fd, err;
+
+	n = snprintf(needle, sizeof(needle), "%s%c%s", provider, 0, probe);
+	if (n >= sizeof(needle) || n != plen + 1 + strlen(probe))
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
+		close(fd);
+		return -EINVAL;
+	}
+	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	err = m == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	err = memmem(m, st.st_size, needle, n + 1) ? 0 : -ENOENT;
+	munmap(m, st.st_size);
+	return err;
 }

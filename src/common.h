@@ -49,6 +49,17 @@ int ms_usage_err(const char *cmd, const char *fmt, ...)
 /* handle getopt's '?' and ':' results in one line */
 int ms_getopt_err(const char *cmd, int opt, char *const argv[]);
 
-uint64_t ms_now_ns(void);	/* CLOCK_MONOTONIC, the bpf_ktime_get_ns clock */
+uint64_t ms_now_ns(void);
+
+/* command name -> executable path, the way execvp would find it */
+int ms_resolve_command(const char *cmd, char *out, size_t len);
+/*
+ * Does the ELF file at path carry a USDT note for provider:probe?  0 if it
+ * does, -ENOENT if not, another -errno if the file cannot be read.  A
+ * plain byte search of "provider\0probe": cheap, and enough to tell the
+ * model from any other binary.
+ */
+int ms_binary_has_usdt(const char *path, const char *provider,
+		       const char *probe);	/* CLOCK_MONOTONIC, the bpf_ktime_get_ns clock */
 
 #endif /* MIGSCOPE_COMMON_H */

@@ -141,7 +141,7 @@ static int find_migsim(struct fuzz_opts *o)
 			}
 		}
 	}
-	return inj_resolve_command("migsim", o->migsim, sizeof(o->migsim));
+	return ms_resolve_command("migsim", o->migsim, sizeof(o->migsim));
 }
 
 static int build_command(struct fuzz_opts *o, int argc, char **argv)
@@ -158,7 +158,7 @@ static int build_command(struct fuzz_opts *o, int argc, char **argv)
 			o->argv[o->argc++] = argv[i];
 			json |= !strcmp(argv[i], "--json");
 		}
-		if (inj_resolve_command(argv[0], o->migsim, sizeof(o->migsim)))
+		if (ms_resolve_command(argv[0], o->migsim, sizeof(o->migsim)))
 			return -1;
 	} else {
 		if (find_migsim(o))
@@ -167,7 +167,7 @@ static int build_command(struct fuzz_opts *o, int argc, char **argv)
 		for (i = 0; i < (int)ARRAY_SIZE(defaults); i++)
 			o->argv[o->argc++] = defaults[i];
 	}
-	if (!inj_binary_has_fault_site(o->migsim))
+	if (ms_binary_has_usdt(o->migsim, "xe", "fault_site"))
 		return ms_err("%s has no xe:fault_site probe: fuzz drives the reference model (tools/migsim)",
 			      o->migsim);
 	if (!json)

@@ -367,7 +367,7 @@ static int target_binary(const struct inject_opts *o, char *path, size_t len)
 		snprintf(path, len, "/proc/%d/exe", o->pid);
 		return 0;
 	}
-	return inj_resolve_command(o->command[0], path, len);
+	return ms_resolve_command(o->command[0], path, len);
 }
 
 static int pick_mechanism(struct inject_opts *o, char *bin, size_t len)
@@ -379,7 +379,7 @@ static int pick_mechanism(struct inject_opts *o, char *bin, size_t len)
 		return kernel_target(o);
 	if (target_binary(o, bin, len))
 		return -1;
-	model = inj_binary_has_fault_site(bin);
+	model = !ms_binary_has_usdt(bin, "xe", "fault_site");
 	if (p->sig) {
 		if (!model)
 			return ms_err("--signal works at the model's fault sites and %s has none (it is not tools/migsim or was built with XE_NO_USDT)",

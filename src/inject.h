@@ -84,10 +84,6 @@ void inj_session_close(struct inj_session *s);
 pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
 		int out_fd);
 
-/* command name -> path, the way execvp finds it; 0 or -1 (reported) */
-int inj_resolve_command(const char *cmd, char *out, size_t len);
-/* does the binary carry the model's xe:fault_site probe? */
-bool inj_binary_has_fault_site(const char *path);
 /* the verdict map a running model created (by name in its fds), or -1 */
 int inj_find_model_map(pid_t pid);
 

@@ -464,53 +464,6 @@ pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
 	return pid;
 }
 
-int inj_resolve_command(const char *cmd, char *out, size_t len)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	char buf[PATH_MAX];
-
-	if (strchr(cmd, '/')) {
-		if (access(cmd, X_OK))
-			return ms_err("cannot run %s: %s", cmd, strerror(errno));
-		snprintf(out, len, "%s", cmd);
-		return 0;
-	}
-	for (p = path ? path : "/usr/bin:/bin"; p && *p; p = end ? end + 1 : NULL) {
-		end = strchr(p, ':');
-		snprintf(buf, sizeof(buf), "%.*s/%s",
-			 end ? (int)(end - p) : (int)strlen(p), p, cmd);
-		if (!access(buf, X_OK)) {
-			snprintf(out, len, "%s", buf);
-			return 0;
-		}
-	}
-	return ms_err("command not found: %s", cmd);
-}
-
-bool inj_binary_has_fault_site(const char *path)
-{
-	static const char needle[] = "xe\0fault_site";
-	struct stat st;
-	bool found;
-	void *m;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
-		close(fd);
-		return false;
-	}
-	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return false;
-	found = memmem(m, st.st_size, needle, sizeof(needle)) != NULL;
-	munmap(m, st.st_size);
-	return found;
-}
-
 /* the map ids a process holds, from /proc/PID/fdinfo */
 static int fdinfo_map_id(pid_t pid, const char *fd)
 {

@@ -94,57 +94,17 @@ static void set_family(struct migtrace_bpf *obj, const char *family,
 	}
 }
 
-/* Does the binary carry the model's USDT notes?  Cheap and explainable. */
+/* Does the binary carry the model's USDT probes?  Cheap and explainable. */
 static int check_binary(const char *path)
 {
-	static const char needle[] = "xe\0data_read_entry";
-	struct stat st;
-	void *m;
-	int fd, found;
+	int err = ms_binary_has_usdt(path, "xe", "data_read_entry");
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ms_err("cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
-		close(fd);
-		return ms_err("%s is not a regular, non-empty file", path);
-	}
-	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return ms_err("cannot read %s: %s", path, strerror(errno));
-	found = memmem(m, st.st_size, needle, sizeof(needle)) != NULL;
-	munmap(m, st.st_size);
-	if (!found)
+	if (err == -ENOENT)
 		return ms_err("%s has no xe USDT probes: it is not the reference model (tools/migsim) or was built with XE_NO_USDT",
 			      path);
+	if (err)
+		return ms_err("cannot read %s: %s", path, strerror(-err));
 	return 0;
-}
-
-/* command name -> path, the way execvp would find it */
-static int resolve_command(const char *cmd, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-	const char *p, *end;
-
-	if (strchr(cmd, '/')) {
-		if (access(cmd, X_OK))
-			return ms_err("cannot run %s: %s", cmd,
-				      strerror(errno));
-		snprintf(out, len, "%s", cmd);
-		return 0;
-	}
-	for (p = path ? path : "/usr/bin:/bin"; p && *p; p = end ? end + 1 : NULL) {
-		end = strchr(p, ':');
-		snprintf(buf, sizeof(buf), "%.*s/%s",
-			 end ? (int)(end - p) : (int)strlen(p), p, cmd);
-		if (!access(buf, X_OK)) {
-			snprintf(out, len, "%s", buf);
-			return 0;
-		}
-	}
-	return ms_err("command not found: %s", cmd);
 }
 
 static int pick_target(const struct trace_opts *o, struct mt_session *s)
@@ -313,7 +273,7 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 		snprintf(path, sizeof(path), "%s", o->binary);
 	else if (o->pid)
 		snprintf(path, sizeof(path), "/proc/%d/exe", o->pid);
-	else if (resolve_command(o->command[0], path, sizeof(path)))
+	else if (ms_resolve_command(o->command[0], path, sizeof(path)))
 		return -1;
 	if (check_binary(path))
 		return -1;
