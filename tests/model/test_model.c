@@ -321,9 +321,16 @@ static void gate_set(bool closed)
 }
 
 /* parks GT0's worker at the start of each restore step while closed */
-static void gate_hook(struct xe_gt *gt, unsigned int vfid, unsigned int bit,
-		      bool enter)
+static void set_hook(xe_gt_sriov_pf_control_state_hook_fn fn)
 {
+	__atomic_store_n(&xe_gt_sriov_pf_control_state_hook, fn,
+			 __ATOMIC_RELEASE);
+}
+
+static void gate_hook(struct xe_gt *gt, unsigned int vfid, unsigned int bit,
+		      bool enter, u64 state)
+{
+	(void)state;
 	if (gt->info.id || vfid != 1 || enter ||
 	    bit != ST(RESTORE_PROCESS_DATA) ||
 	    !pthread_equal(pthread_self(), gt->control.thread))
@@ -376,7 +383,7 @@ static void test_blocking(void)
 	/* hold the restore worker: the writer must block on the 6th packet */
 	ensure_paused(dst, 1);
 	gate_set(true);
-	xe_gt_sriov_pf_control_state_hook = gate_hook;
+	set_hook(gate_hook);
 	err = xe_sriov_vfio_resume_data_enter(dst, 1);
 	w.s = s;
 	w.len = len;
@@ -387,7 +394,7 @@ static void test_blocking(void)
 	      "block: writer blocks on a full restore ring", "done %d", w.done);
 	gate_set(false);
 	pthread_join(th, NULL);
-	xe_gt_sriov_pf_control_state_hook = NULL;
+	set_hook(NULL);
 	check(w.ret == (ssize_t)len && !xe_sriov_vfio_resume_data_exit(dst, 1) &&
 	      restored_equal(dst, src, 1),
 	      "block: writer resumes once the worker consumes; VF restored",
@@ -399,60 +406,204 @@ static void test_blocking(void)
 
 /* --- control state machine ------------------------------------------------ */
 
-static char walk_log[4096];
+/*
+ * The hook runs after each bit operation, in whichever thread made it: the
+ * caller enters e.g. RESUME_SEND_RESUME and queues the worker, and a worker
+ * already running for this VF (upstream requeues it freely) can clear the
+ * bit before the caller's hook call for the enter has happened.  So the
+ * order of hook calls across threads is not the order of the walk, just as
+ * upstream's "enter"/"exit" debug lines from two contexts can interleave.
+ * What is ordered is the state word: every change is one atomic RMW, and
+ * each event carries the bitmap it left.  The walk is rebuilt by chaining
+ * events (state before = state after with the bit flipped) from the state
+ * at the start, taking each thread's own events in program order, and is
+ * then compared exactly.
+ */
+#define WALK_MAX	128
+
+struct walk_ev {
+	pthread_t thread;
+	unsigned int bit;
+	bool enter;
+	u64 state;
+};
+
+static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct walk_ev walk_ev[WALK_MAX];
+static unsigned int walk_len;
+static bool walk_overflow;
+static struct xe_gt *walk_gt;
+static u64 walk_start;
 
 static void log_hook(struct xe_gt *gt, unsigned int vfid, unsigned int bit,
-		     bool enter)
+		     bool enter, u64 state)
 {
-	size_t n = strlen(walk_log);
-
-	if (gt->info.id || vfid != 1)
+	if (gt != walk_gt || vfid != 1)
 		return;
-	snprintf(walk_log + n, sizeof(walk_log) - n, "%c%s ", enter ? '+' : '-',
-		 xe_state_name(bit));
+	pthread_mutex_lock(&walk_lock);
+	if (walk_len < WALK_MAX)
+		walk_ev[walk_len++] = (struct walk_ev){ pthread_self(), bit,
+							enter, state };
+	else
+		walk_overflow = true;
+	pthread_mutex_unlock(&walk_lock);
+}
+
+/* call with nothing in flight for the VF */
+static void walk_begin(struct xe_gt *gt)
+{
+	pthread_mutex_lock(&walk_lock);
+	walk_gt = gt;
+	walk_len = 0;
+	walk_overflow = false;
+	walk_start = xe_gt_sriov_pf_control_state(gt, 1);
+	pthread_mutex_unlock(&walk_lock);
+}
+
+/* the first unused event of ev[i]'s thread is ev[i] itself */
+static bool walk_is_next(const struct walk_ev *ev, const bool *used,
+			 unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (!used[j] && pthread_equal(ev[j].thread, ev[i].thread))
+			return false;
+	return true;
+}
+
+static bool walk_chain(const struct walk_ev *ev, unsigned int n, bool *used,
+		       unsigned int *order, unsigned int depth, u64 cur)
+{
+	unsigned int i;
+
+	if (depth == n)
+		return true;
+	for (i = 0; i < n; i++) {
+		u64 before = ev[i].state ^ (1ULL << ev[i].bit);
+
+		if (used[i] || before != cur || !walk_is_next(ev, used, i) ||
+		    !!(ev[i].state & (1ULL << ev[i].bit)) != ev[i].enter)
+			continue;
+		used[i] = true;
+		order[depth] = i;
+		if (walk_chain(ev, n, used, order, depth + 1, ev[i].state))
+			return true;
+		used[i] = false;
+	}
+	return false;
+}
+
+/* the walk so far as "+BIT -BIT ...", or why it has no consistent order */
+static void walk_text(char *buf, size_t len)
+{
+	struct walk_ev ev[WALK_MAX];
+	unsigned int order[WALK_MAX], n, i;
+	bool used[WALK_MAX] = { false };
+	size_t used_len = 0;
+	u64 start;
+
+	pthread_mutex_lock(&walk_lock);
+	n = walk_len;
+	memcpy(ev, walk_ev, n * sizeof(ev[0]));
+	start = walk_start;
+	buf[0] = 0;
+	if (walk_overflow)
+		snprintf(buf, len, "(more than %d transitions)", WALK_MAX);
+	pthread_mutex_unlock(&walk_lock);
+	if (buf[0])
+		return;
+	if (!walk_chain(ev, n, used, order, 0, start)) {
+		used_len = snprintf(buf, len, "(no order fits the states:");
+		for (i = 0; i < n && used_len < len; i++)
+			used_len += snprintf(buf + used_len, len - used_len,
+					     " %c%s", ev[i].enter ? '+' : '-',
+					     xe_state_name(ev[i].bit));
+		if (used_len < len)
+			snprintf(buf + used_len, len - used_len, ")");
+		return;
+	}
+	for (i = 0; i < n && used_len < len; i++)
+		used_len += snprintf(buf + used_len, len - used_len, "%c%s ",
+				     ev[order[i]].enter ? '+' : '-',
+				     xe_state_name(ev[order[i]].bit));
+}
+
+/*
+ * A worker's last hook calls can still be running when the caller has
+ * already seen the bit it waited for (e.g. SAVE_DATA_DONE): poll until the
+ * rebuilt walk is the expected one, for at most a second.
+ */
+static bool walk_is(const char *want, char *buf, size_t len)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		walk_text(buf, len);
+		if (!strcmp(buf, want))
+			return true;
+		usleep(1000);
+	}
+	return false;
 }
 
 static void test_walks(void)
 {
 	struct xe_device *xe = small_dev(1);
+	char got[4096];
+	bool ok;
 	u8 *s;
 	int err;
 
-	xe_gt_sriov_pf_control_state_hook = log_hook;
-	walk_log[0] = 0;
+	set_hook(log_hook);
+	walk_begin(&xe->gts[0]);
 	err = xe_sriov_vfio_suspend_device(xe, 1);
-	check(!err && !strcmp(walk_log,
+	ok = walk_is(
 		"+PAUSE_WIP +WIP +PAUSE_SEND_PAUSE -PAUSE_SEND_PAUSE "
 		"+PAUSE_WAIT_GUC -PAUSE_WAIT_GUC +PAUSE_GUC_DONE -PAUSE_GUC_DONE "
-		"+PAUSED -WIP -PAUSE_WIP "),
+		"+PAUSED -WIP -PAUSE_WIP ", got, sizeof(got));
+	check(!err && ok,
 	      "walk: pause goes through the upstream intermediate states",
-	      "%s", walk_log);
-	walk_log[0] = 0;
-	free(s = NULL);
+	      "err %d: %s", err, got);
+	/*
+	 * GT0 of this device produces GUC, GGTT, MMIO: one packet per step,
+	 * never a full ring, so no WAIT_DATA and no consumer-side requeue.
+	 */
+	walk_begin(&xe->gts[0]);
 	save_stream(xe, 1, &s, 0, &err);
-	check(!err && strstr(walk_log, "+SAVE_WIP +WIP +SAVE_PROCESS_DATA ") == walk_log &&
-	      strstr(walk_log, "+SAVE_DATA_DONE") &&
-	      strstr(walk_log, "-SAVE_DATA_DONE +SAVED -WIP -SAVE_WIP "),
-	      "walk: save PAUSED -> SAVE_WIP..DATA_DONE -> SAVED", "%s", walk_log);
+	ok = walk_is(
+		"+SAVE_WIP +WIP +SAVE_PROCESS_DATA "
+		"-SAVE_PROCESS_DATA +SAVE_PROCESS_DATA "
+		"-SAVE_PROCESS_DATA +SAVE_PROCESS_DATA "
+		"-SAVE_PROCESS_DATA +SAVE_PROCESS_DATA "
+		"-SAVE_PROCESS_DATA +SAVE_DATA_DONE "
+		"-SAVE_DATA_DONE +SAVED -WIP -SAVE_WIP ", got, sizeof(got));
+	check(!err && ok,
+	      "walk: save PAUSED -> SAVE_WIP..DATA_DONE -> SAVED",
+	      "err %d: %s", err, got);
 	free(s);
-	walk_log[0] = 0;
+	walk_begin(&xe->gts[0]);
 	err = xe_sriov_vfio_resume_device(xe, 1);
-	check(!err && !strcmp(walk_log,
+	ok = walk_is(
 		"+RESUME_WIP +WIP +RESUME_SEND_RESUME -RESUME_SEND_RESUME "
-		"+RESUMED -PAUSED -SAVED -WIP -RESUME_WIP "),
-	      "walk: resume clears PAUSED and SAVED", "%s", walk_log);
-	walk_log[0] = 0;
+		"+RESUMED -PAUSED -SAVED -WIP -RESUME_WIP ", got, sizeof(got));
+	check(!err && ok,
+	      "walk: resume clears PAUSED and SAVED", "err %d: %s", err, got);
+	/* GT0's SYNC may be released by GT1's worker: the chain orders it */
+	walk_begin(&xe->gts[0]);
 	err = xe_sriov_pf_control_reset_vf(xe, 1);
-	check(!err && strstr(walk_log, "+FLR_WIP +WIP +FLR_SEND_START -FLR_SEND_START "
-			     "+FLR_WAIT_GUC -FLR_WAIT_GUC +FLR_GUC_DONE -FLR_GUC_DONE "
-			     "+FLR_SYNC") == walk_log &&
-	      strstr(walk_log, "+FLR_RESET_CONFIG -FLR_RESET_CONFIG +FLR_RESET_DATA "
-		     "-FLR_RESET_DATA +FLR_RESET_MMIO -FLR_RESET_MMIO "
-		     "+FLR_SEND_FINISH -FLR_SEND_FINISH -RESUMED -WIP -FLR_WIP ") &&
-	      !xe_gt_sriov_pf_control_state(&xe->gts[0], 1) &&
+	ok = walk_is(
+		"+FLR_WIP +WIP +FLR_SEND_START -FLR_SEND_START "
+		"+FLR_WAIT_GUC -FLR_WAIT_GUC +FLR_GUC_DONE -FLR_GUC_DONE "
+		"+FLR_SYNC -FLR_SYNC +FLR_RESET_CONFIG -FLR_RESET_CONFIG "
+		"+FLR_RESET_DATA -FLR_RESET_DATA +FLR_RESET_MMIO -FLR_RESET_MMIO "
+		"+FLR_SEND_FINISH -FLR_SEND_FINISH -RESUMED -WIP -FLR_WIP ",
+		got, sizeof(got));
+	check(!err && ok && !xe_gt_sriov_pf_control_state(&xe->gts[0], 1) &&
 	      !xe_gt_sriov_pf_control_state(&xe->gts[1], 1),
-	      "walk: FLR through SYNC and resets to READY", "%s", walk_log);
-	xe_gt_sriov_pf_control_state_hook = NULL;
+	      "walk: FLR through SYNC and resets to READY", "err %d: %s", err,
+	      got);
+	set_hook(NULL);
 	xe_device_destroy(xe);
 }
 

@@ -23,9 +23,19 @@
 #define BIT(n)		(1ULL << (n))
 
 /* model only: tests observe every transition through this hook */
-void (*xe_gt_sriov_pf_control_state_hook)(struct xe_gt *gt, unsigned int vfid,
-					  unsigned int bit, bool enter);
+xe_gt_sriov_pf_control_state_hook_fn xe_gt_sriov_pf_control_state_hook;
 #define ST(name)	XE_GT_SRIOV_STATE_##name
+
+static void pf_call_state_hook(struct xe_gt *gt, unsigned int vfid,
+			       unsigned int bit, bool enter, u64 state)
+{
+	xe_gt_sriov_pf_control_state_hook_fn hook;
+
+	hook = __atomic_load_n(&xe_gt_sriov_pf_control_state_hook,
+			       __ATOMIC_ACQUIRE);
+	if (hook)
+		hook(gt, vfid, bit, enter, state);
+}
 
 static struct xe_gt_sriov_control_state *pf_pick_vf_control(struct xe_gt *gt,
 							    unsigned int vfid)
@@ -56,8 +66,7 @@ static bool pf_enter_vf_state(struct xe_gt *gt, unsigned int vfid,
 		return false;
 	XE_USDT(state_enter, U(gt->info.id), U(vfid), U(bit),
 		U(old | BIT(bit)));
-	if (xe_gt_sriov_pf_control_state_hook)
-		xe_gt_sriov_pf_control_state_hook(gt, vfid, bit, true);
+	pf_call_state_hook(gt, vfid, bit, true, old | BIT(bit));
 	xe_dbg(gt->xe, "GT%u: VF%u state %s enter", gt->info.id, vfid,
 	       xe_state_name(bit));
 	return true;
@@ -73,8 +82,7 @@ static bool pf_exit_vf_state(struct xe_gt *gt, unsigned int vfid,
 		return false;
 	XE_USDT(state_exit, U(gt->info.id), U(vfid), U(bit),
 		U(old & ~BIT(bit)));
-	if (xe_gt_sriov_pf_control_state_hook)
-		xe_gt_sriov_pf_control_state_hook(gt, vfid, bit, false);
+	pf_call_state_hook(gt, vfid, bit, false, old & ~BIT(bit));
 	xe_dbg(gt->xe, "GT%u: VF%u state %s exit", gt->info.id, vfid,
 	       xe_state_name(bit));
 	return true;

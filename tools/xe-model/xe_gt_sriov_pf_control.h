@@ -45,9 +45,17 @@ u64 xe_gt_sriov_pf_control_state(struct xe_gt *gt, unsigned int vfid);
 const char *xe_gt_sriov_pf_control_state_str(u64 state, char *buf,
 					     size_t len);
 
-/* model: called on every bit that changes (tests) */
-extern void (*xe_gt_sriov_pf_control_state_hook)(struct xe_gt *gt,
-						 unsigned int vfid,
-						 unsigned int bit, bool enter);
+/*
+ * model: called on every bit that changes (tests), after the change and
+ * from whichever thread made it, with the bitmap as that change left it.
+ * Calls from two threads can reach the hook in either order (as upstream's
+ * enter/exit debug lines can); the state values give the real order.
+ * Set and clear it with __atomic_store_n: worker threads read it.
+ */
+typedef void (*xe_gt_sriov_pf_control_state_hook_fn)(struct xe_gt *gt,
+						     unsigned int vfid,
+						     unsigned int bit,
+						     bool enter, u64 state);
+extern xe_gt_sriov_pf_control_state_hook_fn xe_gt_sriov_pf_control_state_hook;
 
 #endif /* XE_GT_SRIOV_PF_CONTROL_H */
