@@ -684,6 +684,21 @@ static void test_preconditions(void)
 	xe_device_destroy(xe);
 }
 
+/* the worker clears `bit` within a second */
+static bool wait_not_state(struct xe_device *xe, unsigned int gt,
+			   unsigned int vf, unsigned int bit)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (!(xe_gt_sriov_pf_control_state(&xe->gts[gt], vf) &
+		      (1ULL << bit)))
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
 /* save errors: SAVE_FAILED, sticky -EIO, finish -EIO */
 static void test_save_failed(void)
 {
@@ -700,9 +715,16 @@ static void test_save_failed(void)
 	do {
 		n = xe_sriov_vfio_data_read(xe, 1, b, sizeof(b));
 	} while (n > 0);
-	check(n == -EIO && HAS(xe, 0, 1, SAVE_FAILED) && !HAS(xe, 0, 1, SAVE_WIP),
+	/*
+	 * SAVE_FAILED is set before the reader is woken, so it is seen with
+	 * the -EIO; the worker leaves SAVE_WIP only after that wake (upstream
+	 * order: enter FAILED, wake_up_all, exit WIP), so wait for it.
+	 */
+	check(n == -EIO && HAS(xe, 0, 1, SAVE_FAILED) &&
+	      wait_not_state(xe, 0, 1, XE_GT_SRIOV_STATE_SAVE_WIP),
 	      "fail: GGTT PTE of another VF -> SAVE_FAILED, read -EIO",
-	      "n %zd", n);
+	      "n %zd, state %#llx", n,
+	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
 	n = xe_sriov_vfio_data_read(xe, 1, b, sizeof(b));
 	check(n == -EIO, "fail: the error is sticky", "n %zd", n);
 	EXPECT(xe_sriov_vfio_stop_copy_exit(xe, 1), -EIO,
@@ -747,8 +769,12 @@ static void test_faults(void)
 	xe_fault_arm_others(0);
 	check(n == -EIO && HAS(xe, 0, 1, SAVE_FAILED),
 	      "fault: worker-side verdict -> SAVE_FAILED, read -EIO", "n %zd", n);
-	xe_fault_fini();
+	/*
+	 * Only once the workers are joined: GT1's can still be in a fault
+	 * site (the reader stopped at GT0's error), and fini unmaps the slots.
+	 */
 	xe_device_destroy(xe);
+	xe_fault_fini();
 }
 
 int main(void)
