@@ -907,6 +907,12 @@ def on_signal(sig, frame):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("bench: interrupted; children ended, partial results in %s"
+              % os.path.join(OUT, "results.json"), file=sys.stderr)
+        sys.exit(130)
