@@ -187,6 +187,7 @@ static int cmd_doctor(int argc, char **argv)
 				    argv[optind]);
 	if (ms_require_bpf_privileges("doctor"))
 		return 1;
+	ms_probe_fire_user_hooks = true;
 	gather(&k);
 	if (as_json)
 		print_json(&k);

@@ -40,6 +40,13 @@ struct ms_hook_status {
 	char reason[512];	/* why not, or what was checked */
 };
 
+/*
+ * Set by doctor: prove uprobe/USDT/semaphores by attaching to migscope
+ * itself and firing.  Otherwise loading the program and finding the uprobe
+ * PMU is enough (a detach costs ~110 ms per start).
+ */
+extern bool ms_probe_fire_user_hooks;
+
 const char *ms_hook_name(enum ms_hook hook);
 /* probe once (cached) and return the verdict */
 const struct ms_hook_status *ms_hook_probe(enum ms_hook hook);
