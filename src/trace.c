@@ -38,6 +38,8 @@ static const char trace_usage[] =
 "  -o, --output FILE     trace: write the output to FILE;\n"
 "                        record: the record file (required)\n"
 "  -d, --duration SECS   stop after SECS seconds\n"
+"      --ring-size SIZE  event ring buffer size (power of two, >= 4K;\n"
+"                        default 4M); a full ring drops and counts events\n"
 "      --hook RUNG       kernel target: force fentry or kprobe\n"
 "      --attach-check    kernel target: load and attach every program, list\n"
 "                        the verdicts, exit\n"
@@ -52,8 +54,21 @@ static const char trace_usage[] =
 
 enum {
 	OPT_BINARY = 256, OPT_TARGET, OPT_VF, OPT_GT, OPT_TYPE, OPT_HIST,
-	OPT_PERFETTO, OPT_HOOK, OPT_ATTACH_CHECK,
+	OPT_PERFETTO, OPT_HOOK, OPT_ATTACH_CHECK, OPT_RING_SIZE,
 };
+
+/* the kernel wants a power-of-two multiple of the page size */
+static int parse_ring_size(const char *cmd, const char *arg, uint32_t *out)
+{
+	uint64_t v;
+
+	if (ms_parse_size(arg, &v) || v < 4096 || v > (1u << 30) ||
+	    (v & (v - 1)))
+		return ms_usage_err(cmd, "--ring-size '%s' must be a power of two from 4K to 1G",
+				    arg);
+	*out = v;
+	return 0;
+}
 
 static int parse_u32(const char *cmd, const char *what, const char *s,
 		     uint32_t max, uint32_t *out)
@@ -142,6 +157,8 @@ static int parse_one(struct trace_opts *o, int opt, const char *arg)
 	case OPT_ATTACH_CHECK:
 		o->attach_check = true;
 		return 0;
+	case OPT_RING_SIZE:
+		return parse_ring_size(cmd, arg, &o->ring_size);
 	case 'v':
 		ms_verbose++;
 		o->verbose = true;
@@ -169,6 +186,7 @@ int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 		{ "duration", required_argument, NULL, 'd' },
 		{ "hook", required_argument, NULL, OPT_HOOK },
 		{ "attach-check", no_argument, NULL, OPT_ATTACH_CHECK },
+		{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}

@@ -45,6 +45,7 @@ struct trace_opts {
 	double duration_s;		/* --duration, 0: until the end */
 	char **command;			/* after --, NULL if none */
 	bool attach_check;		/* --attach-check: load, attach, list */
+	uint32_t ring_size;		/* --ring-size bytes, 0: built-in */
 	int interval_s, count;		/* top */
 };
 

@@ -210,6 +210,10 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 			      strerror(errno));
 	set_filters(s->obj, o);
 	set_family(s->obj, family, o->command != NULL);
+	if (o->ring_size &&
+	    bpf_map__set_max_entries(s->obj->maps.events, o->ring_size))
+		return ms_err("cannot size the event ring to %u bytes",
+			      o->ring_size);
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(s->obj);
 	if (err) {
