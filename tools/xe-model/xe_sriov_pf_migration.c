@@ -110,33 +110,42 @@ static struct xe_sriov_packet *pf_migration_consume(struct xe_device *xe,
 /*
  * Upstream wakes the reader when any GT failed, is done or has data; with
  * strict GT order that busy-loops while an earlier GT is still producing
- * (§10.10).  By default the model waits on the GT the consumer is actually
- * blocked on; XE_DEFECT_BUSY_CONSUME restores the upstream condition.
+ * (§10.10), a later GT's failure included: the reader keeps getting
+ * -EAGAIN from the earlier GT and never reaches the failed one.  By
+ * default the model waits on the GT the consumer is actually blocked on
+ * (the first one not done); XE_DEFECT_BUSY_CONSUME restores the upstream
+ * condition.
  */
-static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
+static bool pf_migration_data_ready_upstream(struct xe_device *xe,
+					     unsigned int vfid)
 {
-	bool busy = xe->cfg.defects & XE_DEFECT_BUSY_CONSUME;
 	struct xe_gt *gt;
 	unsigned int id;
 
 	for_each_gt(gt, xe, id) {
-		if (xe_gt_sriov_pf_control_check_save_failed(gt, vfid))
+		if (xe_gt_sriov_pf_control_check_save_failed(gt, vfid) ||
+		    xe_gt_sriov_pf_control_check_save_data_done(gt, vfid) ||
+		    !xe_gt_sriov_pf_migration_ring_empty(gt, vfid))
 			return true;
 	}
-	for_each_gt(gt, xe, id) {
-		bool done = xe_gt_sriov_pf_control_check_save_data_done(gt, vfid);
-		bool empty = xe_gt_sriov_pf_migration_ring_empty(gt, vfid);
+	return false;
+}
 
-		if (busy && (done || !empty))
+static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
+{
+	struct xe_gt *gt;
+	unsigned int id;
+
+	if (xe->cfg.defects & XE_DEFECT_BUSY_CONSUME)
+		return pf_migration_data_ready_upstream(xe, vfid);
+	for_each_gt(gt, xe, id) {
+		if (xe_gt_sriov_pf_control_check_save_failed(gt, vfid) ||
+		    !xe_gt_sriov_pf_migration_ring_empty(gt, vfid))
 			return true;
-		if (busy)
-			continue;
-		if (!empty)
-			return true;
-		if (!done)
+		if (!xe_gt_sriov_pf_control_check_save_data_done(gt, vfid))
 			return false;
 	}
-	return !busy;
+	return true;
 }
 
 static void pf_wait_data_ready(struct xe_device *xe, unsigned int vfid)
