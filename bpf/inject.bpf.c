@@ -290,3 +290,19 @@ int BPF_USDT(pkt_free, long pkt)
 		bpf_map_delete_elem(&live_pkts, &k);
 	return 0;
 }
+
+/*
+ * xe_gt_sriov_pf_migration_save_consume returns a packet, NULL (GT done)
+ * or an ERR_PTR; -EAGAIN means the ring was empty and the reader must wait.
+ */
+SEC("uretprobe")
+int BPF_KRETPROBE(save_consume_ret, long ret)
+{
+	if (!cfg.track_leaks || !in_scope())
+		return 0;
+	if (ret == -11)
+		__sync_fetch_and_add(&stats.empty_polls, 1);
+	else if (ret && (unsigned long)ret < (unsigned long)-4095)
+		__sync_fetch_and_add(&stats.consumed, 1);
+	return 0;
+}

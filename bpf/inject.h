@@ -50,6 +50,11 @@ struct inject_stats {
 	__u64 hits;		/* hits that passed every filter */
 	__u64 seq;		/* injection attempts (capped by times) */
 	__u64 injected;		/* injections done (or would be: dry run) */
+	/* fuzz: GT-level save consumes that found the ring empty, and those
+	 * that got a packet: a reader that sleeps until something changes
+	 * polls an empty ring about once per packet, a spinning one far more */
+	__u64 empty_polls;
+	__u64 consumed;
 };
 
 /* a live packet of the model, for leak accounting */

@@ -30,13 +30,14 @@ enum fuzz_class {
 	FZ_CRASH,
 	FZ_CORRUPTION,	/* success reported, verify failed */
 	FZ_LEAK,	/* packets alive when the processes exited */
+	FZ_SPIN,	/* the save reader polled an empty ring without sleeping */
 	FZ_UNCLEAN,	/* error, but a side is left in the wrong state */
 	FZ_NR,
 };
 
 static const char *const class_names[FZ_NR] = {
 	"clean", "absorbed", "unreached", "hang", "crash", "corruption",
-	"leak", "unclean",
+	"leak", "spin", "unclean",
 };
 
 struct fuzz_opts {
@@ -80,12 +81,16 @@ static void usage(FILE *f)
 "not resumed, nothing leaked), absorbed (verified success despite the\n"
 "injection), unreached (the planned hit never came), hang (timeout), crash\n"
 "(signal death), corruption (success but verify failed), leak (model\n"
-"packets alive at exit), unclean (error but a side in the wrong state).\n"
+"packets alive at exit), spin (the save reader polled empty rings many\n"
+"times more than it got packets), unclean (error but a side in the wrong\n"
+"state).\n"
 "systematic: every site x --nth 1..N (default 6) with the site's errno;\n"
 "random: --runs plans (default 50) drawn from --seed.  Every finding gets\n"
 "a one-line reproducer.  Exit status 1 if anything was found.\n"
 "default command: migsim migrate --vram 4M --chunk 1M --buf 256K\n"
-"--timeout 300 (migsim next to migscope); --json is added, and --defect.\n");
+"--timeout 300 --attempts 2 (migsim next to migscope: after a failure the\n"
+"source VF is recovered and migrated again, as a VMM retries); --json is\n"
+"added, and --defect.\n");
 }
 
 enum { O_RUNS = 256, O_SEED, O_PLAN, O_TIMEOUT, O_REPORT, O_DEFECT, O_NTHMAX };
@@ -148,7 +153,7 @@ static int build_command(struct fuzz_opts *o, int argc, char **argv)
 {
 	static char *defaults[] = {
 		"migrate", "--vram", "4M", "--chunk", "1M", "--buf", "256K",
-		"--timeout", "300",
+		"--timeout", "300", "--attempts", "2",
 	};
 	bool json = false;
 	int i;
@@ -337,6 +342,18 @@ static bool all_gts(const char *states, const char *bit)
 	return gts && gts == with;
 }
 
+/*
+ * A reader that finds a GT's ring empty sleeps until that GT has data, is
+ * done or some GT failed, so each empty poll is followed by progress: at
+ * most about one per packet, plus one per GT and attempt.  A loaded
+ * machine makes the sleeps longer, not more numerous.  Many times more
+ * means the wait condition was already true: a busy loop (§10.10).
+ */
+static bool spinning(const struct inject_stats *st)
+{
+	return st->empty_polls > 4 * st->consumed + 64;
+}
+
 static enum fuzz_class classify(struct fuzz_run *r, const char *out)
 {
 	char src[700], dst[700];
@@ -365,6 +382,13 @@ static enum fuzz_class classify(struct fuzz_run *r, const char *out)
 			 (unsigned long long)r->leaks);
 		return FZ_LEAK;
 	}
+	if (spinning(&r->st)) {
+		snprintf(r->detail, sizeof(r->detail),
+			 "the save reader found a ring empty %llu times for %llu packets: it polls instead of sleeping",
+			 (unsigned long long)r->st.empty_polls,
+			 (unsigned long long)r->st.consumed);
+		return FZ_SPIN;
+	}
 	if (!strcmp(r->result, "ok") && !r->verified) {
 		char what[256];
 
@@ -379,8 +403,13 @@ static enum fuzz_class classify(struct fuzz_run *r, const char *out)
 		snprintf(r->detail, sizeof(r->detail), "failed with nothing injected");
 	json_get_obj(out, "src_states", src, sizeof(src));
 	json_get_obj(out, "dst_states", dst, sizeof(dst));
-	/* the source must still be paused (resumable), the destination not running */
-	if (!r->err || !r->st.injected || (src[0] && !all_gts(src, "|PAUSED|")) ||
+	/*
+	 * migsim recovers a failed source as a VMM does: it must be running
+	 * again (resumed, or reset where upstream cannot leave STOP_COPY,
+	 * §10.16); the destination must not be running.
+	 */
+	if (!r->err || !r->st.injected ||
+	    (src[0] && !all_gts(src, "|RESUMED|") && !all_gts(src, "|READY|")) ||
 	    (dst[0] && all_gts(dst, "|RESUMED|"))) {
 		if (!r->detail[0])
 			snprintf(r->detail, sizeof(r->detail), "src %s dst %s",
@@ -548,6 +577,8 @@ static void report_run(struct fuzz *fz, uint64_t n, const struct fuzz_run *r)
 	json_kstr(j, "failed_at", r->failed_at);
 	json_kbool(j, "verified", r->verified);
 	json_ku64(j, "leaked_packets", r->leaks);
+	json_ku64(j, "empty_polls", r->st.empty_polls);
+	json_ku64(j, "consumed", r->st.consumed);
 	json_kbool(j, "timed_out", r->timed_out);
 	if (WIFSIGNALED(r->status))
 		json_ki64(j, "signal", WTERMSIG(r->status));

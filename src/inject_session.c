@@ -129,6 +129,7 @@ static void pick_programs(struct inject_bpf *obj, unsigned int mech,
 	bpf_program__set_autoload(obj->progs.fault_site, model);
 	bpf_program__set_autoload(obj->progs.pkt_alloc, model && leaks);
 	bpf_program__set_autoload(obj->progs.pkt_free, model && leaks);
+	bpf_program__set_autoload(obj->progs.save_consume_ret, model && leaks);
 	bpf_program__set_autoload(obj->progs.file_perm, !model);
 }
 
@@ -188,6 +189,18 @@ static int attach_fork_tracking(struct inj_session *s)
 			"the exit tracker (raw_tp/sched_process_exit)");
 }
 
+/* the save consumer's result, as a kretprobe would see it in the kernel */
+static int attach_consume_probe(struct inj_session *s, const char *binary)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = true,
+		    .func_name = "xe_gt_sriov_pf_migration_save_consume");
+	struct bpf_link *l;
+
+	l = bpf_program__attach_uprobe_opts(s->obj->progs.save_consume_ret,
+					    -1, binary, 0, &opts);
+	return add_link(s, l, "uretprobe xe_gt_sriov_pf_migration_save_consume");
+}
+
 /*
  * By binary, for every process: scope is decided in BPF from the tgid set,
  * which follows forks; a uprobe attached to one pid would miss migsim's
@@ -211,7 +224,9 @@ int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 		return -1;
 	l = bpf_program__attach_usdt(s->obj->progs.pkt_free, -1, binary,
 				     "xe", "packet_free", NULL);
-	return add_link(s, l, "USDT xe:packet_free");
+	if (add_link(s, l, "USDT xe:packet_free"))
+		return -1;
+	return attach_consume_probe(s, binary);
 }
 
 int inj_attach_kernel(struct inj_session *s)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # migscope fuzz: with every model defect off a full systematic campaign
 # finds only clean failures and absorbed runs; each seeded defect that
-# fault injection can reach is reported with a reproducer that works;
+# fuzz can surface is reported with a reproducer that works;
 # random plans replay from their seed.
 . "$(dirname "$0")/../lib/check.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,23 +48,52 @@ else
 	fail defect-mmio_pf_view "exit $rc, no corruption reported in 6 runs"
 fi
 
-# Defects injection cannot surface with migsim as it is (see the report):
-# they run anyway, bounded, so a change that makes them visible shows up.
-for d in lost_wakeup busy_consume save_init_leak; do
-	$MIGSCOPE fuzz --defect $d --nth-max 2 --timeout-s 3 \
-		--report "$TMP/$d.json" >/dev/null 2>&1
-	f=$(rj "$TMP/$d.json" 'r["summary"]["findings"]')
-	if [ "$f" != 0 ]; then
-		pass "defect-$d" "$f finding(s): $(rj "$TMP/$d.json" '[x["class"] for x in r["runs"] if "reproducer" in x][:3]')"
+# save_init_leak (§10.13): migsim retries a failed migration on the same
+# source device (--attempts 2), so save_init runs over unread packets
+$MIGSCOPE fuzz --defect save_init_leak --nth-max 2 --report "$TMP/leak.json" >/dev/null 2>&1
+rc=$?
+first=$(rj "$TMP/leak.json" '[x["run"] for x in r["runs"] if x["class"]=="leak"][0]' 2>/dev/null)
+repro=$(rj "$TMP/leak.json" '[x["reproducer"] for x in r["runs"] if x["class"]=="leak"][0]' 2>/dev/null)
+if [ $rc = 1 ] && [ -n "$repro" ] && [ "$first" -le 12 ]; then
+	# the reproducer fails the first attempt and migrates on retry; the
+	# leak itself is counted by fuzz's BPF packet accounting
+	eval "${repro/#migscope /$MIGSCOPE }" >"$TMP/repro.out" 2>/dev/null
+	if grep -q '"result":"ok".*"attempts":2' "$TMP/repro.out"; then
+		pass defect-save_init_leak "leak at run $first; reproducer: $repro"
 	else
-		case $d in
-		lost_wakeup) why="no hang in a bounded campaign: the missing wake-up needs the reader to sleep between the last produce and SAVE_DATA_DONE, and no fault site widens that window" ;;
-		busy_consume) why="the busy loop burns CPU but the migration completes and verifies: not a hang, crash, leak or corruption" ;;
-		save_init_leak) why="the leak needs a second save on the same device; migsim migrate saves once" ;;
-		esac
-		skip "defect-$d" "not detectable by fault injection on migsim migrate: $why"
+		fail defect-save_init_leak "reproducer did not fail then retry: $repro"
 	fi
-done
+else
+	fail defect-save_init_leak "exit $rc, first leak at run '$first' (want <= 12)"
+fi
+
+# busy_consume (§10.10): the reader polls empty rings instead of sleeping;
+# fuzz counts the save consumer's -EAGAIN returns against packets consumed
+$MIGSCOPE fuzz --defect busy_consume --nth-max 2 --report "$TMP/spin.json" >/dev/null 2>&1
+rc=$?
+first=$(rj "$TMP/spin.json" '[x["run"] for x in r["runs"] if x["class"]=="spin"][0]' 2>/dev/null)
+repro=$(rj "$TMP/spin.json" '[x["reproducer"] for x in r["runs"] if x["class"]=="spin"][0]' 2>/dev/null)
+if [ $rc = 1 ] && [ -n "$repro" ] && [ "$first" -le 12 ]; then
+	# the spin shows only to fuzz's consumer probe; the reproducer must run
+	eval "${repro/#migscope /$MIGSCOPE }" >"$TMP/repro.out" 2>/dev/null
+	if grep -q '"result":' "$TMP/repro.out"; then
+		pass defect-busy_consume "spin at run $first ($(rj "$TMP/spin.json" '[x["detail"] for x in r["runs"] if x["class"]=="spin"][0]')); reproducer: $repro"
+	else
+		fail defect-busy_consume "reproducer did not run: $repro"
+	fi
+else
+	fail defect-busy_consume "exit $rc, first spin at run '$first' (want <= 12)"
+fi
+
+# lost_wakeup: run anyway, bounded, so a change that makes it visible shows
+$MIGSCOPE fuzz --defect lost_wakeup --nth-max 2 --timeout-s 3 \
+	--report "$TMP/lw.json" >/dev/null 2>&1
+f=$(rj "$TMP/lw.json" 'r["summary"]["findings"]')
+if [ "$f" != 0 ]; then
+	pass defect-lost_wakeup "$f finding(s): $(rj "$TMP/lw.json" '[x["class"] for x in r["runs"] if "reproducer" in x][:3]')"
+else
+	skip defect-lost_wakeup "not detectable by fuzz yet: the missing wake-up needs the reader to sleep on an empty ring between the last produce and SAVE_DATA_DONE, one worker requeue wide (about 1 hang in 40 plain runs, 0 in 40 under taskset -c 0); no fault site lies in that window, so it needs a delay point in the save worker step (a model edit)"
+fi
 
 # --- random plans replay from the seed ------------------------------------
 $MIGSCOPE fuzz --plan random --seed 11 --runs 6 >"$TMP/r1" 2>&1

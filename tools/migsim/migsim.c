@@ -24,9 +24,11 @@
 #include "xe_fault.h"
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_sriov_names.h"
+#include "xe_sriov_pf_control.h"
 #include "xe_sriov_vfio.h"
 
 #define NTYPES		8	/* 0..6 by type, 7 = anything else */
+#define MAX_ATTEMPTS	8
 
 struct opts {
 	const char *cmd;
@@ -34,6 +36,7 @@ struct opts {
 	unsigned int vf;
 	size_t buf;
 	const char *file;
+	unsigned int attempts;
 	bool json;
 	bool verbose;
 	bool stop;
@@ -53,6 +56,11 @@ struct side {
 	struct xe_vf_digest digest, expected;
 	unsigned int gt_count;
 	char states[XE_MAX_GT][320];
+	/* source: where the VF is, and what the recovery after a failure did */
+	bool paused, copying, recovered, reset, reset_ok;
+	char recover_failed_at[32];
+	int recover_err;
+	unsigned int attempt;		/* 1-based */
 };
 
 /* Counts packets by walking headers as the bytes go by. */
@@ -163,38 +171,30 @@ static struct xe_device *side_device(const struct opts *o, u64 seed,
 	return xe;
 }
 
-/* Source: RUNNING -> RUNNING_P2P -> STOP -> STOP_COPY, read to EOF, STOP */
-static void run_source(const struct opts *o, int out, struct side *s)
+/* one STOP_COPY pass on the source VF, streaming what it reads to out */
+static void source_attempt(const struct opts *o, struct xe_device *xe,
+			   char *buf, int out, struct side *s)
 {
 	struct walker w = { 0 };
-	struct xe_device *xe;
 	unsigned int vf = o->vf;
-	char *buf;
 	ssize_t n;
 	int err;
 
-	xe = side_device(o, 1, s);
-	if (!xe)
-		return;
-	buf = malloc(o->buf);
-	if (!buf) {
-		fail_at(s, "alloc", -ENOMEM);
-		goto out;
-	}
-	maybe_stop(o, "source");
 	s->t_start = s->t_pause = xe_now_ns();
 	err = xe_sriov_vfio_suspend_device(xe, vf);
 	if (err) {
 		fail_at(s, "suspend_device", err);
-		goto out;
+		return;
 	}
+	s->paused = true;
 	s->size_estimate = xe_sriov_vfio_stop_copy_size(xe, vf);
 	s->t_copy = xe_now_ns();
 	err = xe_sriov_vfio_stop_copy_enter(xe, vf);
 	if (err) {
 		fail_at(s, "stop_copy_enter", err);
-		goto out;
+		return;
 	}
+	s->copying = true;
 	for (;;) {
 		n = xe_sriov_vfio_data_read(xe, vf, buf, o->buf);
 		s->calls++;
@@ -214,25 +214,152 @@ static void run_source(const struct opts *o, int out, struct side *s)
 	}
 	s->t_eof = xe_now_ns();
 	s->stream_bytes = s->bytes;
-	if (!s->ret) {
+	if (s->ret)
+		return;
+	/* STOP_COPY -> STOP */
+	err = xe_sriov_vfio_stop_copy_exit(xe, vf);
+	if (err) {
+		fail_at(s, "stop_copy_exit", err);
+		return;
+	}
+	s->copying = false;
+}
+
+static void recover_fail(struct side *s, const char *step, int err)
+{
+	if (s->recover_err)
+		return;
+	s->recover_err = err;
+	snprintf(s->recover_failed_at, sizeof(s->recover_failed_at), "%s", step);
+}
+
+/*
+ * After a failed migration a VMM takes the source back to RUNNING and, if
+ * the device refuses, resets it (QEMU: vfio_migration_set_state_or_reset).
+ * Recovered means back to RUNNING without a reset, with the VF's content
+ * as it was: only then can the guest go on, or the migration be retried.
+ */
+static void recover_source(const struct opts *o, struct xe_device *xe,
+			   struct side *s)
+{
+	struct xe_vf_digest now;
+	unsigned int vf = o->vf;
+	int err;
+
+	/* xe-vfio-pci leaves STOP_COPY through STOP: finish_save first */
+	if (s->copying) {
 		err = xe_sriov_vfio_stop_copy_exit(xe, vf);
 		if (err)
-			fail_at(s, "stop_copy_exit", err);
+			recover_fail(s, "stop_copy_exit", err);
 	}
+	if (!s->recover_err && s->paused) {
+		err = xe_sriov_vfio_resume_device(xe, vf);
+		if (err)
+			recover_fail(s, "resume_device", err);
+	}
+	if (s->recover_err) {
+		/*
+		 * VFIO_DEVICE_RESET: an FLR of the VF.  Upstream needs it after
+		 * nearly every failed save: finish_save wants SAVE_DATA_DONE on
+		 * every GT, so STOP_COPY -> STOP fails for good (§10.16).
+		 */
+		s->reset = true;
+		s->reset_ok = !xe_sriov_pf_control_reset_vf(xe, vf);
+	}
+	s->copying = s->paused = false;
+	xe_device_vf_digest(xe, vf, &now);
+	s->recovered = !s->reset &&
+		       !xe_vf_digest_diff(&now, &s->expected, xe->info.gt_count);
+}
+
+static void source_digests(struct xe_device *xe, unsigned int vf,
+			   struct side *s)
+{
 	s->vram_copy_ns = xe->stats.vram_copy_ns;
 	s->vram_copy_bytes = xe->stats.vram_copy_bytes;
 	xe_device_vf_digest(xe, vf, &s->digest);
 	xe_device_vf_expected_digest(xe, vf, 1, &s->expected);
 	s->have_digest = true;
+}
+
+/* where each attempt's stream goes, and who judges the migration */
+struct source_io {
+	int (*stream)(void *ctx, unsigned int attempt);	/* fd, or -1 */
+	/* the attempt's stream is complete (ret 0) or cancelled */
+	void (*stream_end)(void *ctx, int fd, int ret);
+	/* did the migration as a whole fail (the destination too)? */
+	bool (*failed)(void *ctx, const struct side *s);
+	/* the attempt's final word, after any recovery */
+	void (*report)(void *ctx, const struct side *s);
+	void *ctx;
+};
+
+/*
+ * Source: RUNNING -> RUNNING_P2P -> STOP -> STOP_COPY, read to EOF, STOP.
+ * After a failed migration the source is recovered and, if that worked,
+ * migrated again on the same device, up to --attempts times, as a VMM
+ * retrying a failed migration does.
+ */
+static void run_source(const struct opts *o, const struct source_io *io,
+		       struct side *s)
+{
+	unsigned int attempt = 0;
+	struct xe_device *xe;
+	bool again;
+	char *buf;
+	int out;
+
+	xe = side_device(o, 1, s);
+	if (!xe)
+		return;
+	buf = malloc(o->buf);
+	if (!buf) {
+		fail_at(s, "alloc", -ENOMEM);
+		goto out;
+	}
+	maybe_stop(o, "source");
+	do {
+		memset(s, 0, sizeof(*s));
+		s->attempt = ++attempt;
+		out = io->stream(io->ctx, attempt);
+		if (out < 0) {
+			fail_at(s, "stream_open", -EBADF);
+			break;
+		}
+		source_attempt(o, xe, buf, out, s);
+		io->stream_end(io->ctx, out, s->ret);
+		source_digests(xe, o->vf, s);
+		again = io->failed(io->ctx, s);
+		if (again)
+			recover_source(o, xe, s);
+		/* running again, reset or not: a VMM may retry */
+		again = again && (s->recovered || s->reset_ok) &&
+			attempt < o->attempts;
+		record_states(xe, o->vf, s);
+		io->report(io->ctx, s);
+	} while (again);
 out:
-	if (xe)
-		record_states(xe, vf, s);
 	free(buf);
 	xe_device_destroy(xe);
 }
 
+/*
+ * The source says after its stream whether it completed (0) or was
+ * cancelled; a VMM's destination learns it from the migration stream.
+ * Without the word (the source died) the stream is cancelled too.
+ */
+static bool stream_cancelled(int status_fd)
+{
+	int ret;
+
+	if (status_fd < 0)
+		return false;
+	return !read_all(status_fd, &ret, sizeof(ret)) || ret;
+}
+
 /* Destination: RUNNING -> RUNNING_P2P -> STOP -> RESUMING, write, STOP, RUNNING */
-static void run_dest(const struct opts *o, int in, struct side *s)
+static void run_dest(const struct opts *o, int in, int status_fd, bool stop,
+		     struct side *s)
 {
 	struct walker w = { 0 };
 	struct xe_device *xe;
@@ -249,7 +376,8 @@ static void run_dest(const struct opts *o, int in, struct side *s)
 		fail_at(s, "alloc", -ENOMEM);
 		goto out;
 	}
-	maybe_stop(o, "destination");
+	if (stop)
+		maybe_stop(o, "destination");
 	s->t_start = xe_now_ns();
 	err = xe_sriov_vfio_suspend_device(xe, vf);
 	if (err) {
@@ -284,6 +412,9 @@ static void run_dest(const struct opts *o, int in, struct side *s)
 	}
 	s->t_eof = xe_now_ns();
 	s->stream_bytes = s->bytes;
+	/* no RESUMING -> STOP: it would wait 20 s for a trailer never sent */
+	if (!s->ret && stream_cancelled(status_fd))
+		fail_at(s, "stream_cancelled", -ECANCELED);
 	if (s->ret)
 		goto out;
 	err = xe_sriov_vfio_resume_data_exit(xe, vf);
@@ -333,6 +464,12 @@ static void json_side_states(FILE *f, const char *key, const struct side *s)
 	fprintf(f, "}");
 }
 
+static void json_side_error(FILE *f, const char *key, const struct side *s)
+{
+	fprintf(f, ", \"%s_errno\":%d, \"%s_failed_at\":\"%s\"", key, -s->ret,
+		key, s->failed_at);
+}
+
 static void print_json(FILE *f, const struct opts *o, const struct report *r)
 {
 	static const unsigned int order[] = { 1, 5, 3, 4, 6, 2 };
@@ -377,6 +514,17 @@ static void print_json(FILE *f, const struct opts *o, const struct report *r)
 	if (wr)
 		fprintf(f, ", \"data_write\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
 			",\"errors\":%" PRIu64 "}", wr->calls, wr->bytes, wr->errors);
+	if (rd)
+		json_side_error(f, "src", rd);
+	if (wr)
+		json_side_error(f, "dst", wr);
+	if (rd && rd->attempt)
+		fprintf(f, ", \"attempts\":%u", rd->attempt);
+	/* after a failure: is the source VF running again, content intact? */
+	if (rd && r->err)
+		fprintf(f, ", \"source_recovered\":%s, \"source_reset\":%s, \"source_recover_failed_at\":\"%s\"",
+			rd->recovered ? "true" : "false",
+			rd->reset ? "true" : "false", rd->recover_failed_at);
 	if (rd)
 		json_side_states(f, "src_states", rd);
 	if (wr)
@@ -425,7 +573,12 @@ static int finish(const struct opts *o, struct report *r, FILE *f)
 static const struct side *first_error(const struct side *a,
 				      const struct side *b)
 {
-	/* the destination's error is the interesting one: it saw the stream */
+	/* a destination cancelled by its source failed because of it */
+	if (b && b->ret && a && a->ret &&
+	    !strcmp(b->failed_at, "stream_cancelled"))
+		return a;
+	/* otherwise the destination's error is the interesting one: it saw
+	 * the stream, and a source failing to write did so because of it */
 	if (b && b->ret)
 		return b;
 	if (a && a->ret)
@@ -433,24 +586,120 @@ static const struct side *first_error(const struct side *a,
 	return NULL;
 }
 
-static pid_t spawn(const struct opts *o, bool source, int stream_fd,
-		   int result_fd, int close1, int close2)
+static void close_fds(int *fds, unsigned int n, int keep)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0 && fds[i] != keep) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+/* migrate: one source process for every attempt, one destination each */
+struct migrate {
+	unsigned int n;			/* attempts */
+	int src_end[MAX_ATTEMPTS], dst_end[MAX_ATTEMPTS];	/* stream */
+	int status_w[MAX_ATTEMPTS], status_r[MAX_ATTEMPTS];
+	int result[2], verdict[2];	/* source -> parent, parent -> source */
+	unsigned int cur;
+	bool reported;
+};
+
+static int mig_stream(void *ctx, unsigned int attempt)
+{
+	struct migrate *m = ctx;
+
+	m->cur = attempt - 1;
+	return m->src_end[m->cur];
+}
+
+static void mig_stream_end(void *ctx, int fd, int ret)
+{
+	struct migrate *m = ctx;
+
+	close(fd);
+	m->src_end[m->cur] = -1;
+	write_all(m->status_w[m->cur], &ret, sizeof(ret));
+	close(m->status_w[m->cur]);
+	m->status_w[m->cur] = -1;
+}
+
+/* the parent hears both sides, then says whether the migration failed */
+static bool mig_failed(void *ctx, const struct side *s)
+{
+	struct migrate *m = ctx;
+	char v = 'f';
+
+	write_all(m->result[1], s, sizeof(*s));
+	read_all(m->verdict[0], &v, 1);
+	return v != 'o';
+}
+
+static void mig_report(void *ctx, const struct side *s)
+{
+	struct migrate *m = ctx;
+
+	write_all(m->result[1], s, sizeof(*s));
+	m->reported = true;
+}
+
+static pid_t spawn_source(const struct opts *o, struct migrate *m)
+{
+	struct source_io io = {
+		.stream = mig_stream, .stream_end = mig_stream_end,
+		.failed = mig_failed, .report = mig_report, .ctx = m,
+	};
 	pid_t pid = fork();
 	struct side s;
 
 	if (pid)
 		return pid;
-	close(close1);
-	close(close2);
+	close_fds(m->dst_end, m->n, -1);
+	close_fds(m->status_r, m->n, -1);
+	close(m->result[0]);
+	close(m->verdict[1]);
 	memset(&s, 0, sizeof(s));
-	if (source)
-		run_source(o, stream_fd, &s);
-	else
-		run_dest(o, stream_fd, &s);
-	close(stream_fd);
-	write_all(result_fd, &s, sizeof(s));
-	close(result_fd);
+	run_source(o, &io, &s);
+	if (!m->reported) {
+		/* no attempt ran (no device): the same word, twice */
+		write_all(m->result[1], &s, sizeof(s));
+		write_all(m->result[1], &s, sizeof(s));
+	}
+	xe_fault_fini();
+	_exit(0);
+}
+
+static pid_t spawn_dest(const struct opts *o, struct migrate *m,
+			unsigned int k, int *result_fd)
+{
+	int rp[2];
+	pid_t pid;
+	struct side s;
+
+	if (pipe2(rp, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid) {
+		close(rp[1]);
+		*result_fd = rp[0];
+		if (pid < 0)
+			close(rp[0]);
+		return pid;
+	}
+	close(rp[0]);
+	close_fds(m->src_end, m->n, -1);
+	close_fds(m->status_w, m->n, -1);
+	close_fds(m->dst_end, m->n, m->dst_end[k]);
+	close_fds(m->status_r, m->n, m->status_r[k]);
+	close(m->result[0]);
+	close(m->verdict[1]);
+	memset(&s, 0, sizeof(s));
+	run_dest(o, m->dst_end[k], m->status_r[k], !k, &s);
+	close(m->dst_end[k]);
+	write_all(rp[1], &s, sizeof(s));
+	close(rp[1]);
 	xe_fault_fini();
 	_exit(0);
 }
@@ -465,36 +714,88 @@ static bool collect(int fd, struct side *s, const char *role)
 	return false;
 }
 
+static int migrate_pipes(struct migrate *m, unsigned int n)
+{
+	unsigned int k;
+	int sv[2], st[2];
+
+	memset(m, -1, sizeof(*m));
+	m->n = n;
+	m->reported = false;
+	if (pipe2(m->result, O_CLOEXEC) || pipe2(m->verdict, O_CLOEXEC))
+		return -1;
+	for (k = 0; k < n; k++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ||
+		    pipe2(st, O_CLOEXEC))
+			return -1;
+		m->src_end[k] = sv[0];
+		m->dst_end[k] = sv[1];
+		m->status_r[k] = st[0];
+		m->status_w[k] = st[1];
+	}
+	return 0;
+}
+
+/* one attempt seen from the parent: true if the source tries again */
+static bool migrate_attempt(const struct opts *o, struct migrate *m,
+			    unsigned int k, pid_t ps, struct side *src,
+			    struct side *dst)
+{
+	bool src_ok, failed;
+	int rd = -1, status;
+	pid_t pd;
+
+	pd = spawn_dest(o, m, k, &rd);
+	if (pd < 0) {
+		fprintf(stderr, "migsim: fork: %s\n", strerror(errno));
+		exit(1);
+	}
+	close(m->dst_end[k]);
+	close(m->status_r[k]);
+	m->dst_end[k] = m->status_r[k] = -1;
+	if (!k && o->verbose)
+		fprintf(stderr, "migsim: source pid %d, destination pid %d%s\n",
+			(int)ps, (int)pd, o->stop ? " (stopped: SIGCONT them)" : "");
+	src_ok = collect(m->result[0], src, "source");
+	collect(rd, dst, "destination");
+	close(rd);
+	waitpid(pd, &status, 0);
+	failed = src->ret || dst->ret;
+	write_all(m->verdict[1], failed ? "f" : "o", 1);
+	src_ok = src_ok && collect(m->result[0], src, "source");
+	return src_ok && failed && (src->recovered || src->reset_ok) &&
+	       k + 1 < m->n;
+}
+
 static int cmd_migrate(const struct opts *o)
 {
-	int sv[2], rs[2], rd[2], status;
 	struct side src, dst;
 	struct report r = { .src = &src, .dst = &dst };
-	pid_t ps, pd;
+	struct migrate m;
+	unsigned int k = 0;
+	int status;
+	pid_t ps;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ||
-	    pipe2(rs, O_CLOEXEC) || pipe2(rd, O_CLOEXEC)) {
+	if (migrate_pipes(&m, o->attempts)) {
 		fprintf(stderr, "migsim: %s\n", strerror(errno));
 		return 1;
 	}
 	fflush(NULL);
-	ps = spawn(o, true, sv[0], rs[1], sv[1], rd[1]);
-	pd = spawn(o, false, sv[1], rd[1], sv[0], rs[1]);
-	if (ps < 0 || pd < 0) {
+	ps = spawn_source(o, &m);
+	if (ps < 0) {
 		fprintf(stderr, "migsim: fork: %s\n", strerror(errno));
 		return 1;
 	}
-	if (o->verbose)
-		fprintf(stderr, "migsim: source pid %d, destination pid %d%s\n",
-			(int)ps, (int)pd, o->stop ? " (stopped: SIGCONT them)" : "");
-	close(sv[0]);
-	close(sv[1]);
-	close(rs[1]);
-	close(rd[1]);
-	collect(rs[0], &src, "source");
-	collect(rd[0], &dst, "destination");
+	close_fds(m.src_end, m.n, -1);
+	close_fds(m.status_w, m.n, -1);
+	close(m.result[1]);
+	close(m.verdict[0]);
+	while (migrate_attempt(o, &m, k, ps, &src, &dst))
+		k++;
+	close(m.verdict[1]);
+	close_fds(m.dst_end, m.n, -1);
+	close_fds(m.status_r, m.n, -1);
 	waitpid(ps, &status, 0);
-	waitpid(pd, &status, 0);
 
 	r.err = first_error(&src, &dst);
 	if (!r.err && src.have_digest && dst.have_digest) {
@@ -514,21 +815,59 @@ static int open_stream(const char *file, bool out)
 	return open(file, O_RDONLY | O_CLOEXEC);
 }
 
+/* save: one attempt, into a file */
+struct save_file {
+	int fd;
+	bool to_stdout;
+	int close_err;
+};
+
+static int save_stream(void *ctx, unsigned int attempt)
+{
+	(void)attempt;
+	return ((struct save_file *)ctx)->fd;
+}
+
+static void save_stream_end(void *ctx, int fd, int ret)
+{
+	struct save_file *f = ctx;
+
+	(void)ret;
+	if (!f->to_stdout && close(fd))
+		f->close_err = -errno;
+}
+
+static bool save_failed(void *ctx, const struct side *s)
+{
+	return s->ret || ((struct save_file *)ctx)->close_err;
+}
+
+/* the caller reads the side when run_source returns */
+static void save_report(void *ctx, const struct side *s)
+{
+	(void)ctx;
+	(void)s;
+}
+
 static int cmd_save(const struct opts *o)
 {
+	struct save_file f = { .to_stdout = !strcmp(o->file, "-") };
+	struct source_io io = {
+		.stream = save_stream, .stream_end = save_stream_end,
+		.failed = save_failed, .report = save_report, .ctx = &f,
+	};
 	struct side src;
 	struct report r = { .src = &src };
-	bool to_stdout = !strcmp(o->file, "-");
-	int fd = open_stream(o->file, true);
 
-	if (fd < 0) {
+	f.fd = open_stream(o->file, true);
+	if (f.fd < 0) {
 		fprintf(stderr, "migsim: %s: %s\n", o->file, strerror(errno));
 		return 1;
 	}
 	memset(&src, 0, sizeof(src));
-	run_source(o, fd, &src);
-	if (!to_stdout && close(fd))
-		fail_at(&src, "stream_close", -errno);
+	run_source(o, &io, &src);
+	if (f.close_err)
+		fail_at(&src, "stream_close", f.close_err);
 	r.err = first_error(&src, NULL);
 	/* saving must not have changed the source: it still holds its pattern */
 	if (!r.err && src.have_digest) {
@@ -536,7 +875,7 @@ static int cmd_save(const struct opts *o)
 					       src.gt_count);
 		r.verified = !r.mismatch;
 	}
-	return finish(o, &r, to_stdout ? stderr : stdout);
+	return finish(o, &r, f.to_stdout ? stderr : stdout);
 }
 
 static int cmd_restore(const struct opts *o)
@@ -550,7 +889,7 @@ static int cmd_restore(const struct opts *o)
 		return 1;
 	}
 	memset(&dst, 0, sizeof(dst));
-	run_dest(o, fd, &dst);
+	run_dest(o, fd, -1, true, &dst);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	r.err = first_error(NULL, &dst);
@@ -588,6 +927,9 @@ static void usage(FILE *f)
 "  --guc SIZE           GuC state per GT (default 4M+4K, max 8M)\n"
 "  --buf SIZE           bytes per data_read/data_write call (default 1M)\n"
 "  --timeout MS         finish-restore wait (default 20000, upstream 20 s)\n"
+"  --attempts N         migrate: after a failure, recover the source VF (resume,\n"
+"                       or reset if it cannot leave STOP_COPY) and migrate it\n"
+"                       again to a new destination, up to N attempts (default 1)\n"
 "  --defect LIST        re-enable upstream defects the model fixes:\n"
 "                       %s\n"
 "  --json               one JSON object on stdout (stderr if the stream is)\n"
@@ -650,7 +992,7 @@ static int bad(const char *what, const char *arg)
 }
 
 enum { O_PLATFORM = 256, O_VFS, O_VF, O_VRAM, O_CHUNK, O_GGTT, O_GUC, O_BUF,
-       O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN };
+       O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN, O_ATTEMPTS };
 
 static int parse_opt(struct opts *o, int c, const char *arg)
 {
@@ -701,6 +1043,11 @@ static int parse_opt(struct opts *o, int c, const char *arg)
 		if (!parse_uint(arg, &o->cfg.restore_timeout_ms))
 			return bad("--timeout", arg);
 		return 0;
+	case O_ATTEMPTS:
+		if (!parse_uint(arg, &o->attempts) || !o->attempts ||
+		    o->attempts > MAX_ATTEMPTS)
+			return bad("--attempts (1..8)", arg);
+		return 0;
 	case O_DEFECT:
 		bits = xe_defects_parse(arg, &bad_name);
 		if (bits < 0)
@@ -736,6 +1083,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		{ "timeout", 1, NULL, O_TIMEOUT }, { "defect", 1, NULL, O_DEFECT },
 		{ "json", 0, NULL, O_JSON }, { "stop", 0, NULL, O_STOP },
 		{ "out", 1, NULL, O_OUT }, { "in", 1, NULL, O_IN },
+		{ "attempts", 1, NULL, O_ATTEMPTS },
 		{ "verbose", 0, NULL, 'v' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -745,6 +1093,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	xe_device_config_defaults(&o->cfg);
 	o->vf = 1;
 	o->buf = SZ_1M;
+	o->attempts = 1;
 	o->stop = env && *env && strcmp(env, "0");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
@@ -767,6 +1116,10 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	if (o->vf > o->cfg.num_vfs) {
 		fprintf(stderr, "migsim: --vf %u but only %u VFs\n", o->vf,
 			o->cfg.num_vfs);
+		return -1;
+	}
+	if (strcmp(o->cmd, "migrate") && o->attempts > 1) {
+		fprintf(stderr, "migsim: --attempts is for migrate\n");
 		return -1;
 	}
 	if (strcmp(o->cmd, "migrate") && !o->file) {
