@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -203,7 +204,8 @@ int ms_parse_u64(const char *s, uint64_t *out)
 	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* "010" is ten, as someone typing --nth 010 means; hex needs "0x" */
+	v = strtoull(s, &end, strncasecmp(s, "0x", 2) ? 10 : 16);
 	if (errno || *end)
 		return -EINVAL;
 	*out = v;

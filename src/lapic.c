@@ -864,7 +864,8 @@ static int parse_secs(const char *s, double *out)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || v <= 0 || v > 1e6)
+	/* written so that NaN fails too */
+	if (errno || *end || !(v > 0 && v <= 1e6))
 		return -EINVAL;
 	*out = v;
 	return 0;

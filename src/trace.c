@@ -211,9 +211,15 @@ int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 	}
 	if (optind < argc)
 		o->command = &argv[optind];
+	/* top's [interval] [count] look like a command until it parses them */
+	return strcmp(cmd, "top") ? mt_check_attach_opts(o) : 0;
+}
+
+int mt_check_attach_opts(const struct trace_opts *o)
+{
 	if (!!o->pid + !!o->binary + !!o->command > 1 &&
 	    !(o->binary && o->command))
-		return ms_usage_err(cmd, "give only one of -p PID, --binary PATH and -- COMMAND");
+		return ms_usage_err(o->cmd, "give only one of -p PID, --binary PATH and -- COMMAND");
 	return 0;
 }
 

@@ -188,6 +188,8 @@ int mt_attach_check(const struct trace_opts *o);
 
 /* --- options shared by trace, top and record ------------------------------ */
 
+/* -p, --binary and -- COMMAND exclude each other (2 if they clash) */
+int mt_check_attach_opts(const struct trace_opts *o);
 int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 		  const char *cmd);
 int mt_run(const struct trace_opts *o);

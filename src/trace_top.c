@@ -145,7 +145,7 @@ static int cmd_top(int argc, char **argv)
 		fputs(top_usage, stdout);
 		return 0;
 	}
-	if (err || parse_positionals(&o, argv))
+	if (err || parse_positionals(&o, argv) || mt_check_attach_opts(&o))
 		return 2;
 	if (!o.interval_s)
 		o.interval_s = 1;

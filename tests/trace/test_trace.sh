@@ -100,6 +100,13 @@ fi
 "$MIGSCOPE" trace --json --vf 2 -o "$W/f1" -- "$MIGSIM" migrate --vfs 2 --vf 1 \
 	--vram 4M >/dev/null 2>&1
 chk filter filter-vf "$W/f1" vf 2
+# the same run filtered on the migrating VF must show it: a filter that
+# drops everything would pass the check above
+"$MIGSCOPE" trace --json --vf 1 -o "$W/f1b" -- "$MIGSIM" migrate --vfs 2 --vf 1 \
+	--vram 4M >/dev/null 2>&1
+n=$(grep -c '"type":"data"' "$W/f1b")
+if [ "$n" -gt 0 ]; then pass filter-vf-control
+else fail filter-vf-control "--vf 1 on a VF1 migration traced no data calls"; fi
 "$MIGSCOPE" trace --json --type VRAM -o "$W/f2" -- "$MIGSIM" migrate \
 	--vram 4M --chunk 1M >/dev/null 2>&1
 chk filter filter-type "$W/f2" ptype VRAM

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -645,8 +646,20 @@ static void mig_report(void *ctx, const struct side *s)
 	m->reported = true;
 }
 
+/*
+ * A migration never outlives its driver: if migsim is killed (by a fuzz
+ * campaign's SIGKILL chain, say), its source and destination go with it.
+ */
+static void die_with_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+}
+
 static pid_t spawn_source(const struct opts *o, struct migrate *m)
 {
+	pid_t parent = getpid();
 	struct source_io io = {
 		.stream = mig_stream, .stream_end = mig_stream_end,
 		.failed = mig_failed, .report = mig_report, .ctx = m,
@@ -656,6 +669,7 @@ static pid_t spawn_source(const struct opts *o, struct migrate *m)
 
 	if (pid)
 		return pid;
+	die_with_parent(parent);
 	close_fds(m->dst_end, m->n, -1);
 	close_fds(m->status_r, m->n, -1);
 	close(m->result[0]);
@@ -674,6 +688,7 @@ static pid_t spawn_source(const struct opts *o, struct migrate *m)
 static pid_t spawn_dest(const struct opts *o, struct migrate *m,
 			unsigned int k, int *result_fd)
 {
+	pid_t parent = getpid();
 	int rp[2];
 	pid_t pid;
 	struct side s;
@@ -688,6 +703,7 @@ static pid_t spawn_dest(const struct opts *o, struct migrate *m,
 			close(rp[0]);
 		return pid;
 	}
+	die_with_parent(parent);
 	close(rp[0]);
 	close_fds(m->src_end, m->n, -1);
 	close_fds(m->status_w, m->n, -1);

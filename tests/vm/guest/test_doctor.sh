@@ -18,7 +18,7 @@ fi
 pass json "exit $rc, kernel $(json_field "$json" release), btf_xe $(json_field "$json" btf_xe)"
 printf '%s\n' "$json"
 
-for hook in fentry kprobe fmod_ret; do
+for hook in fentry fexit kprobe kretprobe fmod_ret; do
 	obj=$(json_hook "$json" "$hook")
 	if [ -z "$obj" ]; then
 		fail "$hook" "no hooks.$hook in the doctor report"
@@ -30,7 +30,7 @@ for hook in fentry kprobe fmod_ret; do
 done
 
 # Other hooks are reported for the record only.
-for hook in tp_btf fexit; do
+for hook in tp_btf; do
 	obj=$(json_hook "$json" "$hook")
 	[ -n "$obj" ] || continue
 	if [ "$(json_field "$obj" ok)" = true ]; then pass "$hook"

@@ -35,6 +35,10 @@ EOF
 	if [ "$n" -eq 0 ]; then
 		printf '%s\n' "$out" | sed "s/^/  [$fam] /"
 		fail "$fam" "no program verdicts (exit $rc): $(why_line "$out")"
+	elif [ "$rc" -ne 0 ]; then
+		fail "$fam/exit" "--attach-check exited $rc after $n verdicts"
+	else
+		pass "$fam/exit" "$n programs"
 	fi
 done
 
