@@ -55,7 +55,7 @@ static void print_table(struct mt_agg *a, double interval_s, bool tty)
 	printf("%s  events %llu  errors %llu\n", ts,
 	       (unsigned long long)a->events, (unsigned long long)a->errors);
 	printf("%-8s %-3s %-10s %12s %10s %-7s %s\n", "PID", "VF", "PHASE",
-	       "MOVED", "MB/s", "RING", "STATES");
+	       "MOVED", "Gbit/s", "RING", "STATES");
 	for (i = 0; i < MT_MAX_UNITS; i++) {
 		struct mt_unit *u = &a->units[i];
 		uint64_t moved;
@@ -66,10 +66,11 @@ static void print_table(struct mt_agg *a, double interval_s, bool tty)
 		moved = u->read_bytes + u->write_bytes;
 		snprintf(ring, sizeof(ring), "%u/%u", u->occ[0], u->occ[1]);
 		states_str(u, states, sizeof(states));
-		printf("%-8u %-3u %-10s %12llu %10.1f %-7s %s\n", u->pid, u->vf,
+		printf("%-8u %-3u %-10s %12llu %10.3f %-7s %s\n", u->pid, u->vf,
 		       mt_phase(u->bits[0] | u->bits[1]),
 		       (unsigned long long)moved,
-		       (moved - u->top_last_bytes) / interval_s / 1e6, ring,
+		       /* the unit of every throughput migscope and migsim print */
+		       (moved - u->top_last_bytes) * 8.0 / interval_s / 1e9, ring,
 		       states);
 		u->top_last_bytes = moved;
 	}
