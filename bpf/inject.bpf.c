@@ -152,13 +152,14 @@ static __always_inline __u64 decide(const struct hit_ctx *h, __u64 *hitp)
 	return seq;
 }
 
-static __always_inline void model_verdict(__s32 err)
+/* a negative errno at an error site, positive microseconds at a delay site */
+static __always_inline void model_verdict(__s32 verdict)
 {
 	__u32 slot = (__u32)bpf_get_current_pid_tgid() % MS_FAULT_SLOTS;
 	__s32 *v = bpf_map_lookup_elem(&xe_fault_vrdct, &slot);
 
 	if (v)
-		*v = -err;
+		*v = verdict;
 }
 
 SEC("usdt")
@@ -169,20 +170,26 @@ int BPF_USDT(fault_site, long site, long vfid, long gt, long type, long offset)
 		.offset = offset,
 	};
 	__u64 hit = 0, seq;
+	__s32 verdict;
 
 	if (cfg.mech != INJ_MECH_MODEL && cfg.mech != INJ_MECH_SIGNAL)
 		return 0;
 	seq = decide(&h, &hit);
 	if (!seq)
 		return 0;
+	if (cfg.mech == INJ_MECH_SIGNAL)
+		verdict = cfg.sig;
+	else if (ms_site_is_delay(h.site))
+		verdict = cfg.delay_us;
+	else
+		verdict = -cfg.err;
 	if (!cfg.dry_run) {
 		if (cfg.mech == INJ_MECH_SIGNAL)
 			bpf_send_signal_thread(cfg.sig);
 		else
-			model_verdict(cfg.err);
+			model_verdict(verdict);
 	}
-	log_injection(&h, hit, seq,
-		      cfg.mech == INJ_MECH_SIGNAL ? (__s32)cfg.sig : -cfg.err);
+	log_injection(&h, hit, seq, verdict);
 	return 0;
 }
 

@@ -43,7 +43,7 @@ struct inject_cfg {
 	__u64 off_lo, off_hi;	/* offset range, inclusive; hi 0: none */
 	__u64 kdev, ino;	/* INJ_MECH_KERNEL: file; ino 0: by name */
 	__u32 track_leaks;	/* fuzz: keep live packets per process */
-	__u32 pad;
+	__u32 delay_us;		/* delay sites: the sleep, err unused */
 };
 
 struct inject_stats {

@@ -93,7 +93,8 @@ struct ms_inject_ev {
 	__u64 seq;		/* injection sequence number, 1-based */
 	__u64 hit;		/* which hit of the site this was, 1-based */
 	__u32 site;		/* enum ms_fault_site */
-	__s32 err;		/* injected -errno, or signal number for signals */
+	__s32 err;		/* injected -errno, signal number for signals,
+				 * or microseconds at a delay site */
 	__u32 dry_run;
 	__u32 mechanism;
 };
@@ -143,8 +144,21 @@ enum ms_fault_site {
 	MS_SITE_GGTT_LOAD,
 	MS_SITE_VRAM_COPY,
 	MS_SITE_RING_PRODUCE,
+	/*
+	 * A delay site, not an error point: the verdict is a positive number
+	 * of microseconds to sleep before the save worker's next step (the
+	 * workqueue latency upstream has), and errno verdicts are left alone.
+	 */
+	MS_SITE_SAVE_STEP,
 	MS_SITE_MAX,
 };
+
+#define MS_DELAY_MAX_US		1000000	/* a delay verdict is capped at 1 s */
+
+static inline int ms_site_is_delay(unsigned int site)
+{
+	return site == MS_SITE_SAVE_STEP;
+}
 
 /* Name of the model's BPF_F_MMAPABLE verdict array, found via fdinfo. */
 #define MS_FAULT_MAP_NAME	"xe_fault_vrdct"

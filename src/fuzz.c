@@ -21,6 +21,13 @@
 
 #define FUZZ_MAX_ARGS	64
 #define FUZZ_OUT_MAX	8192
+/*
+ * At a delay site: long enough for the reader to drain every other GT's
+ * ring and fall asleep on the delayed GT's empty one (a whole default
+ * migration takes ~30 ms), short enough to cost little per run.
+ */
+#define FUZZ_DELAY_US	50000
+#define FUZZ_DELAY_GTS	2	/* GTs a delay site is planned on, by --gt */
 
 enum fuzz_class {
 	FZ_CLEAN,	/* error reported, source paused, destination failed */
@@ -65,7 +72,7 @@ struct fuzz {
 	struct json rep;
 	FILE *rep_f;
 	uint64_t counts[FZ_NR], findings;
-	unsigned int site, nth;		/* systematic cursor */
+	unsigned int site, gt, nth;	/* systematic cursor */
 	uint64_t rng;
 };
 
@@ -84,13 +91,15 @@ static void usage(FILE *f)
 "packets alive at exit), spin (the save reader polled empty rings many\n"
 "times more than it got packets), unclean (error but a side in the wrong\n"
 "state).\n"
-"systematic: every site x --nth 1..N (default 6) with the site's errno;\n"
+"systematic: every site x --nth 1..N (default 6) with the site's errno,\n"
+"and the delay site save_step per GT (--gt 0, --gt 1) x --nth 1..N with\n"
+"--delay-us %d: a missed wake-up then shows as a hang;\n"
 "random: --runs plans (default 50) drawn from --seed.  Every finding gets\n"
 "a one-line reproducer.  Exit status 1 if anything was found.\n"
 "default command: migsim migrate --vram 4M --chunk 1M --buf 256K\n"
 "--timeout 300 --attempts 2 (migsim next to migscope: after a failure the\n"
 "source VF is recovered and migrated again, as a VMM retries); --json is\n"
-"added, and --defect.\n");
+"added, and --defect.\n", FUZZ_DELAY_US);
 }
 
 enum { O_RUNS = 256, O_SEED, O_PLAN, O_TIMEOUT, O_REPORT, O_DEFECT, O_NTHMAX };
@@ -232,12 +241,17 @@ static void plan_base(struct inj_plan *p, unsigned int site)
 	inj_plan_init(p);
 	p->mech = INJ_MECH_MODEL;
 	p->site = site;
-	p->err = inj_site_default_errno(site);
+	if (ms_site_is_delay(site))
+		p->delay_us = FUZZ_DELAY_US;
+	else
+		p->err = inj_site_default_errno(site);
 }
 
 /*
  * systematic: site by site, nth 1, 2, ... up to --nth-max, moving on as
- * soon as a run shows the site has fewer hits than the nth asked for.
+ * soon as a run shows the site has fewer hits than the nth asked for.  A
+ * delay site is walked once per GT: a stalled worker step only opens a
+ * race on its own GT, and the GTs' steps interleave run to run.
  */
 static bool next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 			    struct inj_plan *p)
@@ -252,7 +266,12 @@ static bool next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 		fz->site = 1;
 		fz->nth = 1;
 	} else if (last && (last->st.hits < fz->nth || fz->nth >= fz->o.nth_max)) {
-		fz->site++;
+		if (ms_site_is_delay(fz->site) && fz->gt + 1 < FUZZ_DELAY_GTS) {
+			fz->gt++;
+		} else {
+			fz->site++;
+			fz->gt = 0;
+		}
 		fz->nth = 1;
 	} else {
 		fz->nth++;
@@ -261,6 +280,8 @@ static bool next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 		return false;
 	plan_base(p, fz->site);
 	p->nth = fz->nth;
+	if (ms_site_is_delay(fz->site))
+		p->gt = fz->gt;
 	return true;
 }
 
@@ -271,7 +292,10 @@ static void next_random(struct fuzz *fz, struct inj_plan *p)
 
 	plan_base(p, 1 + r % (MS_SITE_MAX - 1));
 	r = next_rand(&fz->rng);
-	if (r & 1)
+	/* a delay site takes no errno: the bit picks its GT instead */
+	if (ms_site_is_delay(p->site))
+		p->gt = r & 1;
+	else if (r & 1)
 		p->err = errs[(r >> 1) % ARRAY_SIZE(errs)];
 	r = next_rand(&fz->rng);
 	if (r % 4) {

@@ -22,7 +22,7 @@
 
 struct inject_opts {
 	struct inj_plan plan;
-	bool have_site, have_errno, json, list;
+	bool have_site, have_errno, have_delay, json, list;
 	const char *mechanism;		/* forced: model, signal, kernel */
 	pid_t pid;
 	char **command;
@@ -37,7 +37,8 @@ struct inject_out {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: migscope inject --site SITE --errno E [--nth N | --every N |\n"
+"usage: migscope inject --site SITE (--errno E | --delay-us N)\n"
+"                       [--nth N | --every N |\n"
 "                       --probability P --seed S] [--times T] [--vf N]\n"
 "                       [--gt N] [--type T] [--offset A:B] [--signal SIG]\n"
 "                       [--mechanism model|signal|kernel] [--file PATH]\n"
@@ -52,6 +53,9 @@ static void usage(FILE *f)
 "--times caps the number of failures.  Every injection is printed; a\n"
 "summary ends the run.  Nothing outside the process tree is touched, and\n"
 "nothing stays armed after migscope exits, however it exits.\n"
+"save_step is a delay site, not an error point: --delay-us N (1..%d)\n"
+"makes the chosen hits of the model's save worker step sleep N us first\n"
+"(workqueue latency), to open races such as a lost wake-up.\n"
 "\n"
 "sites: %s\n"
 "mechanisms: model (the reference model's fault sites: USDT + verdict\n"
@@ -60,13 +64,13 @@ static void usage(FILE *f)
 "-- the xe_vfio_mig file, debugfs migration_data, or --file PATH -- fail;\n"
 "data_read and data_write only).  --list shows what works here.\n"
 "With -- COMMAND the exit status is the command's.\n",
-		inj_site_list());
+		MS_DELAY_MAX_US, inj_site_list());
 }
 
 enum {
 	O_SITE = 256, O_ERRNO, O_NTH, O_EVERY, O_PROB, O_SEED, O_TIMES,
 	O_VF, O_GT, O_TYPE, O_OFFSET, O_SIGNAL, O_DRY, O_JSON, O_LIST,
-	O_MECH, O_FILE,
+	O_MECH, O_FILE, O_DELAY,
 };
 
 static int parse_u32(const char *s, uint32_t *out)
@@ -137,6 +141,16 @@ static int parse_one(struct inject_opts *o, int c, const char *arg)
 		p->err = v;
 		o->have_errno = true;
 		return 0;
+	case O_DELAY: {
+		uint64_t us;
+
+		if (ms_parse_u64(arg, &us) || !us || us > MS_DELAY_MAX_US)
+			return ms_usage_err("inject", "--delay-us takes microseconds 1..%d, not '%s'",
+					    MS_DELAY_MAX_US, arg);
+		p->delay_us = us;
+		o->have_delay = true;
+		return 0;
+	}
 	case O_NTH:
 		if (ms_parse_u64(arg, &p->nth) || !p->nth)
 			return ms_usage_err("inject", "--nth takes a number >= 1, not '%s'", arg);
@@ -222,9 +236,21 @@ static int check_opts(struct inject_opts *o)
 		return ms_usage_err("inject", "--nth fails exactly one hit: --times makes no sense with it");
 	if (p->seed && p->prob < 0)
 		return ms_usage_err("inject", "--seed only seeds --probability");
+	if (ms_site_is_delay(p->site)) {
+		if (o->have_errno || p->sig)
+			return ms_usage_err("inject", "%s is a delay site: it takes --delay-us N, not %s",
+					    inj_site_name(p->site),
+					    p->sig ? "--signal" : "--errno");
+		if (!o->have_delay)
+			return ms_usage_err("inject", "--delay-us N is required at %s (a delay site)",
+					    inj_site_name(p->site));
+	} else if (o->have_delay) {
+		return ms_usage_err("inject", "--delay-us is for delay sites (save_step); %s takes --errno",
+				    inj_site_name(p->site));
+	}
 	if (p->sig && o->have_errno)
 		return ms_usage_err("inject", "--signal and --errno are two mechanisms: give one");
-	if (!p->sig && !o->have_errno)
+	if (!p->sig && !o->have_errno && !o->have_delay)
 		return ms_usage_err("inject", "--errno is required (or --signal SIG)");
 	if (o->pid && o->command)
 		return ms_usage_err("inject", "give -p PID or -- COMMAND, not both");
@@ -249,6 +275,7 @@ static int parse_args(struct inject_opts *o, int argc, char **argv)
 		{ "pid", 1, NULL, 'p' }, { "dry-run", 0, NULL, O_DRY },
 		{ "json", 0, NULL, O_JSON }, { "list", 0, NULL, O_LIST },
 		{ "mechanism", 1, NULL, O_MECH }, { "file", 1, NULL, O_FILE },
+		{ "delay-us", 1, NULL, O_DELAY },
 		{ "verbose", 0, NULL, 'v' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -304,12 +331,15 @@ static int list_sites(void)
 	       "KERNEL", "DEFAULT ERRNO");
 	for (i = 1; i < MS_SITE_MAX; i++) {
 		bool data = i == MS_SITE_DATA_READ || i == MS_SITE_DATA_WRITE;
+		bool delay = ms_site_is_delay(i);
 
 		printf("%-14s %-8s %-8s %-8s %s\n", inj_site_name(i),
 		       model ? "yes" : "no",
+		       delay ? "-" :
 		       ms_ladder_pick(&ms_feature_inject_signal, NULL, &m) >= 0 ?
 		       "yes" : "no",
 		       !data ? "-" : kernel ? "yes" : "no",
+		       delay ? "none: a delay site (--delay-us)" :
 		       ms_errno_name(inj_site_default_errno(i)));
 	}
 	if (!kernel)
@@ -406,7 +436,7 @@ static const char *err_text(const struct ms_event *e, char *buf, size_t len)
 	if (e->inject.mechanism == INJ_MECH_SIGNAL)
 		snprintf(buf, len, "%d", e->inject.err);
 	else
-		snprintf(buf, len, "%s", ms_errno_name(-e->inject.err));
+		inj_verdict_text(e->inject.site, e->inject.err, buf, len);
 	return buf;
 }
 
@@ -420,12 +450,18 @@ static int on_event(void *ctx, const struct ms_event *e)
 	out->logged++;
 	err_text(e, what, sizeof(what));
 	if (!out->json) {
-		printf("%s #%llu site=%s %s=%s pid=%u tid=%u vf=%u",
+		printf("%s #%llu site=%s ",
 		       e->inject.dry_run ? "would inject" : "inject",
 		       (unsigned long long)e->inject.seq,
-		       inj_site_name(e->inject.site),
-		       e->inject.mechanism == INJ_MECH_SIGNAL ? "signal" : "errno",
-		       what, e->pid, e->tid, e->vf);
+		       inj_site_name(e->inject.site));
+		/* a delay is no errno: "delay 20000 us" reads as what it is */
+		if (e->inject.mechanism == INJ_MECH_SIGNAL)
+			printf("signal=%s", what);
+		else if (ms_site_is_delay(e->inject.site))
+			printf("%s", what);
+		else
+			printf("errno=%s", what);
+		printf(" pid=%u tid=%u vf=%u", e->pid, e->tid, e->vf);
 		if (e->gt != 0xff)
 			printf(" gt=%u", e->gt);
 		printf(" hit=%llu mechanism=%s\n",
@@ -443,6 +479,8 @@ static int on_event(void *ctx, const struct ms_event *e)
 	json_kstr(&out->j, "site", inj_site_name(e->inject.site));
 	if (e->inject.mechanism == INJ_MECH_SIGNAL) {
 		json_ki64(&out->j, "signal", e->inject.err);
+	} else if (ms_site_is_delay(e->inject.site)) {
+		json_ki64(&out->j, "delay_us", e->inject.err);
 	} else {
 		json_kstr(&out->j, "errno", what);
 		json_ki64(&out->j, "err", e->inject.err);

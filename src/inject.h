@@ -23,6 +23,7 @@ struct inj_plan {
 	unsigned int mech;		/* enum inject_mech */
 	unsigned int site;		/* enum ms_fault_site */
 	int err;			/* positive errno */
+	unsigned int delay_us;		/* delay sites (ms_site_is_delay) */
 	int sig;			/* signal mechanism */
 	uint64_t nth, interval, times, seed;
 	double prob;			/* 0..1; < 0: not given */
@@ -46,6 +47,9 @@ struct inj_session {
 const char *inj_site_name(unsigned int site);
 int inj_site_from_name(const char *name);	/* -1 if unknown */
 int inj_site_default_errno(unsigned int site);
+/* "delay 20000 us" at a delay site, else the errno's name */
+const char *inj_verdict_text(unsigned int site, int err, char *buf,
+			     size_t len);
 const char *inj_site_list(void);		/* "data_read, data_write, ..." */
 const char *inj_mech_name(unsigned int mech);
 

@@ -32,6 +32,7 @@ static const struct {
 	[MS_SITE_GGTT_LOAD] = { "ggtt_load", EINVAL },
 	[MS_SITE_VRAM_COPY] = { "vram_copy", ETIME },
 	[MS_SITE_RING_PRODUCE] = { "ring_produce", ENOSPC },
+	[MS_SITE_SAVE_STEP] = { "save_step", 0 },	/* a delay site */
 };
 
 const char *inj_site_name(unsigned int site)
@@ -52,6 +53,16 @@ int inj_site_from_name(const char *name)
 int inj_site_default_errno(unsigned int site)
 {
 	return site && site < MS_SITE_MAX ? sites[site].err : EIO;
+}
+
+const char *inj_verdict_text(unsigned int site, int err, char *buf,
+			     size_t len)
+{
+	if (ms_site_is_delay(site))
+		snprintf(buf, len, "delay %d us", err);
+	else
+		snprintf(buf, len, "%s", ms_errno_name(err));
+	return buf;
 }
 
 const char *inj_site_list(void)
@@ -92,6 +103,8 @@ void inj_plan_args(const struct inj_plan *p, char *buf, size_t len)
 	n = snprintf(buf, len, "--site %s", inj_site_name(p->site));
 	if (p->mech == INJ_MECH_SIGNAL)
 		n += snprintf(buf + n, len - n, " --signal %d", p->sig);
+	else if (ms_site_is_delay(p->site))
+		n += snprintf(buf + n, len - n, " --delay-us %u", p->delay_us);
 	else
 		n += snprintf(buf + n, len - n, " --errno %s",
 			      ms_errno_name(p->err));
@@ -270,6 +283,7 @@ void inj_arm(struct inj_session *s, const struct inj_plan *p)
 	c->ino = p->ino;
 	c->all_tasks = 0;
 	c->track_leaks = 1;
+	c->delay_us = p->delay_us;
 	/* the programs see the whole plan before they see armed */
 	__atomic_store_n(&c->armed, 1, __ATOMIC_RELEASE);
 }

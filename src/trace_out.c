@@ -114,12 +114,17 @@ void mt_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
 		else if (e->data.ret == 0)
 			fprintf(f, "-> EOF");
 		break;
-	case MS_EV_INJECT:
-		fprintf(f, "inject site %s err %s%s",
+	case MS_EV_INJECT: {
+		char what[32];
+
+		fprintf(f, "inject site %s %s%s%s",
 			inj_site_name(e->inject.site),
-			ms_errno_name(e->inject.err),
+			ms_site_is_delay(e->inject.site) ? "" : "err ",
+			inj_verdict_text(e->inject.site, e->inject.err, what,
+					 sizeof(what)),
 			e->inject.dry_run ? " (dry run)" : "");
 		break;
+	}
 	default:
 		fprintf(f, "event type %u op %u", e->type, e->op);
 	}
@@ -198,6 +203,9 @@ void mt_event_json(struct json *j, const struct ms_event *e)
 	case MS_EV_INJECT:
 		json_kstr(j, "site", inj_site_name(e->inject.site));
 		json_ki64(j, "err", e->inject.err);
+		/* at a delay site err is the sleep, not an errno */
+		if (ms_site_is_delay(e->inject.site))
+			json_ki64(j, "delay_us", e->inject.err);
 		json_ku64(j, "seq", e->inject.seq);
 		json_ku64(j, "hit", e->inject.hit);
 		json_kbool(j, "dry_run", e->inject.dry_run);

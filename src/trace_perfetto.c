@@ -315,10 +315,12 @@ static void vram_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 static void inject_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 			 const struct ms_event *e)
 {
-	char name[64];
+	char name[64], what[32];
 
 	snprintf(name, sizeof(name), "injected %s at %s%s",
-		 ms_errno_name(e->inject.err), inj_site_name(e->inject.site),
+		 inj_verdict_text(e->inject.site, e->inject.err, what,
+				  sizeof(what)),
+		 inj_site_name(e->inject.site),
 		 e->inject.dry_run ? " (dry run)" : "");
 	instant(pf, pr, ppid, name, e->ts_ns);
 	json_ku64(&pf->p.j, "seq", e->inject.seq);

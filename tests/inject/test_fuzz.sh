@@ -25,8 +25,8 @@ rc=$?
 s=$(rj "$TMP/clean.json" 'r["summary"]')
 sites=$(rj "$TMP/clean.json" 'len({x["site"] for x in r["runs"] if x["injected"]})')
 if [ $rc = 0 ] && [ "$(rj "$TMP/clean.json" 'r["summary"]["findings"]')" = 0 ] &&
-   [ "$sites" = 10 ]; then
-	pass systematic-clean "all 10 sites injected; $s"
+   [ "$sites" = 11 ]; then
+	pass systematic-clean "all 11 sites injected (save_step delayed on both GTs); $s"
 else
 	fail systematic-clean "exit $rc, $sites sites injected, $s; $(grep -A1 reproduce "$TMP/clean.out" | head -2)"
 fi
@@ -85,14 +85,28 @@ else
 	fail defect-busy_consume "exit $rc, first spin at run '$first' (want <= 12)"
 fi
 
-# lost_wakeup: run anyway, bounded, so a change that makes it visible shows
-$MIGSCOPE fuzz --defect lost_wakeup --nth-max 2 --timeout-s 3 \
+# lost_wakeup (§10.8): entering SAVE_DATA_DONE does not wake the reader.
+# The delay site save_step stalls GT1's last step (the one that enters
+# DATA_DONE) while the reader drains GT0, then GT1, and sleeps on GT1's
+# empty ring: nothing wakes it again, a hang.  --nth-max 3 reaches GT1's
+# third step (GUC, MMIO, done) in about 40 runs.
+$MIGSCOPE fuzz --defect lost_wakeup --nth-max 3 --timeout-s 3 \
 	--report "$TMP/lw.json" >/dev/null 2>&1
-f=$(rj "$TMP/lw.json" 'r["summary"]["findings"]')
-if [ "$f" != 0 ]; then
-	pass defect-lost_wakeup "$f finding(s): $(rj "$TMP/lw.json" '[x["class"] for x in r["runs"] if "reproducer" in x][:3]')"
+rc=$?
+first=$(rj "$TMP/lw.json" '[x["run"] for x in r["runs"] if x["class"]=="hang"][0]' 2>/dev/null)
+repro=$(rj "$TMP/lw.json" '[x["reproducer"] for x in r["runs"] if x["class"]=="hang"][0]' 2>/dev/null)
+if [ $rc = 1 ] && [ -n "$repro" ] && [ "$first" -le 45 ]; then
+	# the reproducer must hang too: killed (with its migsim, same process
+	# group) at the deadline, and no report printed
+	timeout -s KILL 5 bash -c "${repro/#migscope /$MIGSCOPE }" >"$TMP/repro.out" 2>/dev/null
+	rrc=$?
+	if [ $rrc = 137 ] && ! grep -q '"result":' "$TMP/repro.out"; then
+		pass defect-lost_wakeup "hang at run $first; reproducer hangs too: $repro"
+	else
+		fail defect-lost_wakeup "reproducer did not hang (exit $rrc): $repro"
+	fi
 else
-	skip defect-lost_wakeup "not detectable by fuzz yet: the missing wake-up needs the reader to sleep on an empty ring between the last produce and SAVE_DATA_DONE, one worker requeue wide (about 1 hang in 40 plain runs, 0 in 40 under taskset -c 0); no fault site lies in that window, so it needs a delay point in the save worker step (a model edit)"
+	fail defect-lost_wakeup "exit $rc, first hang at run '$first' (want <= 45)"
 fi
 
 # --- random plans replay from the seed ------------------------------------

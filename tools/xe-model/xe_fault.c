@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -145,6 +146,39 @@ int xe_fault_check(unsigned int site, unsigned int vfid, unsigned int gt,
 	/* tracers see the fault taken, whoever injected it */
 	XE_USDT(fault_injected, U(site), U(vfid), U(gt), U(type), U(offset),
 		S(v));
+	return v;
+}
+
+unsigned int xe_fault_delay(unsigned int site, unsigned int vfid,
+			    unsigned int gt, unsigned int type,
+			    uint64_t offset)
+{
+	struct timespec ts;
+	int32_t *slot;
+	int32_t v;
+
+	XE_USDT(fault_site, U(site), U(vfid), U(gt), U(type), U(offset));
+	if (!fault_slots)
+		return 0;
+	slot = fault_slot(gettid());
+	v = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	/*
+	 * Only a delay is taken here: an errno verdict armed for this thread
+	 * is meant for an error site, and consuming it would move the fault.
+	 * The slot is ours alone, so a failed exchange means it just changed.
+	 */
+	if (v <= 0 || !__atomic_compare_exchange_n(slot, &v, 0, false,
+						   __ATOMIC_ACQ_REL,
+						   __ATOMIC_ACQUIRE))
+		return 0;
+	if (v > MS_DELAY_MAX_US)
+		v = MS_DELAY_MAX_US;
+	XE_USDT(fault_injected, U(site), U(vfid), U(gt), U(type), U(offset),
+		S(v));
+	ts.tv_sec = v / 1000000;
+	ts.tv_nsec = (long)(v % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 	return v;
 }
 

@@ -27,6 +27,14 @@ int xe_fault_map_fd(void);
 /* 0, or the negative errno to fail with */
 int xe_fault_check(unsigned int site, unsigned int vfid, unsigned int gt,
 		   unsigned int type, uint64_t offset);
+/*
+ * A delay site: sleep for a positive verdict (microseconds, capped at
+ * MS_DELAY_MAX_US); an errno verdict is left in the slot for the next
+ * error site of the thread.  Returns the microseconds slept.
+ */
+unsigned int xe_fault_delay(unsigned int site, unsigned int vfid,
+			    unsigned int gt, unsigned int type,
+			    uint64_t offset);
 /* tests: write a verdict for the calling thread, as an injector would */
 int xe_fault_arm_self(int err);
 /* tests: write a verdict into every slot but the caller's (0 clears) */

@@ -14,6 +14,7 @@
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_gt_sriov_pf_migration.h"
 #include "xe_defects.h"
+#include "xe_fault.h"
 #include "xe_guc.h"
 #include "xe_sriov_names.h"
 #include "xe_sriov_packet.h"
@@ -676,16 +677,30 @@ static void pf_enter_vf_save_data_done(struct xe_gt *gt, unsigned int vfid)
 }
 
 /* one data type per step: GUC, GGTT, MMIO, then VRAM chunk by chunk */
+static const enum xe_sriov_packet_type pf_save_order[] = {
+	XE_SRIOV_PACKET_TYPE_GUC, XE_SRIOV_PACKET_TYPE_GGTT,
+	XE_SRIOV_PACKET_TYPE_MMIO, XE_SRIOV_PACKET_TYPE_VRAM,
+};
+
+/* the type the next save step produces, 0 when it will enter DATA_DONE */
+static unsigned int pf_save_next_type(struct xe_gt *gt, unsigned int vfid)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pf_save_order) / sizeof(pf_save_order[0]); i++)
+		if (xe_gt_sriov_pf_migration_save_data_pending(gt, vfid,
+							       pf_save_order[i]))
+			return pf_save_order[i];
+	return 0;
+}
+
 static int pf_handle_vf_save_data(struct xe_gt *gt, unsigned int vfid)
 {
-	static const enum xe_sriov_packet_type order[] = {
-		XE_SRIOV_PACKET_TYPE_GUC, XE_SRIOV_PACKET_TYPE_GGTT,
-		XE_SRIOV_PACKET_TYPE_MMIO, XE_SRIOV_PACKET_TYPE_VRAM,
-	};
+	const enum xe_sriov_packet_type *order = pf_save_order;
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	for (i = 0; i < sizeof(pf_save_order) / sizeof(pf_save_order[0]); i++) {
 		if (!xe_gt_sriov_pf_migration_save_data_pending(gt, vfid,
 								order[i]))
 			continue;
@@ -736,6 +751,15 @@ static bool pf_handle_vf_save(struct xe_gt *gt, unsigned int vfid)
 		return false;
 	if (pf_save_ring_full_wait(gt, vfid))
 		return true;
+
+	/*
+	 * Upstream runs each step from a workqueue, so a step can start any
+	 * time after the previous one; the delay site stretches that gap.
+	 * Before the last step (type 0) it lets the reader drain the ring
+	 * and sleep before DATA_DONE is entered, the window of §10.8.
+	 */
+	xe_fault_delay(MS_SITE_SAVE_STEP, vfid, gt->info.id,
+		       pf_save_next_type(gt, vfid), 0);
 
 	ret = pf_handle_vf_save_data(gt, vfid);
 	if (ret == -EAGAIN) {

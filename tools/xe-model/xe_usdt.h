@@ -27,7 +27,8 @@
  *   xe:fault_site(site, vfid, gt, type, offset)
  *	site is enum ms_fault_site; gt is 255 for device-level sites
  *   xe:fault_injected(site, vfid, gt, type, offset, err)
- *	a verdict was taken at that site: the error path runs with err
+ *	a verdict was taken at that site: the error path runs with err;
+ *	at a delay site (MS_SITE_SAVE_STEP) err is the sleep in microseconds
  *
  * Pointers are passed as unsigned long, everything else as 64-bit
  * integers; ret is signed.  The argument constraint is forced to register
