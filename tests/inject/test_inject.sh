@@ -200,6 +200,26 @@ else
 	fail signal "exit $rc, $(grep -m1 inject "$TMP/sig")"
 fi
 
+# --- the delay site: the chosen step sleeps, the migration still verifies -
+$MIGSCOPE inject --site save_step --delay-us 30000 --nth 2 --gt 0 -- \
+	$MIGSIM migrate --vram 4M --json >"$TMP/delay" 2>"$TMP/delay.err"
+rc=$?
+if [ $rc = 0 ] && [ "$(jf "$TMP/delay" verified)" = true ] &&
+   [ "$(grep -c 'inject #1 site=save_step delay 30000 us .* gt=0 hit=2 ' "$TMP/delay")" = 1 ] &&
+   [ "$(jf "$TMP/delay" total_ms | cut -d. -f1)" -ge 30 ]; then
+	pass delay "2nd save step of GT0 held 30 ms, migration verified in $(jf "$TMP/delay" total_ms) ms"
+else
+	fail delay "exit $rc, verified $(jf "$TMP/delay" verified), $(grep -m1 inject "$TMP/delay"), $(jf "$TMP/delay" total_ms) ms"
+fi
+$MIGSCOPE inject --site save_step --delay-us 30000 --dry-run -- \
+	$MIGSIM migrate --vram 4M --json >"$TMP/delay" 2>"$TMP/delay.err"
+if [ "$(grep -c '^would inject .*site=save_step delay 30000 us' "$TMP/delay")" -ge 4 ] &&
+   [ "$(jf "$TMP/delay" verified)" = true ]; then
+	pass delay-dry-run "every save step logged as a would-be delay"
+else
+	fail delay-dry-run "$(grep -c 'would inject' "$TMP/delay") logged, $(jf "$TMP/delay" total_ms) ms"
+fi
+
 # --- SIGKILL of migscope mid-campaign disarms everything ------------------
 $MIGSCOPE fuzz --plan random --runs 1000 --seed 3 -- \
 	$MIGSIM migrate --vram 4M --vfs 3 --vf 3 --timeout 300 >/dev/null 2>&1 &
@@ -250,14 +270,23 @@ if $MIGSCOPE inject --list | grep -q '^  kernel   unavailable'; then
 else
 	skip bad-kernel-unreachable "the kernel mechanism works on this host"
 fi
+bad_input delay-errno "save_step is a delay site: it takes --delay-us" \
+	$MIGSCOPE inject --site save_step --errno EIO -- $SAVE
+bad_input delay-missing "--delay-us N is required at save_step" \
+	$MIGSCOPE inject --site save_step -- $SAVE
+bad_input delay-on-error-site "--delay-us is for delay sites" \
+	$MIGSCOPE inject --site data_read --delay-us 100 -- $SAVE
+bad_input delay-range "--delay-us takes microseconds 1..1000000" \
+	$MIGSCOPE inject --site save_step --delay-us 2000000 -- $SAVE
 bad_input model-only-site "only reachable in the reference model" \
 	$MIGSCOPE inject --site guc_save --errno EIO --mechanism kernel -- cat /dev/null
 
 # --- --list ----------------------------------------------------------------
 $MIGSCOPE inject --list >"$TMP/list"
-n=$(grep -cE '^(data_read|data_write|packet_alloc|user_copy|guc_save|guc_restore|ggtt_save|ggtt_load|vram_copy|ring_produce) ' "$TMP/list")
-if [ "$n" = 10 ] && grep -q '^  model    available' "$TMP/list"; then
-	pass list "10 sites, model mechanism available"
+n=$(grep -cE '^(data_read|data_write|packet_alloc|user_copy|guc_save|guc_restore|ggtt_save|ggtt_load|vram_copy|ring_produce|save_step) ' "$TMP/list")
+if [ "$n" = 11 ] && grep -q '^  model    available' "$TMP/list" &&
+   grep -q '^save_step .*a delay site' "$TMP/list"; then
+	pass list "11 sites (save_step a delay site), model mechanism available"
 else
 	fail list "$n sites listed: $(head -3 "$TMP/list" | tr '\n' '|')"
 fi
