@@ -88,8 +88,8 @@ static __always_inline bool filters_pass(const struct hit_ctx *h)
 {
 	if (h->site != cfg.site)
 		return false;
-	/* device-level sites without a VF (packet_alloc reports 0) match any */
-	if (cfg.vf != INJ_ANY && h->vf && h->vf != cfg.vf)
+	/* user space refuses --vf where a site reports none: no wildcard */
+	if (cfg.vf != INJ_ANY && h->vf != cfg.vf)
 		return false;
 	if (cfg.gt != INJ_ANY && h->gt != cfg.gt)
 		return false;

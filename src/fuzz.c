@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "inject.h"
+#include "../tools/xe-model/xe_defects.h"
 #include "json.h"
 #include "ladders.h"
 #include "subcommands.h"
@@ -118,7 +119,13 @@ static int parse_one(struct fuzz_opts *o, int c, const char *arg)
 	case O_RUNS: return parse_num("--runs", arg, &o->runs, false);
 	case O_SEED: return parse_num("--seed", arg, &o->seed, true);
 	case O_NTHMAX: return parse_num("--nth-max", arg, &o->nth_max, false);
-	case O_TIMEOUT: return parse_num("--timeout-s", arg, &o->timeout_s, false);
+	case O_TIMEOUT:
+		if (parse_num("--timeout-s", arg, &o->timeout_s, false))
+			return 2;
+		/* a day is plenty, and keeps the deadline arithmetic in range */
+		if (o->timeout_s > 86400)
+			return ms_usage_err("fuzz", "--timeout-s %s is more than a day", arg);
+		return 0;
 	case O_PLAN:
 		if (strcmp(arg, "systematic") && strcmp(arg, "random"))
 			return ms_usage_err("fuzz", "--plan is systematic or random, not '%s'", arg);
@@ -127,9 +134,15 @@ static int parse_one(struct fuzz_opts *o, int c, const char *arg)
 	case O_REPORT:
 		o->report = arg;
 		return 0;
-	case O_DEFECT:
+	case O_DEFECT: {
+		const char *bad = NULL;
+
+		if (xe_defects_parse(arg, &bad) < 0)
+			return ms_usage_err("fuzz", "unknown defect '%s' (known: %s)",
+					    bad ? bad : arg, xe_defects_help());
 		o->defect = arg;
 		return 0;
+	}
 	case 'v':
 		ms_verbose++;
 		return 0;
@@ -725,6 +738,8 @@ static int cmd_fuzz(int argc, char **argv)
 	err = parse_args(&fz.o, argc, argv);
 	if (err)
 		return err < 0 ? 2 : err;
+	if (optind > 1 && !strcmp(argv[optind - 1], "--") && optind == argc)
+		return ms_usage_err("fuzz", "nothing after --: give the migsim command, or leave -- out for the default");
 	if (build_command(&fz.o, argc - optind, argv + optind))
 		return 2;
 	if (ms_require_bpf_privileges("fuzz"))

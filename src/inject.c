@@ -236,6 +236,13 @@ static int check_opts(struct inject_opts *o)
 		return ms_usage_err("inject", "--nth fails exactly one hit: --times makes no sense with it");
 	if (p->seed && p->prob < 0)
 		return ms_usage_err("inject", "--seed only seeds --probability");
+	/* a filter on a field the site never reports would never match */
+	if (p->vf != INJ_ANY && !inj_site_has_vf(p->site))
+		return ms_usage_err("inject", "%s is device-level and reports no VF: drop --vf and scope with -p or -- COMMAND",
+				    inj_site_name(p->site));
+	if (p->gt != INJ_ANY && !inj_site_has_gt(p->site))
+		return ms_usage_err("inject", "%s reports no GT: drop --gt",
+				    inj_site_name(p->site));
 	if (ms_site_is_delay(p->site)) {
 		if (o->have_errno || p->sig)
 			return ms_usage_err("inject", "%s is a delay site: it takes --delay-us N, not %s",

@@ -45,6 +45,9 @@ struct inj_session {
 
 /* site names <-> enum ms_fault_site */
 const char *inj_site_name(unsigned int site);
+/* does the model report a VF / a GT at this site (can --vf/--gt filter)? */
+bool inj_site_has_vf(unsigned int site);
+bool inj_site_has_gt(unsigned int site);
 int inj_site_from_name(const char *name);	/* -1 if unknown */
 int inj_site_default_errno(unsigned int site);
 /* "delay 20000 us" at a delay site, else the errno's name */

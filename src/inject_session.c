@@ -18,22 +18,38 @@
 #include "inject.h"
 #include "inject.skel.h"
 
+/* which of VF and GT the model reports at a site: a filter needs them */
+#define HAS_VF	1
+#define HAS_GT	2
+
 static const struct {
 	const char *name;
 	int err;		/* what the upstream path fails with there */
+	unsigned int has;
 } sites[MS_SITE_MAX] = {
-	[MS_SITE_DATA_READ] = { "data_read", EIO },
-	[MS_SITE_DATA_WRITE] = { "data_write", EIO },
-	[MS_SITE_PACKET_ALLOC] = { "packet_alloc", ENOMEM },
-	[MS_SITE_USER_COPY] = { "user_copy", EFAULT },
-	[MS_SITE_GUC_SAVE] = { "guc_save", EIO },
-	[MS_SITE_GUC_RESTORE] = { "guc_restore", EIO },
-	[MS_SITE_GGTT_SAVE] = { "ggtt_save", EINVAL },
-	[MS_SITE_GGTT_LOAD] = { "ggtt_load", EINVAL },
-	[MS_SITE_VRAM_COPY] = { "vram_copy", ETIME },
-	[MS_SITE_RING_PRODUCE] = { "ring_produce", ENOSPC },
-	[MS_SITE_SAVE_STEP] = { "save_step", 0 },	/* a delay site */
+	[MS_SITE_DATA_READ] = { "data_read", EIO, HAS_VF },
+	[MS_SITE_DATA_WRITE] = { "data_write", EIO, HAS_VF },
+	[MS_SITE_PACKET_ALLOC] = { "packet_alloc", ENOMEM, 0 },
+	[MS_SITE_USER_COPY] = { "user_copy", EFAULT, HAS_VF | HAS_GT },
+	[MS_SITE_GUC_SAVE] = { "guc_save", EIO, HAS_VF | HAS_GT },
+	[MS_SITE_GUC_RESTORE] = { "guc_restore", EIO, HAS_VF | HAS_GT },
+	[MS_SITE_GGTT_SAVE] = { "ggtt_save", EINVAL, HAS_VF | HAS_GT },
+	[MS_SITE_GGTT_LOAD] = { "ggtt_load", EINVAL, HAS_VF | HAS_GT },
+	[MS_SITE_VRAM_COPY] = { "vram_copy", ETIME, HAS_VF | HAS_GT },
+	[MS_SITE_RING_PRODUCE] = { "ring_produce", ENOSPC, HAS_VF | HAS_GT },
+	/* a delay site */
+	[MS_SITE_SAVE_STEP] = { "save_step", 0, HAS_VF | HAS_GT },
 };
+
+bool inj_site_has_vf(unsigned int site)
+{
+	return site && site < MS_SITE_MAX && (sites[site].has & HAS_VF);
+}
+
+bool inj_site_has_gt(unsigned int site)
+{
+	return site && site < MS_SITE_MAX && (sites[site].has & HAS_GT);
+}
 
 const char *inj_site_name(unsigned int site)
 {
