@@ -257,6 +257,10 @@ bad_input errno "unknown errno 'EWHAT'" \
 	$MIGSCOPE inject --site data_read --errno EWHAT -- $SAVE
 bad_input nth-every "cannot be combined with --every" \
 	$MIGSCOPE inject --site data_read --errno EIO --nth 2 --every 3 -- $SAVE
+bad_input vf-at-device-site "reports no VF" \
+	$MIGSCOPE inject --site packet_alloc --errno ENOMEM --vf 2 -- $SAVE
+bad_input gt-at-vfio-site "reports no GT" \
+	$MIGSCOPE inject --site data_read --errno EIO --gt 0 -- $SAVE
 bad_input no-target "give -p PID or -- COMMAND" \
 	$MIGSCOPE inject --site data_read --errno EIO
 bad_input errno-signal "give one" \
