@@ -213,12 +213,15 @@ static void bo_free(struct xe_bo *bo)
 }
 
 /*
- * Pinned sysmem BOs for VRAM packets.  Freed BOs are kept in a small pool
- * and reused for the next chunk of the same size, as TTM's page pool
- * recycles pages: the chunk copy then writes to already-faulted memory.
+ * Pinned sysmem BOs for VRAM packets.  Pinned means the pages exist from
+ * creation, so the mapping is populated: on restore too, where the user
+ * copy into the BO otherwise took a page fault per 4K.  Only up to a chunk,
+ * what a well-formed stream carries: a corrupt header's size (up to
+ * max_alloc) is mapped but left to fault in, so fuzzing stays cheap.
+ * Freed BOs are kept in a small pool and reused for the next chunk of the
+ * same size, as TTM's page pool recycles pages.
  */
-struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size,
-					bool populate)
+struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size)
 {
 	struct xe_bo *bo = NULL;
 	unsigned int i;
@@ -234,7 +237,7 @@ struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size,
 	pthread_mutex_unlock(&xe->pool.lock);
 	if (bo)
 		return bo;
-	return bo_alloc(size, populate, false);
+	return bo_alloc(size, size <= xe->cfg.vram_chunk, false);
 }
 
 void xe_bo_unpin_map_no_vm(struct xe_device *xe, struct xe_bo *bo)

@@ -239,8 +239,7 @@ int xe_gt_sriov_pf_config_ggtt_restore(struct xe_gt *gt, unsigned int vfid,
 void xe_gt_sriov_pf_config_sanitize(struct xe_gt *gt, unsigned int vfid);
 
 /* Buffer objects */
-struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size,
-					bool populate);
+struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size);
 void xe_bo_unpin_map_no_vm(struct xe_device *xe, struct xe_bo *bo);
 void *xe_kvzalloc(struct xe_device *xe, size_t size);
 void xe_kvfree(void *p, size_t size);

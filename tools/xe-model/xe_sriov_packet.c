@@ -57,12 +57,13 @@ void xe_sriov_packet_free(struct xe_sriov_packet *data)
 }
 
 /*
- * Payload backing store.  VRAM chunks get a pinned sysmem BO (populated on
- * save so the chunk copy runs at memcpy speed), the rest kvzalloc.
+ * Payload backing store.  VRAM chunks get a pinned sysmem BO, on save and
+ * on restore alike (upstream: xe_bo_create_pin_map_novm in pkt_init), the
+ * rest kvzalloc.
  * Payload sizes come from the stream on restore (§10.5): sizes above the
  * model's max_alloc fail like an allocation failure would.
  */
-static int pkt_init(struct xe_sriov_packet *data, bool populate)
+static int pkt_init(struct xe_sriov_packet *data)
 {
 	struct xe_device *xe = data->xe;
 
@@ -76,7 +77,7 @@ static int pkt_init(struct xe_sriov_packet *data, bool populate)
 	if (data->hdr.type == XE_SRIOV_PACKET_TYPE_VRAM) {
 		struct xe_bo *bo;
 
-		bo = xe_bo_create_pin_map_novm(xe, data->hdr.size, populate);
+		bo = xe_bo_create_pin_map_novm(xe, data->hdr.size);
 		if (!bo)
 			return -ENOMEM;
 		data->bo = bo;
@@ -107,7 +108,7 @@ int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
 	data->hdr.size = size;
 	data->remaining = size;
 
-	ret = pkt_init(data, true);
+	ret = pkt_init(data);
 	XE_USDT(packet_init, U(data), U(data->vfid), U(tile_id), U(gt_id),
 		U(type), U(offset), U(size), S(ret));
 	return ret;
@@ -122,7 +123,7 @@ int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
 		ret = -EINVAL;
 	} else {
 		data->remaining = data->hdr.size;
-		ret = pkt_init(data, false);
+		ret = pkt_init(data);
 	}
 	XE_USDT(packet_init_from_hdr, U(data), U(data->vfid),
 		U(data->hdr.tile_id), U(data->hdr.gt_id), U(data->hdr.type),
