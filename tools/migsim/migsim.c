@@ -274,18 +274,20 @@ static void recover_source(const struct opts *o, struct xe_device *xe,
 }
 
 static void source_digests(struct xe_device *xe, unsigned int vf,
-			   struct side *s)
+			   const struct xe_vf_digest *expected, struct side *s)
 {
 	s->vram_copy_ns = xe->stats.vram_copy_ns;
 	s->vram_copy_bytes = xe->stats.vram_copy_bytes;
 	xe_device_vf_digest(xe, vf, &s->digest);
-	xe_device_vf_expected_digest(xe, vf, 1, &s->expected);
+	s->expected = *expected;
 	s->have_digest = true;
 }
 
 /* where each attempt's stream goes, and who judges the migration */
 struct source_io {
 	int (*stream)(void *ctx, unsigned int attempt);	/* fd, or -1 */
+	/* optional: wait until the receiving side is ready for the stream */
+	void (*ready)(void *ctx, int fd);
 	/* the attempt's stream is complete (ret 0) or cancelled */
 	void (*stream_end)(void *ctx, int fd, int ret);
 	/* did the migration as a whole fail (the destination too)? */
@@ -304,6 +306,7 @@ struct source_io {
 static void run_source(const struct opts *o, const struct source_io *io,
 		       struct side *s)
 {
+	struct xe_vf_digest expected;
 	unsigned int attempt = 0;
 	struct xe_device *xe;
 	bool again;
@@ -318,6 +321,8 @@ static void run_source(const struct opts *o, const struct source_io *io,
 		fail_at(s, "alloc", -ENOMEM);
 		goto out;
 	}
+	/* the pattern's digest is setup work, done while the target starts */
+	xe_device_vf_expected_digest(xe, o->vf, 1, &expected);
 	maybe_stop(o, "source");
 	do {
 		memset(s, 0, sizeof(*s));
@@ -327,10 +332,16 @@ static void run_source(const struct opts *o, const struct source_io *io,
 			fail_at(s, "stream_open", -EBADF);
 			break;
 		}
+		if (io->ready)
+			io->ready(io->ctx, out);
 		source_attempt(o, xe, buf, out, s);
 		io->stream_end(io->ctx, out, s->ret);
-		source_digests(xe, o->vf, s);
+		/*
+		 * failed() waits for the destination to finish: hashing 1G of
+		 * VRAM before that would take a CPU from its copies.
+		 */
 		again = io->failed(io->ctx, s);
+		source_digests(xe, o->vf, &expected, s);
 		if (again)
 			recover_source(o, xe, s);
 		/* running again, reset or not: a VMM may retry */
@@ -358,6 +369,21 @@ static bool stream_cancelled(int status_fd)
 	return !read_all(status_fd, &ret, sizeof(ret)) || ret;
 }
 
+/*
+ * A destination with a live source at the other end of `in` (migrate: it
+ * has a status pipe) says when its device exists.  The source starts its
+ * clock only then, as a VMM starts a migration once the target is up:
+ * otherwise creating and filling the destination's VRAM was counted in
+ * the migration's time.
+ */
+static void dest_ready(int in, int status_fd)
+{
+	char c = 0;
+
+	if (status_fd >= 0)
+		write_all(in, &c, 1);
+}
+
 /* Destination: RUNNING -> RUNNING_P2P -> STOP -> RESUMING, write, STOP, RUNNING */
 static void run_dest(const struct opts *o, int in, int status_fd, bool stop,
 		     struct side *s)
@@ -379,6 +405,7 @@ static void run_dest(const struct opts *o, int in, int status_fd, bool stop,
 	}
 	if (stop)
 		maybe_stop(o, "destination");
+	dest_ready(in, status_fd);
 	s->t_start = xe_now_ns();
 	err = xe_sriov_vfio_suspend_device(xe, vf);
 	if (err) {
@@ -616,6 +643,15 @@ static int mig_stream(void *ctx, unsigned int attempt)
 	return m->src_end[m->cur];
 }
 
+/* the destination writes one byte once its device exists (dest_ready) */
+static void mig_ready(void *ctx, int fd)
+{
+	char c;
+
+	(void)ctx;
+	read_all(fd, &c, 1);
+}
+
 static void mig_stream_end(void *ctx, int fd, int ret)
 {
 	struct migrate *m = ctx;
@@ -661,7 +697,8 @@ static pid_t spawn_source(const struct opts *o, struct migrate *m)
 {
 	pid_t parent = getpid();
 	struct source_io io = {
-		.stream = mig_stream, .stream_end = mig_stream_end,
+		.stream = mig_stream, .ready = mig_ready,
+		.stream_end = mig_stream_end,
 		.failed = mig_failed, .report = mig_report, .ctx = m,
 	};
 	pid_t pid = fork();
