@@ -105,12 +105,13 @@ static void fail_at(struct side *s, const char *step, int err)
 	snprintf(s->failed_at, sizeof(s->failed_at), "%s", step);
 }
 
-static bool write_all(int fd, const void *buf, size_t len)
+/* the whole buffer, across short transfers and signals */
+static bool xfer_all(int fd, void *buf, size_t len, bool out)
 {
-	const char *p = buf;
+	char *p = buf;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -122,21 +123,14 @@ static bool write_all(int fd, const void *buf, size_t len)
 	return true;
 }
 
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	return xfer_all(fd, (void *)buf, len, true);
+}
+
 static bool read_all(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= n;
-	}
-	return true;
+	return xfer_all(fd, buf, len, false);
 }
 
 static void maybe_stop(const struct opts *o, const char *role)
