@@ -241,6 +241,28 @@ else
 	fail sigkill-disarms "$left inject programs still loaded, $orphans orphan runs, next migration: $(jf "$TMP/after" result)"
 fi
 
+# --- SIGKILL of migscope during a long migration leaves no migsim behind --
+# (migsim's source and destination die with migsim, which dies with fuzz)
+$MIGSCOPE fuzz --runs 1 -- $MIGSIM migrate --vram 1537M --timeout 300 \
+	>/dev/null 2>&1 &
+FPID=$!
+n=0
+while [ "$(pgrep -f -- '--vram 1537M' | wc -l)" -lt 3 ] && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+running=$(pgrep -f -- '--vram 1537M' | wc -l)
+kill -KILL $FPID
+wait $FPID 2>/dev/null
+sleep 1
+orphans=$(pgrep -f -- '--vram 1537M' | wc -l)
+if [ "$running" -ge 3 ] && [ "$orphans" = 0 ]; then
+	pass sigkill-long-run "$running migsim processes mid-migration, none left after SIGKILL"
+else
+	pkill -KILL -f -- '--vram 1537M'
+	fail sigkill-long-run "$running migsim processes before SIGKILL, $orphans left after"
+fi
+
 # --- bad input: one clear line, non-zero exit -----------------------------
 bad_input() {
 	name=$1 want=$2
