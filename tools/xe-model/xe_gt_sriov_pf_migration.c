@@ -533,11 +533,14 @@ static int __pf_save_restore_vram(struct xe_gt *gt, unsigned int vfid,
 	u64 t0, t1;
 	int ret;
 
-	XE_USDT(vram_copy_begin, U(gt->info.id), U(vfid), U(dir),
-		U(vram_offset), U(size));
+	/*
+	 * The fault site (a gettid syscall, a preemption point) stays outside
+	 * the probes, so the traced span holds the copy and nothing else.
+	 */
 	ret = xe_fault_check(MS_SITE_VRAM_COPY, vfid, gt->info.id,
 			     XE_SRIOV_PACKET_TYPE_VRAM, vram_offset);
-	/* stats time the copy alone: the site costs a syscall (gettid) */
+	XE_USDT(vram_copy_begin, U(gt->info.id), U(vfid), U(dir),
+		U(vram_offset), U(size));
 	t0 = xe_now_ns();
 	if (!ret)
 		ret = xe_migrate_vram_copy_chunk(vram, vram_offset, sysmem, 0,
