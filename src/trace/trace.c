@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "common.h"
+#include "report/report.h"
 #include "subcommands.h"
 #include "trace.h"
 #include "xe_sriov_abi.h"
@@ -330,7 +331,9 @@ static const char report_usage[] =
 "      --hist            print latency histograms\n"
 "      --perfetto OUT    write a Chrome JSON trace for ui.perfetto.dev\n"
 "  -e, --events          also print every event\n"
-"  -h, --help            this text\n";
+"  -h, --help            this text\n"
+"Two files (source and destination), --breakdown, --diff or --svg: the\n"
+"merged view of a migration and its downtime ('report --diff --help').\n";
 
 static int cmd_report(int argc, char **argv)
 {
@@ -349,6 +352,8 @@ static int cmd_report(int argc, char **argv)
 	struct mt_out *out;
 	int opt, err;
 
+	if (mb_report_wants(argc, argv))
+		return mb_report_main(argc, argv);
 	while ((opt = getopt_long(argc, argv, ":jeh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': o.json = true; break;
