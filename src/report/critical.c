@@ -96,7 +96,8 @@ static void build_source(struct mb_build *b, struct mb_sides *s)
 			 key(MB_PH_PAUSE, MS_GT_UNKNOWN, 0));
 	b->read_start = step(b, s->read_start, b->paused, stop);
 	for (gt = 0; gt < MB_MAX_GT; gt++) {
-		b->last_save[gt] = step(b, s->save_start[gt], b->paused, stop);
+		b->last_save[gt] = step(b, s->save_start[gt], b->paused,
+					key(MB_PH_STOP_COPY, gt, 0));
 		b->last_restore[gt] = NONE;
 	}
 	/* save steps in the order they were made (pkts is in init order) */

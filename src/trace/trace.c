@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "subcommands.h"
 #include "trace.h"
+#include "trace_sinks.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
@@ -36,6 +37,12 @@ static const char trace_usage[] =
 "  -q, --quiet           no per-event lines, only the summary\n"
 "      --hist            print latency histograms at exit\n"
 "      --perfetto FILE   write a Chrome JSON trace for ui.perfetto.dev\n"
+"      --breakdown       at the end, the downtime of the migration traced\n"
+"                        (both sides: migsim migrate) broken down\n"
+"      --metrics [127.0.0.1]:PORT  serve Prometheus metrics on loopback\n"
+"      --metrics-hold SECS  keep serving the final totals SECS after the end\n"
+"      --metrics-textfile FILE  write them for node_exporter's textfile\n"
+"                        collector (FILE.tmp, then renamed), every second\n"
 "  -o, --output FILE     trace: write the output to FILE;\n"
 "                        record: the record file (required)\n"
 "  -d, --duration SECS   stop after SECS seconds\n"
@@ -56,6 +63,7 @@ static const char trace_usage[] =
 enum {
 	OPT_BINARY = 256, OPT_TARGET, OPT_VF, OPT_GT, OPT_TYPE, OPT_HIST,
 	OPT_PERFETTO, OPT_HOOK, OPT_ATTACH_CHECK, OPT_RING_SIZE,
+	OPT_BREAKDOWN, OPT_METRICS, OPT_METRICS_HOLD, OPT_METRICS_TEXTFILE,
 };
 
 /* the kernel wants a power-of-two multiple of the page size */
@@ -160,6 +168,11 @@ static int parse_one(struct trace_opts *o, int opt, const char *arg)
 		return 0;
 	case OPT_RING_SIZE:
 		return parse_ring_size(cmd, arg, &o->ring_size);
+	case OPT_BREAKDOWN:
+	case OPT_METRICS:
+	case OPT_METRICS_HOLD:
+	case OPT_METRICS_TEXTFILE:
+		return mt_parse_sink_opt(o, opt - OPT_BREAKDOWN, arg);
 	case 'v':
 		ms_verbose++;
 		o->verbose = true;
@@ -188,6 +201,10 @@ int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 		{ "hook", required_argument, NULL, OPT_HOOK },
 		{ "attach-check", no_argument, NULL, OPT_ATTACH_CHECK },
 		{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+		{ "breakdown", no_argument, NULL, OPT_BREAKDOWN },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "metrics-hold", required_argument, NULL, OPT_METRICS_HOLD },
+		{ "metrics-textfile", required_argument, NULL, OPT_METRICS_TEXTFILE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -239,9 +256,10 @@ static FILE *open_output(const struct trace_opts *o)
 int mt_run(const struct trace_opts *o)
 {
 	struct mt_session *s = NULL;
+	struct mt_sinks sinks;
 	struct mt_out *out;
 	struct mt_rec rec;
-	uint64_t t0;
+	uint64_t t0, drops;
 	FILE *f;
 	int rc, done = 0, err = 0;
 
@@ -263,8 +281,10 @@ int mt_run(const struct trace_opts *o)
 		out->rec = &rec;
 		out->per_event = false;
 	}
-	if (mt_session_open(&s, o, mt_out_event, out)) {
+	if (mt_sinks_open(&sinks, o, out) ||
+	    mt_session_open(&s, o, mt_sinks_event, &sinks)) {
 		mt_session_close(s);
+		mt_sinks_close(&sinks);
 		if (out->rec)
 			unlink(o->output);
 		return 1;
@@ -276,12 +296,17 @@ int mt_run(const struct trace_opts *o)
 		done = mt_session_poll(s, POLL_MS);
 		if (done < 0)
 			err = 1;
+		mt_sinks_tick(&sinks, mt_session_drops(s));
 	}
 	if (out->rec && mt_rec_finish(out->rec, mt_session_drops(s)))
 		err = 1;
-	if (mt_out_finish(out, mt_session_drops(s)))
+	drops = mt_session_drops(s);
+	if (mt_out_finish(out, drops))
 		err = 1;
 	rc = mt_session_close(s);
+	if (mt_sinks_finish(&sinks, drops))
+		err = 1;
+	mt_sinks_close(&sinks);
 	if (f != stdout)
 		fclose(f);
 	free(out);

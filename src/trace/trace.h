@@ -45,6 +45,10 @@ struct trace_opts {
 	bool attach_check;		/* --attach-check: load, attach, list */
 	uint32_t ring_size;		/* --ring-size bytes, 0: built-in */
 	int interval_s, count;		/* top */
+	bool breakdown;			/* --breakdown: both sides' downtime */
+	const char *metrics;		/* --metrics [127.0.0.1]:PORT */
+	const char *metrics_textfile;	/* --metrics-textfile FILE */
+	double metrics_hold_s;		/* --metrics-hold: serve after the end */
 };
 
 /* --- aggregation (summary, histograms, the top table) ------------------ */
