@@ -67,7 +67,7 @@ void om_log2_hist(FILE *f, const char *name, const char *labels,
 	om_f64(f, sub, labels, h->sum * unit);
 }
 
-static int parse_spec(const char *spec, struct sockaddr_in *sa)
+static int parse_spec(const char *cmd, const char *spec, struct sockaddr_in *sa)
 {
 	const char *colon = strrchr(spec, ':');
 	uint64_t port;
@@ -75,7 +75,7 @@ static int parse_spec(const char *spec, struct sockaddr_in *sa)
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
 	if (!colon || ms_parse_u64(colon + 1, &port) || !port || port > 65535)
-		return ms_usage_err("trace", "--metrics '%s' must be :PORT or 127.0.0.1:PORT",
+		return ms_usage_err(cmd, "--metrics '%s' must be :PORT or 127.0.0.1:PORT",
 				    spec);
 	sa->sin_port = htons(port);
 	if (colon == spec || !strncmp(spec, "127.0.0.1:", 10) ||
@@ -83,8 +83,15 @@ static int parse_spec(const char *spec, struct sockaddr_in *sa)
 		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		return 0;
 	}
-	return ms_usage_err("trace", "--metrics serves on the loopback interface only, not '%s': put a proxy or node_exporter in front",
+	return ms_usage_err(cmd, "--metrics serves on the loopback interface only, not '%s': put a proxy or node_exporter in front",
 			    spec);
+}
+
+int om_http_check(const char *cmd, const char *spec)
+{
+	struct sockaddr_in sa;
+
+	return parse_spec(cmd, spec, &sa);
 }
 
 int om_http_open(struct om_http *h, const char *spec, om_render_fn render,
@@ -95,7 +102,7 @@ int om_http_open(struct om_http *h, const char *spec, om_render_fn render,
 
 	memset(h, 0, sizeof(*h));
 	h->fd = -1;
-	err = parse_spec(spec, &sa);
+	err = parse_spec("migscope", spec, &sa);
 	if (err)
 		return err;
 	h->render = render;

@@ -35,7 +35,9 @@ struct om_http {
 	uint64_t scrapes;
 };
 
-/* spec ":PORT" or "127.0.0.1:PORT": loopback only; one line on error */
+/* spec ":PORT" or "127.0.0.1:PORT": loopback only; 2 and one line if not */
+int om_http_check(const char *cmd, const char *spec);
+/* listen on spec; one line on error */
 int om_http_open(struct om_http *h, const char *spec, om_render_fn render,
 		 void *ctx);
 /* answer the requests waiting, for up to timeout_ms */

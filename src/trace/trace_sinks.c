@@ -18,7 +18,7 @@ int mt_parse_sink_opt(struct trace_opts *o, int which, const char *arg)
 		return 0;
 	case 1:
 		o->metrics = arg;
-		return 0;
+		return om_http_check(o->cmd, arg);
 	case 2:
 		o->metrics_hold_s = strtod(arg, &end);
 		if (*end || o->metrics_hold_s < 0 || o->metrics_hold_s > 3600)
