@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "common.h"
-#include "report/report.h"
+#include "report_merged.h"
 #include "subcommands.h"
 #include "trace.h"
 #include "trace_sinks.h"

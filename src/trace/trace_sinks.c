@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
-#include "report/breakdown.h"
+#include "breakdown.h"
 #include "trace_sinks.h"
 
 #define TEXTFILE_PERIOD_NS	1000000000ull

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
-#include "packets.h"
+#include "breakdown_packets.h"
 #include "xe_sriov_abi.h"
 
 #define MB_PREDS	(MB_MAX_GT + 2)

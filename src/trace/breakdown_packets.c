@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
-#include "packets.h"
+#include "breakdown_packets.h"
 #include "xe_sriov_abi.h"
 
 static struct mb_pkt *new_pkt(struct mb_sides *s)

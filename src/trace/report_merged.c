@@ -10,7 +10,7 @@
 #include "breakdown.h"
 #include "common.h"
 #include "record.h"
-#include "report.h"
+#include "report_merged.h"
 #include "svg_timeline.h"
 
 #define MAX_FILES	4

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "common.h"
-#include "layout.h"
+#include "timeline_layout.h"
 #include "perfetto.h"
 
 #define PF_CRIT_PID	3

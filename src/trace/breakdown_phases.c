@@ -7,7 +7,7 @@
  */
 #include <string.h>
 #include "common.h"
-#include "packets.h"
+#include "breakdown_packets.h"
 #include "xe_sriov_names.h"
 
 static const char *const phase_names[MB_PH_NR] = {

@@ -123,7 +123,7 @@ int mb_coll_add(void *ctx, const struct ms_event *e);
 int mb_analyze(struct mb_coll *c, enum mb_align align, struct mb_result *r);
 void mb_result_free(struct mb_result *r);
 
-/* internals shared by collect.c, align.c and breakdown.c */
+/* internals shared by the breakdown_*.c files */
 struct mb_ev {
 	struct ms_event e;
 	uint8_t state;		/* enum mb_state for state events */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Both sides of a migration as packets in stream order: when each was
- * produced, queued, sent, parsed, restored.  Built by packets.c from the
- * aligned events, walked by critical.c.
+ * produced, queued, sent, parsed, restored.  Built from the aligned
+ * events by breakdown_packets.c, walked by breakdown_critical.c.
  */
 #ifndef MIGSCOPE_REPORT_PACKETS_H
 #define MIGSCOPE_REPORT_PACKETS_H
@@ -17,7 +17,7 @@ struct mb_pkt {
 	uint64_t S, P, C;	/* source: step start, produced, consumed */
 	uint64_t A, Q, R, D;	/* destination: parsed, queued, taken, done */
 	bool on_ring;		/* went through the GT rings (not DESC/TRAILER) */
-	uint32_t node_p;	/* critical.c: the node of its produce */
+	uint32_t node_p;	/* the critical path's node of its produce */
 };
 
 struct mb_sides {
@@ -38,7 +38,7 @@ struct mb_sides {
 int mb_scan(const struct mb_sidev *src, const struct mb_sidev *dst,
 	    struct mb_sides *s, struct mb_result *r);
 void mb_sides_free(struct mb_sides *s);
-/* phases.c: the critical path and activity totals, the longest waits */
+/* breakdown_phases.c: the critical path and activity totals, the longest waits */
 void mb_totals(struct mb_result *r);
 void mb_waits(const struct mb_sides *s, struct mb_result *r);
 

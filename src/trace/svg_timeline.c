@@ -8,7 +8,7 @@
  */
 #include <string.h>
 #include "common.h"
-#include "layout.h"
+#include "timeline_layout.h"
 #include "svg.h"
 #include "svg_timeline.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Rows and lanes for the timeline views; see layout.h. */
+/* Rows and lanes for the timeline views; see timeline_layout.h. */
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
-#include "layout.h"
+#include "timeline_layout.h"
 
 enum { CAT_STATES, CAT_SAVE, CAT_RING, CAT_RECEIVE, CAT_RESTORE, CAT_DATA,
        CAT_VRAM, CAT_NR };
