@@ -154,6 +154,8 @@ struct mb_sidev {
 int mb_align_sides(const struct mb_sidev *src, const struct mb_sidev *dst,
 		   bool same_boot, enum mb_align want,
 		   struct mb_alignment *out);
+/* room for element n of a growing array (doubling); -1 without memory */
+int mb_reserve(void **arr, uint32_t n, uint32_t *cap, size_t size);
 int mb_add_span(struct mb_result *r, unsigned int side, struct mb_key key,
 		uint64_t start, uint64_t end, uint64_t bytes);
 int mb_critical(const struct mb_sidev *src, const struct mb_sidev *dst,

@@ -199,18 +199,27 @@ static void build_dest(struct mb_build *b, const struct mb_sides *s)
 	b->end = step(b, s->end, resume, key(MB_PH_RESUME, MS_GT_UNKNOWN, 0));
 }
 
+int mb_reserve(void **arr, uint32_t n, uint32_t *cap, size_t size)
+{
+	uint32_t want = *cap ? *cap * 2 : 256;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*arr, want * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = want;
+	return 0;
+}
+
 static int add_seg(struct mb_result *r, struct mb_key k, uint64_t start,
 		   uint64_t dur)
 {
-	if (r->nsegs == r->cap_segs) {
-		uint32_t cap = r->cap_segs ? r->cap_segs * 2 : 256;
-		struct mb_seg *n = realloc(r->segs, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		r->segs = n;
-		r->cap_segs = cap;
-	}
+	if (mb_reserve((void **)&r->segs, r->nsegs, &r->cap_segs,
+		       sizeof(*r->segs)))
+		return -1;
 	r->segs[r->nsegs++] = (struct mb_seg){ .key = k, .start_ns = start,
 					       .dur_ns = dur };
 	return 0;
@@ -252,15 +261,9 @@ int mb_add_span(struct mb_result *r, unsigned int side, struct mb_key key,
 {
 	if (!start || end < start)
 		return 0;
-	if (r->nspans == r->cap_spans) {
-		uint32_t cap = r->cap_spans ? r->cap_spans * 2 : 1024;
-		struct mb_span *n = realloc(r->spans, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		r->spans = n;
-		r->cap_spans = cap;
-	}
+	if (mb_reserve((void **)&r->spans, r->nspans, &r->cap_spans,
+		       sizeof(*r->spans)))
+		return -1;
 	r->spans[r->nspans++] = (struct mb_span){
 		.key = key, .side = side, .start_ns = start,
 		.dur_ns = end - start, .bytes = bytes,

@@ -17,15 +17,8 @@ static struct mb_pkt *new_pkt(struct mb_sides *s)
 {
 	struct mb_pkt *p;
 
-	if (s->npkts == s->cap) {
-		uint32_t cap = s->cap ? s->cap * 2 : 256;
-
-		p = realloc(s->pkts, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		s->pkts = p;
-		s->cap = cap;
-	}
+	if (mb_reserve((void **)&s->pkts, s->npkts, &s->cap, sizeof(*p)))
+		return NULL;
 	p = &s->pkts[s->npkts++];
 	memset(p, 0, sizeof(*p));
 	return p;

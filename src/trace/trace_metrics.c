@@ -5,6 +5,7 @@
  * few and small: side (source: save path, destination: restore path),
  * type (packet type), state, vf, gt.
  */
+#include "common.h"
 #include "metrics.h"
 #include "trace.h"
 #include "trace_sinks.h"
@@ -17,37 +18,34 @@ static void lbl_side(char *b, size_t n, unsigned int dir)
 	snprintf(b, n, "side=\"%s\"", sides[dir & 1]);
 }
 
-static void packets(FILE *f, const struct mt_agg *a)
+/* a family with a sample per side and packet type */
+static void per_type(FILE *f, const char *name, const char *help,
+		     const struct mt_agg *a, bool bytes)
 {
 	char l[96];
 	unsigned int t;
 
-	om_family(f, "migscope_packets_total", "counter",
-		  "Packets made: by the save path (source) or parsed by the restore path (destination).");
+	om_family(f, name, "counter", help);
 	for (t = 1; t < MT_MAX_TYPES; t++) {
-		const char *name = xe_packet_type_name(t);
+		const struct mt_type_stats *s = &a->types[t];
+		const char *type = xe_packet_type_name(t);
 
-		if (!name)
+		if (!type)
 			continue;
-		snprintf(l, sizeof(l), "side=\"source\",type=\"%s\"", name);
-		om_u64(f, "migscope_packets_total", l, a->types[t].produced);
-		snprintf(l, sizeof(l), "side=\"destination\",type=\"%s\"", name);
-		om_u64(f, "migscope_packets_total", l, a->types[t].consumed);
+		snprintf(l, sizeof(l), "side=\"source\",type=\"%s\"", type);
+		om_u64(f, name, l, bytes ? s->bytes : s->produced);
+		snprintf(l, sizeof(l), "side=\"destination\",type=\"%s\"", type);
+		om_u64(f, name, l, bytes ? s->consumed_bytes : s->consumed);
 	}
-	om_family(f, "migscope_packet_payload_bytes_total", "counter",
-		  "Packet payload bytes, by side and packet type.");
-	for (t = 1; t < MT_MAX_TYPES; t++) {
-		const char *name = xe_packet_type_name(t);
+}
 
-		if (!name)
-			continue;
-		snprintf(l, sizeof(l), "side=\"source\",type=\"%s\"", name);
-		om_u64(f, "migscope_packet_payload_bytes_total", l,
-		       a->types[t].bytes);
-		snprintf(l, sizeof(l), "side=\"destination\",type=\"%s\"", name);
-		om_u64(f, "migscope_packet_payload_bytes_total", l,
-		       a->types[t].consumed_bytes);
-	}
+static void packets(FILE *f, const struct mt_agg *a)
+{
+	per_type(f, "migscope_packets_total",
+		 "Packets made: by the save path (source) or parsed by the restore path (destination).",
+		 a, false);
+	per_type(f, "migscope_packet_payload_bytes_total",
+		 "Packet payload bytes, by side and packet type.", a, true);
 }
 
 /* one counter family with a sample per side */
@@ -92,27 +90,31 @@ static void data_vram(FILE *f, const struct mt_agg *a)
 	om_f64(f, "migscope_vram_copy_seconds_total", l, a->vram[1].dur_ns / 1e9);
 }
 
-static void states(FILE *f, const struct mt_agg *a)
+/* a family with a sample per state bit entered */
+static void per_state(FILE *f, const char *name, const char *help,
+		      const struct mt_agg *a, bool seconds)
 {
 	char l[64];
 	unsigned int b;
 
-	om_family(f, "migscope_state_entered_total", "counter",
-		  "Control state bits entered, every GT and VF.");
-	for (b = 0; b < 64; b++)
-		if (a->states[b].entered && xe_state_name(b)) {
-			snprintf(l, sizeof(l), "state=\"%s\"", xe_state_name(b));
-			om_u64(f, "migscope_state_entered_total", l,
-			       a->states[b].entered);
-		}
-	om_family(f, "migscope_state_seconds_total", "counter",
-		  "Time spent in each control state bit (closed spans).");
-	for (b = 0; b < 64; b++)
-		if (a->states[b].entered && xe_state_name(b)) {
-			snprintf(l, sizeof(l), "state=\"%s\"", xe_state_name(b));
-			om_f64(f, "migscope_state_seconds_total", l,
-			       a->states[b].total_ns / 1e9);
-		}
+	om_family(f, name, "counter", help);
+	for (b = 0; b < 64; b++) {
+		if (!a->states[b].entered || !xe_state_name(b))
+			continue;
+		snprintf(l, sizeof(l), "state=\"%s\"", xe_state_name(b));
+		if (seconds)
+			om_f64(f, name, l, a->states[b].total_ns / 1e9);
+		else
+			om_u64(f, name, l, a->states[b].entered);
+	}
+}
+
+static void states(FILE *f, const struct mt_agg *a)
+{
+	per_state(f, "migscope_state_entered_total",
+		  "Control state bits entered, every GT and VF.", a, false);
+	per_state(f, "migscope_state_seconds_total",
+		  "Time spent in each control state bit.", a, true);
 }
 
 static void units(FILE *f, const struct mt_agg *a)
@@ -165,19 +167,26 @@ void mt_metrics_render(FILE *f, void *ctx)
 {
 	const struct mt_sinks *k = ctx;
 	const struct mt_agg *a = &k->out->agg;
+	const struct {
+		const char *name, *help;
+		uint64_t v;
+	} totals[] = {
+		{ "migscope_events_total",
+		  "Events received from the BPF ring buffer (self).", a->events },
+		{ "migscope_events_dropped_total",
+		  "Events lost because the ring buffer was full (self).",
+		  k->drops },
+		{ "migscope_injected_faults_total",
+		  "Injected faults the traced model took.", a->injects },
+		{ "migscope_errors_total",
+		  "Packet, data and VRAM operations that failed.", a->errors },
+	};
+	unsigned int i;
 
-	om_family(f, "migscope_events_total", "counter",
-		  "Events received from the BPF ring buffer (self).");
-	om_u64(f, "migscope_events_total", NULL, a->events);
-	om_family(f, "migscope_events_dropped_total", "counter",
-		  "Events lost because the ring buffer was full (self).");
-	om_u64(f, "migscope_events_dropped_total", NULL, k->drops);
-	om_family(f, "migscope_injected_faults_total", "counter",
-		  "Injected faults the traced model took.");
-	om_u64(f, "migscope_injected_faults_total", NULL, a->injects);
-	om_family(f, "migscope_errors_total", "counter",
-		  "Packet, data and VRAM operations that failed.");
-	om_u64(f, "migscope_errors_total", NULL, a->errors);
+	for (i = 0; i < ARRAY_SIZE(totals); i++) {
+		om_family(f, totals[i].name, "counter", totals[i].help);
+		om_u64(f, totals[i].name, NULL, totals[i].v);
+	}
 	packets(f, a);
 	data_vram(f, a);
 	states(f, a);

@@ -5,9 +5,7 @@
 # save_step delay site, --diff, the two-file merge, stream alignment, and
 # the SVG picture in a real headless browser.
 . "$(dirname "$0")/../lib/check.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=$ROOT/.output
-MIGSCOPE=$OUT/migscope
+. "$(dirname "$0")/../lib/migsim.sh"
 MIGSIM=$OUT/migsim
 CHK=$(dirname "$0")/report_check.py
 DELAY_US=150000
@@ -62,17 +60,7 @@ chk stream stream-align "$W/stream.bd"
 # Two recordings, one per side (-p on migsim --stop's parked children).
 "$MIGSIM" migrate --stop --vram 8M --chunk 2M --json >"$W/two.migsim" 2>/dev/null &
 parent=$!
-kids=""
-for _ in $(seq 300); do
-	kids=$(pgrep -P "$parent" | tr '\n' ' ')
-	[ "$(echo $kids | wc -w)" -eq 2 ] && break
-	sleep 0.1
-done
-if [ "$(echo $kids | wc -w)" -ne 2 ]; then
-	kill -CONT $kids 2>/dev/null
-	kill "$parent" 2>/dev/null
-	kids=""
-fi
+kids=$(stopped_children "$parent")
 n=0
 for k in $kids; do
 	n=$((n + 1))

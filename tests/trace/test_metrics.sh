@@ -5,9 +5,6 @@
 # node_exporter textfile passes `promtool check metrics` and holds the
 # same totals.
 . "$(dirname "$0")/../lib/check.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=$ROOT/.output
-MIGSCOPE=$OUT/migscope
 MIGSIM=$OUT/migsim
 CHK=$(dirname "$0")/metrics_check.py
 
