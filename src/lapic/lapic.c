@@ -58,7 +58,7 @@ struct lapic_run {
 	struct lapic_opts o;
 	struct lapic_bpf *obj;
 	const struct lapic_vcpu *table;	/* the BPF array, mmapped */
-	const char *rung;
+	const struct ms_rung *rung;
 	struct timer_row *rows;
 	size_t nr_rows, cap_rows;
 	struct ms_events ev;
@@ -178,38 +178,7 @@ static int check_kvm(uint64_t *timer_fn)
 	return 0;
 }
 
-/* --- BTF facts ----------------------------------------------------------- */
-
-/* true when the tracepoint passes `now` by pointer (6.18), false by value */
-static bool now_is_pointer(const struct btf *btf)
-{
-	const struct btf_type *t;
-	const struct btf_param *p;
-	int id = btf__find_by_name_kind(btf, "btf_trace_hrtimer_expire_entry",
-					BTF_KIND_TYPEDEF);
-
-	if (id <= 0)
-		return true;
-	t = btf__type_by_id(btf, id);
-	t = btf__type_by_id(btf, t->type);		/* pointer */
-	if (!t || !btf_is_ptr(t))
-		return true;
-	t = btf__type_by_id(btf, t->type);		/* func proto */
-	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 3)
-		return true;
-	p = btf_params(t);
-	t = btf__type_by_id(btf, p[2].type);
-	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
-		t = btf__type_by_id(btf, t->type);
-	return t && btf_is_ptr(t);
-}
-
-/* bpf_rdonly_cast needs the kfunc and struct kvm_timer in vmlinux BTF */
-static bool can_rdonly_cast(const struct btf *btf)
-{
-	return btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0 &&
-	       btf__find_by_name_kind(btf, "kvm_timer", BTF_KIND_STRUCT) > 0;
-}
+/* --- KVM's layout, from BTF ---------------------------------------------- */
 
 /* byte offset of a top-level member, or -1 */
 static int member_off(const struct btf *btf, const char *type, const char *name)
@@ -275,52 +244,7 @@ static int kvm_offsets(struct lapic_bpf *obj, struct btf *vmlinux)
 	return 0;
 }
 
-/* --- opening, rung by rung ---------------------------------------------- */
-
-static void autoload_only(struct lapic_bpf *obj, struct bpf_program **want,
-			  int n)
-{
-	struct bpf_program *p;
-	int i;
-
-	bpf_object__for_each_program(p, obj->obj) {
-		bool on = false;
-
-		for (i = 0; i < n; i++)
-			on |= p == want[i];
-		bpf_program__set_autoload(p, on);
-	}
-}
-
-static void select_programs(struct lapic_bpf *obj, const char *rung,
-			    bool now_ptr, bool cast)
-{
-	__typeof__(obj->progs) *p = &obj->progs;
-
-	if (!strcmp(rung, "fentry")) {
-		struct bpf_program *w[] = { p->fentry_timer_fn, p->fentry_advance,
-					    p->fexit_advance, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else if (!strcmp(rung, "kprobe")) {
-		struct bpf_program *w[] = { p->kprobe_timer_fn, p->kprobe_advance,
-					    p->kretprobe_advance, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else if (!strcmp(rung, "tp_btf") && cast) {
-		struct bpf_program *w[] = {
-			now_ptr ? p->tp_btf_entry_ptr_cast : p->tp_btf_entry_val_cast,
-			p->tp_btf_exit_cast, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else if (!strcmp(rung, "tp_btf")) {
-		struct bpf_program *w[] = {
-			now_ptr ? p->tp_btf_entry_ptr : p->tp_btf_entry_val,
-			p->tp_btf_exit_plain, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else {
-		struct bpf_program *w[] = { p->tp_entry, p->tp_exit,
-					    p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	}
-}
+/* --- opening the rung ladder picked ----------------------------------- */
 
 static int pick_rung(struct lapic_run *r)
 {
@@ -334,51 +258,49 @@ static int pick_rung(struct lapic_run *r)
 		return ms_err("lapic: no rung of the attach ladder works here: %s",
 			      c.why);
 	}
-	r->rung = ms_feature_lapic.rungs[c.rung].name;
-	fprintf(stderr, "migscope lapic: rung %s%s%s%s\n", r->rung,
+	r->rung = &ms_feature_lapic.rungs[c.rung];
+	fprintf(stderr, "migscope lapic: rung %s%s%s%s\n", r->rung->name,
 		c.why[0] ? " (" : "", c.why, c.why[0] ? ")" : "");
 	return 0;
 }
 
 static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool now_ptr, cast;
+	struct btf *btf = ms_vmlinux_btf();
+	unsigned int facts = ms_kernel_facts();
+	const char *why;
 	int err;
 
-	if (libbpf_get_error(btf))
+	if (!btf)
 		return ms_err("the kernel has no BTF (/sys/kernel/btf/vmlinux): migscope lapic needs it");
-	now_ptr = now_is_pointer(btf);
-	cast = can_rdonly_cast(btf) && !r->o.probe_read &&
-	       !strcmp(r->rung, "tp_btf");
+	/* --probe-read: the helper-based reads, to compare their cost */
+	if (r->o.probe_read)
+		facts &= ~MS_FACT_KVM_RDONLY_CAST;
 	r->obj = lapic_bpf__open();
-	if (!r->obj) {
-		btf__free(btf);
+	if (!r->obj)
 		return ms_err("cannot open the lapic BPF object: %s",
 			      strerror(errno));
-	}
-	err = kvm_offsets(r->obj, btf);
-	btf__free(btf);
-	if (err)
-		return err;
+	if (kvm_offsets(r->obj, btf) ||
+	    ms_rung_select(r->rung, r->obj->obj, facts) < 0)
+		return -1;
 	ms_info("hrtimer_expire_entry passes now %s; kvm_timer reads %s",
-		now_ptr ? "by pointer" : "by value",
-		cast ? "direct (bpf_rdonly_cast)" : "by bpf_probe_read_kernel");
+		facts & MS_FACT_HRTIMER_NOW_PTR ? "by pointer" : "by value",
+		facts & MS_FACT_KVM_RDONLY_CAST ? "direct (bpf_rdonly_cast)" :
+		"by bpf_probe_read_kernel");
 	r->obj->rodata->apic_timer_fn_addr = timer_fn;
 	r->obj->rodata->targ_pid = r->o.pid;
 	r->obj->rodata->alert_lag_ns = r->o.alert_lag;
 	r->obj->rodata->alert_burst = r->o.alert_burst;
-	select_programs(r->obj, r->rung, now_ptr, cast);
 	ms_libbpf_capture_begin();
 	err = lapic_bpf__load(r->obj);
 	if (!err)
 		err = lapic_bpf__attach(r->obj);
+	/* once: the capture is consumed by reading it */
+	why = ms_libbpf_capture_end();
 	if (err)
 		return ms_err("lapic: cannot load or attach the %s programs: %s%s%s",
-			      r->rung, strerror(-err),
-			      *ms_libbpf_capture_end() ? ": " : "",
-			      ms_libbpf_capture_end());
-	ms_libbpf_capture_end();
+			      r->rung->name, strerror(-err), *why ? ": " : "",
+			      why);
 	return 0;
 }
 
@@ -621,7 +543,7 @@ static void report_interval(struct lapic_run *r, uint64_t now)
 	} else {
 		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
 		printf("\n%s  rung %s  %llu VM timers  %.0f expiries/s  events dropped %llu\n",
-		       ts, r->rung, (unsigned long long)r->nr_rows,
+		       ts, r->rung->name, (unsigned long long)r->nr_rows,
 		       secs > 0 ? total / secs : 0.0,
 		       (unsigned long long)drops(r));
 		print_header();
@@ -658,7 +580,7 @@ static void report_summary(struct lapic_run *r, uint64_t now)
 		total += r->rows[i].cur.expiries;
 	if (!r->o.json) {
 		printf("\nSummary: %.1f s, rung %s, %llu expiries, %llu clamps, %llu replay bursts, %llu alerts, %llu hv/sw switches, %llu events dropped\n",
-		       secs, r->rung, (unsigned long long)total,
+		       secs, r->rung->name, (unsigned long long)total,
 		       (unsigned long long)r->clamp_ev,
 		       (unsigned long long)r->replay_ev,
 		       (unsigned long long)r->alert_ev,
@@ -676,7 +598,7 @@ static void report_summary(struct lapic_run *r, uint64_t now)
 	}
 	json_obj_begin(&r->j);
 	json_kstr(&r->j, "type", "summary");
-	json_kstr(&r->j, "rung", r->rung);
+	json_kstr(&r->j, "rung", r->rung->name);
 	json_kf64(&r->j, "duration_s", secs);
 	json_ku64(&r->j, "expiries", total);
 	json_ku64(&r->j, "drops", drops(r));
