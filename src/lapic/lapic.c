@@ -24,7 +24,8 @@
 #include "json.h"
 #include "ladders.h"
 #include "lapic_abi.h"
-#include "perfetto.h"
+#include "perfetto_events.h"
+#include "render.h"
 #include "subcommands.h"
 #include "lapic.skel.h"
 
@@ -62,7 +63,7 @@ struct lapic_run {
 	struct timer_row *rows;
 	size_t nr_rows, cap_rows;
 	struct ms_events ev;
-	struct perfetto pf;
+	struct ms_pf *pf;
 	struct json j;
 	uint64_t t0, last_tick;
 	uint64_t intervals;
@@ -295,7 +296,6 @@ static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
 	err = lapic_bpf__load(r->obj);
 	if (!err)
 		err = lapic_bpf__attach(r->obj);
-	/* once: the capture is consumed by reading it */
 	why = ms_libbpf_capture_end();
 	if (err)
 		return ms_err("lapic: cannot load or attach the %s programs: %s%s%s",
@@ -616,31 +616,9 @@ static void report_summary(struct lapic_run *r, uint64_t now)
 
 /* --- events and the Perfetto trace -------------------------------------- */
 
-static const char *op_name(uint16_t op, uint32_t why)
-{
-	switch (op) {
-	case MS_LAPIC_CLAMP: return "clamp";
-	case MS_LAPIC_REPLAY: return "replay";
-	case MS_LAPIC_HV_SWITCH: return "hv_switch";
-	case MS_LAPIC_ALERT:
-		return why == LAPIC_ALERT_BURST ? "alert_burst" : "alert_lag";
-	default: return "lapic";
-	}
-}
-
-static void name_track(struct lapic_run *r, uint32_t pid, uint32_t vcpu)
-{
-	char name[64];
-
-	snprintf(name, sizeof(name), "vcpu %u", vcpu);
-	perfetto_thread_name(&r->pf, pid, vcpu + 1, name);
-}
-
 static int on_event(void *ctx, const struct ms_event *e)
 {
 	struct lapic_run *r = ctx;
-	const struct ms_lapic_ev *l = &e->lapic;
-	const char *name = op_name(e->op, l->why);
 
 	if (e->type != MS_EV_LAPIC)
 		return 0;
@@ -650,36 +628,12 @@ static int on_event(void *ctx, const struct ms_event *e)
 	case MS_LAPIC_ALERT: r->alert_ev++; break;
 	case MS_LAPIC_HV_SWITCH: r->hv_ev++; break;
 	}
-	if (r->o.json) {
-		json_obj_begin(&r->j);
-		json_kstr(&r->j, "type", name);
-		json_kf64(&r->j, "t_s", e->ts_ns > r->t0 ?
-			  (e->ts_ns - r->t0) / 1e9 : 0);
-		json_ku64(&r->j, "pid", e->pid);
-		json_ku64(&r->j, "vcpu", l->vcpu);
-		json_ku64(&r->j, "lag_ns", l->lag_ns);
-		json_ku64(&r->j, "period_ns", l->period_ns);
-		json_ku64(&r->j, "burst", l->burst);
-		json_ku64(&r->j, "prefix_replays", l->prefix_replays);
-		json_ku64(&r->j, "hv_timer", l->hv);
-		json_obj_end(&r->j);
-		json_newline(&r->j);
-	} else if (e->op == MS_LAPIC_ALERT || e->op == MS_LAPIC_REPLAY) {
-		printf("%s pid %u vcpu %u: lag %.1f us, period %.1f us, burst %u\n",
-		       name, e->pid, l->vcpu, l->lag_ns / 1000.0,
-		       l->period_ns / 1000.0, l->burst);
-	}
-	if (r->pf.f && e->op != MS_LAPIC_HV_SWITCH) {
-		name_track(r, e->pid, l->vcpu);
-		perfetto_event_begin(&r->pf, 'i', name, "lapic", e->pid,
-				     l->vcpu + 1, e->ts_ns);
-		perfetto_event_args(&r->pf);
-		json_ku64(&r->pf.j, "lag_ns", l->lag_ns);
-		json_ku64(&r->pf.j, "period_ns", l->period_ns);
-		json_ku64(&r->pf.j, "burst", l->burst);
-		json_ku64(&r->pf.j, "prefix_replays", l->prefix_replays);
-		perfetto_event_end(&r->pf);
-	}
+	if (r->o.json)
+		ms_event_json(&r->j, e);
+	else if (e->op == MS_LAPIC_ALERT || e->op == MS_LAPIC_REPLAY)
+		ms_event_text(stdout, e, r->t0);
+	if (r->pf)
+		ms_pf_event(r->pf, e);
 	return 0;
 }
 
@@ -699,13 +653,15 @@ static void perfetto_sample(struct lapic_run *r)
 			char pname[64];
 
 			snprintf(pname, sizeof(pname), "VMM %u", row->cur.pid);
-			perfetto_process_name(&r->pf, row->cur.pid, pname);
-			name_track(r, row->cur.pid, row->cur.vcpu);
+			perfetto_process_name(ms_pf_writer(r->pf),
+					      row->cur.pid, pname);
+			ms_pf_name_vcpu(r->pf, row->cur.pid, row->cur.vcpu);
 			row->named = true;
 		}
 		snprintf(name, sizeof(name), "vm%d vcpu%u lag", row->vm,
 			 row->cur.vcpu);
-		perfetto_counter(&r->pf, name, row->cur.pid, row->cur.last_ts,
+		perfetto_counter(ms_pf_writer(r->pf), name, row->cur.pid,
+				 row->cur.last_ts,
 				 "lag_us", row->cur.last_lag / 1000.0);
 		row->perfetto_ts = row->cur.last_ts;
 	}
@@ -756,7 +712,7 @@ static int run(struct lapic_run *r)
 	while (!ms_exiting) {
 		ms_events_poll(&r->ev, POLL_MS);
 		now = ms_now_ns();
-		if (r->pf.f)
+		if (r->pf)
 			perfetto_sample(r);
 		if (end && now >= end)
 			break;
@@ -770,7 +726,7 @@ static int run(struct lapic_run *r)
 	r->obj->bss->enabled = false;
 	ms_events_drain(&r->ev);
 	now = ms_now_ns();
-	if (r->pf.f)
+	if (r->pf)
 		perfetto_sample(r);
 	if (now - r->last_tick >= step / 2 && !(r->o.count && r->intervals >= r->o.count))
 		report_interval(r, now);
@@ -894,13 +850,13 @@ static int cmd_lapic(int argc, char **argv)
 				     r.obj->maps.drops, on_event, &r);
 	r.t0 = r.last_tick = ms_now_ns();
 	if (!err && r.o.perfetto)
-		err = perfetto_open(&r.pf, r.o.perfetto, r.t0);
+		err = (r.pf = ms_pf_open(r.o.perfetto, r.t0)) ? 0 : -1;
 	if (!err) {
 		json_init(&r.j, stdout);
 		r.obj->bss->enabled = true;
 		err = run(&r);
 	}
-	if (r.pf.f && perfetto_close(&r.pf))
+	if (r.pf && ms_pf_close(r.pf, ms_now_ns()))
 		err = ms_err("writing the Perfetto trace %s failed", r.o.perfetto);
 	if (r.ev.rb)
 		ms_events_close(&r.ev);

@@ -5,15 +5,10 @@
  * record files alike, so live and offline summaries cannot disagree.
  */
 #include <string.h>
+#include "render.h"
 #include "trace.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
-
-double mt_gbps(uint64_t bytes, uint64_t ns)
-{
-	/* Gbit/s, as migsim reports: bits per ns */
-	return ns ? (double)bytes * 8.0 / (double)ns : 0.0;
-}
 
 struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf)
 {
@@ -75,7 +70,7 @@ static void add_packet(struct mt_agg *a, const struct ms_event *e)
 		return;
 	}
 	if ((e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME) &&
-	    e->gt < MT_MAX_GT && e->vf != MS_VF_UNKNOWN) {
+	    e->gt < MS_MAX_GT && e->vf != MS_VF_UNKNOWN) {
 		u = mt_agg_unit(a, e->pid, e->vf);
 		if (u)
 			u->occ[e->gt] = p->ring_occ;
@@ -92,7 +87,7 @@ static void add_state(struct mt_agg *a, const struct ms_event *e)
 		a->states[bit].entered++;
 	else
 		a->states[bit].total_ns += s->held_ns;
-	if (!u || e->gt >= MT_MAX_GT)
+	if (!u || e->gt >= MS_MAX_GT)
 		return;
 	if (s->entered) {
 		u->bits[e->gt] |= 1ull << bit;
@@ -180,7 +175,7 @@ void mt_agg_close(struct mt_agg *a)
 	for (i = 0; i < MT_MAX_UNITS; i++) {
 		struct mt_unit *u = &a->units[i];
 
-		for (g = 0; u->used && g < MT_MAX_GT; g++)
+		for (g = 0; u->used && g < MS_MAX_GT; g++)
 			for (b = 0; b < 64; b++)
 				if ((u->bits[g] >> b & 1) && u->since[g][b] &&
 				    a->last_ts > u->since[g][b])
@@ -248,7 +243,7 @@ static void vram_fields(struct json *j, const struct mt_vram_stats *v)
 	json_ku64(j, "chunks", v->chunks);
 	json_ku64(j, "bytes", v->bytes);
 	json_ku64(j, "copy_ns", v->dur_ns);
-	json_kf64(j, "gbps", mt_gbps(v->bytes, v->dur_ns));
+	json_kf64(j, "gbps", ms_gbps(v->bytes, v->dur_ns));
 	json_ku64(j, "errors", v->errors);
 }
 
@@ -354,7 +349,7 @@ static void text_vram(FILE *f, const char *what, const struct mt_vram_stats *v)
 		return;
 	fprintf(f, "  vram %-7s %6llu chunks %14llu bytes %8.3f Gbit/s %4llu errors\n",
 		what, (unsigned long long)v->chunks,
-		(unsigned long long)v->bytes, mt_gbps(v->bytes, v->dur_ns),
+		(unsigned long long)v->bytes, ms_gbps(v->bytes, v->dur_ns),
 		(unsigned long long)v->errors);
 }
 

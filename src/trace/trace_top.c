@@ -25,7 +25,7 @@ static void states_str(const struct mt_unit *u, char *buf, size_t len)
 	int g, b;
 
 	buf[0] = '\0';
-	for (g = 0; g < MT_MAX_GT; g++) {
+	for (g = 0; g < MS_MAX_GT; g++) {
 		if (!u->bits[g])
 			continue;
 		used += snprintf(buf + used, len - used, "%sGT%d:", used ? " " : "",
