@@ -75,6 +75,7 @@ struct mt_unit {
 	uint64_t bits[MS_MAX_GT];	/* current state bitmap per GT */
 	uint64_t since[MS_MAX_GT][64];	/* enter time per set bit */
 	uint32_t occ[MS_MAX_GT];	/* last ring occupancy */
+	unsigned int ngt;		/* GTs seen: 1 + the highest */
 	uint64_t read_bytes, write_bytes, vram_bytes;
 	uint64_t top_last_bytes;
 };
@@ -102,6 +103,9 @@ void mt_agg_summary_text(const struct mt_agg *a, FILE *f, uint64_t drops);
 void mt_agg_hists(const struct mt_agg *a, FILE *f);
 /* the phase name a state bitmap amounts to, for top */
 const char *mt_phase(uint64_t bits);
+/* the unit's phase over all its GTs, and "occ0/occ1/..." of their rings */
+const char *mt_unit_phase(const struct mt_unit *u);
+void mt_unit_rings(const struct mt_unit *u, char *buf, size_t len);
 /* --- the shared output layer -------------------------------------------- */
 
 struct mt_out {

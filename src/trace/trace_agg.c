@@ -10,6 +10,33 @@
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
+static void unit_saw_gt(struct mt_unit *u, unsigned int gt)
+{
+	if (gt >= u->ngt)
+		u->ngt = gt + 1;
+}
+
+void mt_unit_rings(const struct mt_unit *u, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int g;
+
+	snprintf(buf, len, "-");
+	for (g = 0; g < u->ngt && used < len; g++)
+		used += snprintf(buf + used, len - used, "%s%u", g ? "/" : "",
+				 u->occ[g]);
+}
+
+const char *mt_unit_phase(const struct mt_unit *u)
+{
+	uint64_t bits = 0;
+	unsigned int g;
+
+	for (g = 0; g < MS_MAX_GT; g++)
+		bits |= u->bits[g];
+	return mt_phase(bits);
+}
+
 struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf)
 {
 	struct mt_unit *free_slot = NULL;
@@ -72,8 +99,10 @@ static void add_packet(struct mt_agg *a, const struct ms_event *e)
 	if ((e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME) &&
 	    e->gt < MS_MAX_GT && e->vf != MS_VF_UNKNOWN) {
 		u = mt_agg_unit(a, e->pid, e->vf);
-		if (u)
+		if (u) {
 			u->occ[e->gt] = p->ring_occ;
+			unit_saw_gt(u, e->gt);
+		}
 	}
 }
 
@@ -89,6 +118,7 @@ static void add_state(struct mt_agg *a, const struct ms_event *e)
 		a->states[bit].total_ns += s->held_ns;
 	if (!u || e->gt >= MS_MAX_GT)
 		return;
+	unit_saw_gt(u, e->gt);
 	if (s->entered) {
 		u->bits[e->gt] |= 1ull << bit;
 		u->since[e->gt][bit] = e->ts_ns;
