@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Checks for tests/trace/test_trace.sh.  Prints ok/not ok lines; exits 1 if
 # any check failed.  Expected values come from migsim's own --json output
-# of the same run and from the upstream state walk (xe-migration.md §3).
+# of the same run and from the upstream state walk (docs/upstream-xe.md §3).
 import json
 import sys
 
