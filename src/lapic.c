@@ -298,12 +298,14 @@ static void select_programs(struct lapic_bpf *obj, const char *rung,
 	__typeof__(obj->progs) *p = &obj->progs;
 
 	if (!strcmp(rung, "fentry")) {
-		struct bpf_program *w[] = { p->fentry_timer_fn, p->fentry_advance,
-					    p->fexit_advance, p->tp_hv_timer_state };
+		struct bpf_program *w[] = { p->fentry_pass, p->fentry_timer_fn,
+					    p->fentry_advance, p->fexit_advance,
+					    p->tp_hv_timer_state };
 		autoload_only(obj, w, ARRAY_SIZE(w));
 	} else if (!strcmp(rung, "kprobe")) {
-		struct bpf_program *w[] = { p->kprobe_timer_fn, p->kprobe_advance,
-					    p->kretprobe_advance, p->tp_hv_timer_state };
+		struct bpf_program *w[] = { p->kprobe_pass, p->kprobe_timer_fn,
+					    p->kprobe_advance, p->kretprobe_advance,
+					    p->tp_hv_timer_state };
 		autoload_only(obj, w, ARRAY_SIZE(w));
 	} else if (!strcmp(rung, "tp_btf") && cast) {
 		struct bpf_program *w[] = {
