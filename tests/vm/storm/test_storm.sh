@@ -21,14 +21,7 @@ if [ -z "$PERIOD_US" ] || [ -z "$VMS" ] || [ -z "$PAUSE_MS" ] || [ -z "$ALERT" ]
 	exit
 fi
 
-need_bin migscope || { guest_exit; exit; }
-need_bin lapic-load || { guest_exit; exit; }
-[ -c /dev/kvm ] || modprobe kvm_amd >/dev/null 2>&1
-if [ ! -c /dev/kvm ]; then
-	fail dev-kvm "/dev/kvm missing (kvm_amd not loaded?)"
-	guest_exit
-	exit
-fi
+need_lapic_tools || { guest_exit; exit; }
 
 LOADPID=
 MSPID=
