@@ -19,7 +19,6 @@
 #include "migscope_abi.h"
 #include "migscope_record.h"
 
-#define MB_MAX_GT	4
 #define MB_MAX_PHASES	96
 #define MB_MAX_WAITS	3
 

@@ -17,7 +17,7 @@
 #include "breakdown_packets.h"
 #include "xe_sriov_abi.h"
 
-#define MB_PREDS	(MB_MAX_GT + 2)
+#define MB_PREDS	(MS_MAX_GT + 2)
 #define NONE		UINT32_MAX
 
 struct mb_node {
@@ -31,9 +31,9 @@ struct mb_build {
 	struct mb_node *n;
 	uint32_t count;
 	uint32_t start, paused, read_start, trailer, end;
-	uint32_t last_save[MB_MAX_GT];	/* last save boundary per GT */
-	uint32_t last_restore[MB_MAX_GT];
-	uint32_t save_done[MB_MAX_GT];
+	uint32_t last_save[MS_MAX_GT];	/* last save boundary per GT */
+	uint32_t last_restore[MS_MAX_GT];
+	uint32_t save_done[MS_MAX_GT];
 };
 
 static struct mb_key key(unsigned int phase, unsigned int gt,
@@ -95,7 +95,7 @@ static void build_source(struct mb_build *b, struct mb_sides *s)
 	b->paused = step(b, s->paused, b->start,
 			 key(MB_PH_PAUSE, MS_GT_UNKNOWN, 0));
 	b->read_start = step(b, s->read_start, b->paused, stop);
-	for (gt = 0; gt < MB_MAX_GT; gt++) {
+	for (gt = 0; gt < MS_MAX_GT; gt++) {
 		b->last_save[gt] = step(b, s->save_start[gt], b->paused,
 					key(MB_PH_STOP_COPY, gt, 0));
 		b->last_restore[gt] = NONE;
@@ -104,13 +104,13 @@ static void build_source(struct mb_build *b, struct mb_sides *s)
 	for (i = 0; i < s->npkts; i++) {
 		struct mb_pkt *p = &s->pkts[i];
 
-		if (!p->P || p->gt >= MB_MAX_GT)
+		if (!p->P || p->gt >= MS_MAX_GT)
 			continue;
 		p->node_p = step(b, p->P, b->last_save[p->gt],
 				 key(MB_PH_SAVE, p->gt, p->type));
 		b->last_save[p->gt] = p->node_p;
 	}
-	for (gt = 0; gt < MB_MAX_GT; gt++)
+	for (gt = 0; gt < MS_MAX_GT; gt++)
 		b->save_done[gt] = step(b, s->save_done[gt], b->last_save[gt],
 					key(MB_PH_SAVE_DONE, gt, 0));
 }
@@ -131,7 +131,7 @@ static uint32_t sent(struct mb_build *b, const struct mb_sides *s,
 	if (p->on_ring)
 		pred(b, id, p->node_p, key(MB_PH_SRC_RING, p->gt, p->type));
 	else
-		for (gt = 0; gt < s->ngt && gt < MB_MAX_GT; gt++)
+		for (gt = 0; gt < s->ngt && gt < MS_MAX_GT; gt++)
 			pred(b, id, b->save_done[gt],
 			     key(MB_PH_READ_OUT, MS_GT_UNKNOWN, p->type));
 	settle(b, id);
@@ -149,7 +149,7 @@ static uint32_t received(struct mb_build *b, const struct mb_pkt *p,
 	if (prev)
 		pred(b, a, prev_a, key(MB_PH_RECEIVE, prev->gt, prev->type));
 	settle(b, a);
-	if (!p->on_ring || !p->Q || p->gt >= MB_MAX_GT)
+	if (!p->on_ring || !p->Q || p->gt >= MS_MAX_GT)
 		return a;
 	q = step(b, p->Q, a, key(MB_PH_RECEIVE, p->gt, p->type));
 	r = node(b, p->R);
@@ -188,7 +188,7 @@ static void build_dest(struct mb_build *b, const struct mb_sides *s)
 	uint32_t gt, id, resume;
 
 	resume = node(b, s->resume);
-	for (gt = 0; gt < s->ngt && gt < MB_MAX_GT; gt++) {
+	for (gt = 0; gt < s->ngt && gt < MS_MAX_GT; gt++) {
 		id = node(b, s->restored[gt]);
 		pred(b, id, b->trailer, wrap);
 		pred(b, id, b->last_restore[gt], key(MB_PH_WRAP_UP, gt, 0));
@@ -293,7 +293,7 @@ static int packet_spans(const struct mb_sides *s, struct mb_result *r)
 		      mb_add_span(r, MB_DST, key(MB_PH_RESTORE, p->gt, p->type),
 				  p->R, p->D, p->size);
 	}
-	for (gt = 0; gt < MB_MAX_GT && !err; gt++)
+	for (gt = 0; gt < MS_MAX_GT && !err; gt++)
 		err = mb_add_span(r, MB_SRC, key(MB_PH_SAVE_DONE, gt, 0),
 				  s->last_bound[gt], s->save_done[gt], 0);
 	return err;
@@ -308,7 +308,7 @@ int mb_critical(const struct mb_sidev *src, const struct mb_sidev *dst,
 
 	if (mb_scan(src, dst, &s, r))
 		goto out;
-	b.n = calloc(6 * s.npkts + 4 * MB_MAX_GT + 32, sizeof(*b.n));
+	b.n = calloc(6 * s.npkts + 4 * MS_MAX_GT + 32, sizeof(*b.n));
 	if (!b.n) {
 		ms_err("out of memory");
 		goto out;

@@ -42,7 +42,7 @@ static struct mb_pkt *by_addr(struct mb_sides *s, uint64_t addr, bool dst,
 
 static bool gt_ok(const struct ms_event *e)
 {
-	return e->gt < MB_MAX_GT;
+	return e->gt < MS_MAX_GT;
 }
 
 static void first(uint64_t *t, uint64_t ts)
@@ -221,7 +221,7 @@ static void dst_state(struct mb_sides *s, const struct mb_ev *m,
 
 static void scan_dest(const struct mb_sidev *dst, struct mb_sides *s)
 {
-	struct mb_pkt *cur[MB_MAX_GT] = { 0 };
+	struct mb_pkt *cur[MS_MAX_GT] = { 0 };
 	uint32_t i;
 
 	for (i = 0; i < dst->n; i++) {
@@ -238,7 +238,7 @@ static void scan_dest(const struct mb_sidev *dst, struct mb_sides *s)
 static int raw_spans(const struct mb_sidev *sd, unsigned int side,
 		     struct mb_result *r)
 {
-	uint64_t since[MB_MAX_GT][MB_ST_RESUMED + 1] = { { 0 } };
+	uint64_t since[MS_MAX_GT][MB_ST_RESUMED + 1] = { { 0 } };
 	struct mb_key k;
 	uint32_t i;
 	int err = 0;

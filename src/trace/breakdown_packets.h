@@ -22,9 +22,9 @@ struct mb_pkt {
 
 struct mb_sides {
 	uint64_t start, paused, read_start;	/* source */
-	uint64_t save_start[MB_MAX_GT], save_done[MB_MAX_GT];
-	uint64_t last_bound[MB_MAX_GT];		/* last save step boundary */
-	uint64_t restored[MB_MAX_GT], resume, end;	/* destination */
+	uint64_t save_start[MS_MAX_GT], save_done[MS_MAX_GT];
+	uint64_t last_bound[MS_MAX_GT];		/* last save step boundary */
+	uint64_t restored[MS_MAX_GT], resume, end;	/* destination */
 	uint32_t ngt;
 	/* source packets in produce order, and the stream order */
 	struct mb_pkt *pkts;

@@ -96,20 +96,20 @@ void mb_totals(struct mb_result *r)
 static void behind(const struct mb_sides *s, const struct mb_pkt *p,
 		   struct mb_wait *w)
 {
-	uint64_t bytes[MB_MAX_GT][8] = { { 0 } }, n[MB_MAX_GT][8] = { { 0 } };
+	uint64_t bytes[MS_MAX_GT][8] = { { 0 } }, n[MS_MAX_GT][8] = { { 0 } };
 	unsigned int g, t, bg = 0, bt = 0;
 	uint32_t j;
 
 	for (j = 0; j < s->nstream; j++) {
 		const struct mb_pkt *q = &s->pkts[s->stream[j]];
 
-		if (q->C <= p->P || q->C >= p->C || q->gt >= MB_MAX_GT ||
+		if (q->C <= p->P || q->C >= p->C || q->gt >= MS_MAX_GT ||
 		    q->type >= 8)
 			continue;
 		bytes[q->gt][q->type] += q->size;
 		n[q->gt][q->type]++;
 	}
-	for (g = 0; g < MB_MAX_GT; g++)
+	for (g = 0; g < MS_MAX_GT; g++)
 		for (t = 0; t < 8; t++)
 			if (bytes[g][t] > bytes[bg][bt])
 				bg = g, bt = t;

@@ -112,7 +112,7 @@ static int parse(struct rep_opts *o, int argc, char **argv)
 	if (o->nfiles < 1 || o->nfiles > MAX_FILES ||
 	    (o->diff && o->nfiles != 2 && o->nfiles != 4) ||
 	    (!o->diff && o->nfiles > 2))
-		return ms_usage_err("report", "give SRC.rec DST.rec, one recording of both sides, or two migrations with --diff (see --help)");
+		return ms_usage_err("report", "give SRC.rec DST.rec, one recording of both sides, or two migrations with --diff");
 	if (o->diff && (o->perfetto || o->svg))
 		return ms_usage_err("report", "--diff writes no timeline: drop --perfetto/--svg");
 	memcpy(o->files, &argv[optind], o->nfiles * sizeof(char *));

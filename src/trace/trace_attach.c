@@ -281,11 +281,12 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 		bpf_map__update_elem(s->obj->maps.tgids, &key, sizeof(key),
 				     &one, sizeof(one), BPF_ANY);
 	}
+	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
+		return -1;
+	/* said once attached: tests wait for this line before they start */
 	fprintf(stderr, "migscope: tracing the model through USDT in %s (%s)\n",
 		path, o->pid ? "one pid" : o->command ?
 		"the launched command and its children" : "every process");
-	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
-		return -1;
 	if (o->command) {
 		kill(s->child, SIGCONT);
 	} else if (o->pid) {

@@ -137,7 +137,7 @@ static void units(FILE *f, const struct mt_agg *a)
 	om_family(f, "migscope_ring_occupancy", "gauge",
 		  "Packets in a (VF, GT) ring after its last produce or consume.");
 	for (i = 0; i < MT_MAX_UNITS; i++)
-		for (g = 0; a->units[i].used && g < MT_MAX_GT; g++) {
+		for (g = 0; a->units[i].used && g < MS_MAX_GT; g++) {
 			snprintf(l, sizeof(l), "vf=\"%u\",gt=\"%u\",pid=\"%u\"",
 				 a->units[i].vf, g, a->units[i].pid);
 			om_u64(f, "migscope_ring_occupancy", l,

@@ -26,7 +26,9 @@ recorded() {
 	"$MIGSCOPE" record -o "$W/$name.rec" --binary "$MIGSIM" \
 		>/dev/null 2>"$W/$name.recerr" &
 	REC=$!
-	for _ in $(seq 100); do
+	# the line comes once the probes are attached; a loaded machine may
+	# take a while, and a migration before it would go unseen
+	for _ in $(seq 600); do
 		grep -q 'tracing the model' "$W/$name.recerr" && break
 		sleep 0.1
 	done
