@@ -10,6 +10,9 @@
                                         larger stalls elsewhere)
   diff NAME DIFF.json KEY MIN_NS        KEY grew from A to B and B's KEY
                                         is at least MIN_NS
+  perfetto NAME TRACE.json BREAKDOWN.json  the merged Perfetto trace loads,
+                                        has both sides, and its critical
+                                        path slices add up to the downtime
   stream NAME BREAKDOWN.json            stream alignment on one host: the
                                         true offset (0) is inside the
                                         stated uncertainty
@@ -86,10 +89,26 @@ def check_stream(name, bd_path):
     return ok
 
 
+def check_perfetto(name, pf_path, bd_path):
+    bd = line(bd_path, 'breakdown')
+    ev = json.load(open(pf_path))['traceEvents']
+    procs = {e['args']['name'] for e in ev if e.get('name') == 'process_name'}
+    ok = say({'source', 'destination', 'critical path'} <= procs,
+             name + '-processes', f'processes {sorted(procs)}')
+    crit = [e for e in ev if e.get('ph') == 'X' and e.get('cat') == 'critical']
+    total_us = sum(e['dur'] for e in crit)
+    # durations are written as microseconds with ns precision
+    ok &= say(abs(total_us * 1000 - bd['downtime_ns']) <=
+              bd['uncertainty_ns'] + len(crit), name + '-critical-sum',
+              f'critical slices sum to {total_us} us, downtime '
+              f'{bd["downtime_ns"]} ns')
+    return ok
+
+
 def main():
     what = sys.argv[1]
     fn = {'sum': check_sum, 'bound': check_bound, 'diff': check_diff,
-          'stream': check_stream}[what]
+          'stream': check_stream, 'perfetto': check_perfetto}[what]
     sys.exit(0 if fn(*sys.argv[2:]) else 1)
 
 

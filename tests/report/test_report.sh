@@ -52,6 +52,8 @@ for n in normal delayed; do
 		fail "$n-breakdown" "report --breakdown failed: $(cat "$W/$n.bderr")"
 	fi
 done
+"$MIGSCOPE" report "$W/delayed.rec" --breakdown --perfetto "$W/merged.pf" >/dev/null
+chk perfetto merged-perfetto "$W/merged.pf" "$W/delayed.bd"
 chk bound delayed-critical-path "$W/delayed.bd" "save GT1 GUC" $((DELAY_US * 1000))
 "$MIGSCOPE" report "$W/normal.rec" "$W/delayed.rec" --diff --json >"$W/diff" 2>&1
 chk diff diff-names-delayed-phase "$W/diff" "save GT1 GUC" $((DELAY_US * 1000))
