@@ -296,7 +296,7 @@ int mt_run(const struct trace_opts *o)
 		done = mt_session_poll(s, POLL_MS);
 		if (done < 0)
 			err = 1;
-		mt_sinks_tick(&sinks, mt_session_drops(s));
+		mt_sinks_tick(&sinks, s);
 	}
 	if (out->rec && mt_rec_finish(out->rec, mt_session_drops(s)))
 		err = 1;

@@ -137,6 +137,9 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 /* drain events for up to timeout_ms; <0 on error, 1 once tracing is over */
 int mt_session_poll(struct mt_session *s, int timeout_ms);
 uint64_t mt_session_drops(struct mt_session *s);
+/* the programs' run time and runs so far (counted once stats are on) */
+int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
+			 uint64_t *runs);
 const char *mt_session_target(struct mt_session *s);
 /* detach, reap a launched command; returns its exit status or 0 */
 int mt_session_close(struct mt_session *s);

@@ -349,6 +349,27 @@ int mt_session_poll(struct mt_session *s, int timeout_ms)
 	return 0;
 }
 
+int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
+			 uint64_t *runs)
+{
+	struct bpf_program *prog;
+
+	*run_ns = *runs = 0;
+	if (!s || !s->obj)
+		return -1;
+	bpf_object__for_each_program(prog, s->obj->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		*run_ns += info.run_time_ns;
+		*runs += info.run_cnt;
+	}
+	return 0;
+}
+
 uint64_t mt_session_drops(struct mt_session *s)
 {
 	return s->ev_open ? ms_events_drops(&s->ev) : 0;

@@ -187,6 +187,15 @@ void mt_metrics_render(FILE *f, void *ctx)
 		om_family(f, totals[i].name, "counter", totals[i].help);
 		om_u64(f, totals[i].name, NULL, totals[i].v);
 	}
+	if (k->stats_fd >= 0) {
+		om_family(f, "migscope_bpf_run_seconds_total", "counter",
+			  "Time the tracing BPF programs ran (self).");
+		om_f64(f, "migscope_bpf_run_seconds_total", NULL,
+		       k->bpf_ns / 1e9);
+		om_family(f, "migscope_bpf_runs_total", "counter",
+			  "Runs of the tracing BPF programs (self).");
+		om_u64(f, "migscope_bpf_runs_total", NULL, k->bpf_runs);
+	}
 	packets(f, a);
 	data_vram(f, a);
 	states(f, a);

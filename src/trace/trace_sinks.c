@@ -2,6 +2,8 @@
 /* The live trace's extra outputs; see trace_sinks.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include "common.h"
 #include "breakdown.h"
 #include "trace_sinks.h"
@@ -38,6 +40,9 @@ int mt_sinks_open(struct mt_sinks *k, const struct trace_opts *o,
 	k->o = o;
 	k->out = out;
 	k->http.fd = -1;
+	/* BPF run time is counted only while someone holds stats enabled */
+	k->stats_fd = o->metrics || o->metrics_textfile ?
+		      bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
 	if (o->breakdown) {
 		k->coll = mb_coll_new();
 		if (!k->coll)
@@ -70,9 +75,11 @@ static void textfile(struct mt_sinks *k, bool now)
 	om_write_file(k->o->metrics_textfile, mt_metrics_render, k);
 }
 
-void mt_sinks_tick(struct mt_sinks *k, uint64_t drops)
+void mt_sinks_tick(struct mt_sinks *k, struct mt_session *s)
 {
-	k->drops = drops;
+	k->drops = mt_session_drops(s);
+	if (k->stats_fd >= 0)
+		mt_session_bpf_stats(s, &k->bpf_ns, &k->bpf_runs);
 	om_http_poll(&k->http, 0);
 	textfile(k, false);
 }
@@ -117,6 +124,9 @@ int mt_sinks_finish(struct mt_sinks *k, uint64_t drops)
 void mt_sinks_close(struct mt_sinks *k)
 {
 	om_http_close(&k->http);
+	if (k->stats_fd >= 0)
+		close(k->stats_fd);
+	k->stats_fd = -1;
 	mb_coll_free(k->coll);
 	k->coll = NULL;
 }

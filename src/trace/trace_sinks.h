@@ -20,6 +20,8 @@ struct mt_sinks {
 	struct om_http http;
 	uint64_t drops;
 	uint64_t file_ns;	/* last textfile write */
+	int stats_fd;		/* BPF run time counted while open, or -1 */
+	uint64_t bpf_ns, bpf_runs;
 };
 
 /* --breakdown, --metrics, --metrics-hold, --metrics-textfile (which 0..3) */
@@ -29,7 +31,7 @@ int mt_sinks_open(struct mt_sinks *k, const struct trace_opts *o,
 /* an ms_event_fn: the output layer, then the breakdown */
 int mt_sinks_event(void *ctx, const struct ms_event *e);
 /* between drains: answer scrapes, refresh the textfile */
-void mt_sinks_tick(struct mt_sinks *k, uint64_t drops);
+void mt_sinks_tick(struct mt_sinks *k, struct mt_session *s);
 /* after the summary: the breakdown, the last textfile, the held endpoint */
 int mt_sinks_finish(struct mt_sinks *k, uint64_t drops);
 void mt_sinks_close(struct mt_sinks *k);

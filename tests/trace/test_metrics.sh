@@ -31,6 +31,16 @@ if "$MIGSCOPE" trace -q --json -o "$W/tf.trace" --metrics-textfile "$W/migscope.
 		fail textfile-promtool "$(head -n 3 "$W/promtool" | tr '\n' '|')"
 	fi
 	chk file textfile-totals "$W/tf.trace" "$W/migscope.prom"
+	# self-metrics: every event came from at least one program run
+	runs=$(awk '$1 == "migscope_bpf_runs_total" {print $2}' "$W/migscope.prom")
+	events=$(awk '$1 == "migscope_events_total" {print $2}' "$W/migscope.prom")
+	if [ -z "$runs" ]; then
+		skip textfile-bpf-runs "BPF run-time statistics could not be enabled on this kernel"
+	elif [ "$runs" -ge "$events" ] && [ "$events" -gt 0 ]; then
+		pass textfile-bpf-runs
+	else
+		fail textfile-bpf-runs "$runs BPF program runs for $events events"
+	fi
 	[ -e "$W/migscope.prom.tmp" ] && fail textfile-atomic "FILE.tmp left behind" ||
 		pass textfile-atomic
 else
