@@ -41,8 +41,11 @@ if "$MIGSCOPE" trace -q --json -o "$W/tf.trace" --metrics-textfile "$W/migscope.
 	else
 		fail textfile-bpf-runs "$runs BPF program runs for $events events"
 	fi
-	[ -e "$W/migscope.prom.tmp" ] && fail textfile-atomic "FILE.tmp left behind" ||
+	if [ -e "$W/migscope.prom.tmp" ]; then
+		fail textfile-atomic "FILE.tmp left behind"
+	else
 		pass textfile-atomic
+	fi
 else
 	fail textfile "trace --metrics-textfile failed: $(tail -n 1 "$W/tf.err")"
 fi
@@ -95,7 +98,7 @@ fi
 	-- "$MIGSIM" migrate --vram 256M --chunk 4M >/dev/null 2>"$W/p.err" ||
 	fail metrics-trace "trace --metrics failed: $(tail -n 1 "$W/p.err")"
 chk prom metrics-prometheus-totals "$W/p.trace" "$URL"
-python3 - "$URL" <<'PY'
+python3 - "$URL" <<'PY' || CHECK_FAILURES=$((CHECK_FAILURES + 1))
 import json, sys, urllib.parse, urllib.request
 q = 'count_over_time(migscope_events_total[10m])'
 r = json.load(urllib.request.urlopen(sys.argv[1] + '/api/v1/query?' +
@@ -104,6 +107,6 @@ res = r['data']['result']
 n = int(res[0]['value'][1]) if res else 0
 print('ok - metrics-scraped' if n >= 2 else
       'not ok - metrics-scraped: prometheus holds %d scrapes of the endpoint' % n)
+sys.exit(0 if n >= 2 else 1)
 PY
-[ $? -eq 0 ] || CHECK_FAILURES=$((CHECK_FAILURES + 1))
 check_exit
