@@ -19,7 +19,7 @@
 #include "json.h"
 #include "ladders.h"
 #include "render.h"
-#include "subcommands.h"
+#include "commands.h"
 
 struct inject_opts {
 	struct inj_plan plan;
@@ -555,7 +555,7 @@ out:
 	return ret;
 }
 
-static int cmd_inject(int argc, char **argv)
+int cmd_inject(int argc, char **argv)
 {
 	struct inject_opts o = { 0 };
 	char bin[PATH_MAX];
@@ -573,7 +573,3 @@ static int cmd_inject(int argc, char **argv)
 	ms_setup_signals();
 	return run(&o, bin);
 }
-
-MS_SUBCOMMAND(inject, cmd_inject,
-	      "fail chosen calls of the migration data path (fault injection)",
-	      40);
