@@ -23,6 +23,7 @@
 static const char *const extras[] = {
 	"on_fork",					/* trace -- COMMAND */
 	"pkt_alloc", "pkt_free", "save_consume_ret",	/* fuzz: leaks, spin */
+	"state_enter", "state_exit",			/* fuzz: coverage */
 };
 
 static struct bpf_object *open_object(const char *name, void **skel)
