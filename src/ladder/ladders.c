@@ -52,13 +52,15 @@ const struct ms_feature ms_feature_mig_model = {
 #define CAST	MS_FACT_KVM_RDONLY_CAST
 
 static const struct ms_rung_prog lapic_fentry_progs[] = {
-	MS_PROG("fentry_timer_fn"), MS_PROG("fentry_advance"),
-	MS_PROG("fexit_advance"), MS_PROG("tp_hv_timer_state"), {}
+	MS_PROG("fentry_pass"), MS_PROG("fentry_timer_fn"),
+	MS_PROG("fentry_advance"), MS_PROG("fexit_advance"),
+	MS_PROG("tp_hv_timer_state"), {}
 };
 
 static const struct ms_rung_prog lapic_kprobe_progs[] = {
-	MS_PROG("kprobe_timer_fn"), MS_PROG("kprobe_advance"),
-	MS_PROG("kretprobe_advance"), MS_PROG("tp_hv_timer_state"), {}
+	MS_PROG("kprobe_pass"), MS_PROG("kprobe_timer_fn"),
+	MS_PROG("kprobe_advance"), MS_PROG("kretprobe_advance"),
+	MS_PROG("tp_hv_timer_state"), {}
 };
 
 /*
