@@ -34,6 +34,8 @@ void ms_cli_usage(const struct ms_cli *c, FILE *f)
 	usage_line(f, &help_opt);
 	if (c->footer)
 		fprintf(f, "\n%s", c->footer);
+	if (c->more)
+		c->more(f);
 }
 
 /* the getopt_long view of the table; 0 or -1 if it is too long */

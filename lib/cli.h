@@ -27,6 +27,7 @@ struct ms_cli {
 	const char *about;	/* what the command does */
 	const struct ms_opt *opts;	/* -h/--help is added */
 	const char *footer;	/* examples and notes, or NULL */
+	void (*more)(FILE *f);	/* text known only at run time, or NULL */
 	bool stop_at_operand;	/* options end at the first operand */
 };
 

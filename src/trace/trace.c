@@ -66,21 +66,26 @@ static const struct ms_opt attach_opts[] = {
 "       migscope record -o FILE [options] [-- COMMAND [ARG...]]\n"
 
 static const struct ms_cli trace_cli = {
-	"trace", TRACE_SYNOPSIS, TRACE_ABOUT, attach_opts, TRACE_EXAMPLES, true,
+	.cmd = "trace", .synopsis = TRACE_SYNOPSIS, .about = TRACE_ABOUT,
+	.opts = attach_opts, .footer = TRACE_EXAMPLES, .stop_at_operand = true,
 };
 
 static const struct ms_cli record_cli = {
-	"record", TRACE_SYNOPSIS, TRACE_ABOUT, attach_opts, TRACE_EXAMPLES, true,
+	.cmd = "record", .synopsis = TRACE_SYNOPSIS, .about = TRACE_ABOUT,
+	.opts = attach_opts, .footer = TRACE_EXAMPLES, .stop_at_operand = true,
 };
 
 static const struct ms_cli top_cli = {
-	"top",
+	.cmd = "top",
+	.synopsis =
 	"Usage: migscope top [-p PID | --binary PATH] [options] [interval] [count]\n"
 	"       migscope top [options] [interval] [count] -- COMMAND [ARG...]\n",
+	.about =
 	"A live per-VF table of migrations: phase, bytes moved, throughput, ring\n"
 	"occupancy and the control states set, refreshed every interval seconds\n"
 	"(default 1).\n",
-	attach_opts, NULL, true,
+	.opts = attach_opts,
+	.stop_at_operand = true,
 };
 
 /* the kernel wants a power-of-two multiple of the page size */
