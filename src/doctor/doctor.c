@@ -111,6 +111,8 @@ static void print_json(const struct kernel_facts *k)
 
 	json_init(&j, stdout);
 	json_obj_begin(&j);
+	/* like every JSON record migscope prints, it says what it is */
+	json_kstr(&j, "type", "doctor");
 	json_key(&j, "kernel");
 	json_obj_begin(&j);
 	json_kstr(&j, "release", k->uts.release);
