@@ -99,22 +99,25 @@ static __always_inline void emit(struct lapic_vcpu *v, __u16 op, __u64 lag,
 /*
  * A replay is a callback after which the target is still not after the
  * pass's now: the hrtimer code re-runs it in the same pass.  A burst is the
- * run of replays in one pass; the first non-replay callback ends it.
+ * run of replays in one pass; the first non-replay callback ends it.  Its
+ * events carry the lag of its first callback: how far behind the timer was.
  */
 static __always_inline bool track_burst(struct lapic_vcpu *v,
-					struct lapic_sample *s, bool replay)
+					struct lapic_sample *s, bool replay,
+					__u64 lag)
 {
 	if (replay) {
 		if (v->burst_pass != s->pass_now || !v->burst_len) {
 			v->burst_pass = s->pass_now;
 			v->burst_len = 0;
+			v->burst_lag = lag;
 		}
 		v->replays++;
 		v->burst_len++;
 		if (alert_burst && v->burst_len == alert_burst) {
 			v->alerts++;
-			emit(v, MS_LAPIC_ALERT, 0, s->period, v->burst_len,
-			     LAPIC_ALERT_BURST, 0, s->real_now);
+			emit(v, MS_LAPIC_ALERT, v->burst_lag, s->period,
+			     v->burst_len, LAPIC_ALERT_BURST, 0, s->real_now);
 		}
 		return true;
 	}
@@ -122,8 +125,8 @@ static __always_inline bool track_burst(struct lapic_vcpu *v,
 		v->bursts++;
 		if (v->burst_len > v->burst_max)
 			v->burst_max = v->burst_len;
-		emit(v, MS_LAPIC_REPLAY, 0, s->period, v->burst_len, 0, 0,
-		     s->real_now);
+		emit(v, MS_LAPIC_REPLAY, v->burst_lag, s->period, v->burst_len,
+		     0, 0, s->real_now);
 		v->burst_len = 0;
 	}
 	return false;
@@ -175,7 +178,7 @@ static __noinline int lapic_classify(struct lapic_sample *s)
 		emit(v, MS_LAPIC_CLAMP, lag, period, 0, 0, prefix, s->real_now);
 	}
 	track_burst(v, s, s->target_new - s->target_old == s->period &&
-		    s->target_new <= s->pass_now);
+		    s->target_new <= s->pass_now, lag);
 	return 1;
 }
 
