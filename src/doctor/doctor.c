@@ -9,7 +9,8 @@
 #include <sys/utsname.h>
 #include "ladders.h"
 #include "json.h"
-#include "subcommands.h"
+#include "cli.h"
+#include "commands.h"
 
 struct kernel_facts {
 	struct utsname uts;
@@ -110,6 +111,8 @@ static void print_json(const struct kernel_facts *k)
 
 	json_init(&j, stdout);
 	json_obj_begin(&j);
+	/* like every JSON record migscope prints, it says what it is */
+	json_kstr(&j, "type", "doctor");
 	json_key(&j, "kernel");
 	json_obj_begin(&j);
 	json_kstr(&j, "release", k->uts.release);
@@ -164,41 +167,45 @@ static void print_json(const struct kernel_facts *k)
 	json_newline(&j);
 }
 
-static const char doctor_usage[] =
-"Usage: migscope doctor [--json] [-v]\n"
-"\n"
+static const struct ms_opt doctor_opts[] = {
+	{ "json", 'j', NULL, "one JSON object: {\"kernel\":…,\"hooks\":…,\"features\":…}" },
+	{ "verbose", 'v', NULL, "show libbpf's messages (twice: debug)" },
+	{}
+};
+
+static const struct ms_cli doctor_cli = {
+	.cmd = "doctor",
+	.synopsis = "Usage: migscope doctor [--json] [-v]\n",
+	.about =
 "Probe the running kernel by loading tiny BPF programs and report, for each\n"
 "hook type, whether it works here and the real reason if not; then, for each\n"
-"migscope feature, which rung of its attach ladder will be used.\n"
-"\n"
-"  -j, --json     one JSON object: {\"kernel\":…,\"hooks\":…,\"features\":…}\n"
-"  -v, --verbose  show libbpf's messages (twice: debug)\n"
-"  -h, --help     this text\n"
-"\n"
+"migscope feature, which rung of its attach ladder will be used and what it\n"
+"loads.\n",
+	.opts = doctor_opts,
+	.footer =
 "Examples:\n"
 "  migscope doctor            # the table\n"
-"  migscope doctor --json | jq .hooks.fentry\n";
+"  migscope doctor --json | jq .hooks.fentry\n",
+};
 
-static int cmd_doctor(int argc, char **argv)
+static int doctor_value(void *ctx, int key, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	(void)arg;
+	if (key == 'j')
+		*(bool *)ctx = true;
+	else if (key == 'v')
+		ms_verbose++;
+	return 0;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
 	struct kernel_facts k;
 	bool as_json = false;
-	int opt;
+	int err = ms_cli_parse(&doctor_cli, argc, argv, doctor_value, &as_json);
 
-	while ((opt = getopt_long(argc, argv, ":jvh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': as_json = true; break;
-		case 'v': ms_verbose++; break;
-		case 'h': fputs(doctor_usage, stdout); return 0;
-		default: return ms_getopt_err("doctor", opt, argv);
-		}
-	}
+	if (err)
+		return err == MS_CLI_HELP ? 0 : err;
 	if (optind < argc)
 		return ms_usage_err("doctor", "unexpected argument '%s'",
 				    argv[optind]);
@@ -212,6 +219,3 @@ static int cmd_doctor(int argc, char **argv)
 		print_text(&k);
 	return 0;
 }
-
-MS_SUBCOMMAND(doctor, cmd_doctor,
-	      "what this kernel allows, and which hooks each feature will use", 90);

@@ -11,6 +11,20 @@
 
 #define PF_CRIT_PID	3
 
+/* a complete slice, with its bytes when it moved some */
+static void slice(struct perfetto *p, const char *name, const char *cat,
+		  uint32_t pid, uint32_t tid, uint64_t ts, uint64_t dur,
+		  uint64_t bytes)
+{
+	perfetto_event_begin(p, 'X', name, cat, pid, tid, ts);
+	perfetto_event_dur(p, dur);
+	if (bytes) {
+		perfetto_event_args(p);
+		json_ku64(&p->j, "bytes", bytes);
+	}
+	perfetto_event_end(p);
+}
+
 static void rows(struct perfetto *p, const struct mb_layout *l)
 {
 	uint32_t i;
@@ -40,26 +54,19 @@ int mb_perfetto(const char *path, const struct mb_result *r)
 		return -1;
 	}
 	rows(&p, &l);
-	perfetto_slice(&p, "downtime", "downtime", PF_CRIT_PID, 1,
-		       r->start_ns, r->downtime_ns);
+	slice(&p, "downtime", "downtime", PF_CRIT_PID, 1, r->start_ns,
+	      r->downtime_ns, 0);
 	for (i = 0; i < r->nsegs; i++) {
 		mb_key_text(&r->segs[i].key, name, sizeof(name));
-		perfetto_slice(&p, name, "critical", PF_CRIT_PID, 2,
-			       r->start_ns + r->segs[i].start_ns,
-			       r->segs[i].dur_ns);
+		slice(&p, name, "critical", PF_CRIT_PID, 2,
+		      r->start_ns + r->segs[i].start_ns, r->segs[i].dur_ns, 0);
 	}
 	for (i = 0; i < r->nspans; i++) {
 		const struct mb_span *s = &r->spans[i];
 
 		mb_key_text(&s->key, name, sizeof(name));
-		perfetto_event_begin(&p, 'X', name, mb_phase_name(s->key.phase),
-				     s->side + 1, l.row_of[i] + 1, s->start_ns);
-		perfetto_event_dur(&p, s->dur_ns);
-		if (s->bytes) {
-			perfetto_event_args(&p);
-			json_ku64(&p.j, "bytes", s->bytes);
-		}
-		perfetto_event_end(&p);
+		slice(&p, name, mb_phase_name(s->key.phase), s->side + 1,
+		      l.row_of[i] + 1, s->start_ns, s->dur_ns, s->bytes);
 	}
 	mb_layout_free(&l);
 	err = perfetto_close(&p);

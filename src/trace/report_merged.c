@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "breakdown.h"
+#include "cli.h"
 #include "common.h"
 #include "record.h"
 #include "report_merged.h"
@@ -15,28 +16,39 @@
 
 #define MAX_FILES	4
 
-static const char usage[] =
+enum { OPT_DIFF = 300, OPT_ALIGN, OPT_PERFETTO, OPT_SVG, OPT_BREAKDOWN };
+
+static const struct ms_opt merged_opts[] = {
+	{ "json", 'j', NULL,
+	  "one {\"type\":\"breakdown\"} record (--diff: \"diff\")" },
+	{ "breakdown", OPT_BREAKDOWN, NULL,
+	  "break down one recording that holds both sides" },
+	{ "diff", OPT_DIFF, NULL,
+	  "compare two migrations phase by phase: A and B are recordings of both sides, or A_SRC A_DST B_SRC B_DST" },
+	{ "align", OPT_ALIGN, "HOW",
+	  "auto (clock when both were recorded on one boot, else stream), clock or stream" },
+	{ "perfetto", OPT_PERFETTO, "OUT",
+	  "the merged timeline and critical path for Perfetto" },
+	{ "svg", OPT_SVG, "OUT",
+	  "the merged timeline as a self-contained SVG picture" },
+	{}
+};
+
+static const struct ms_cli merged_cli = {
+	.cmd = "report",
+	.synopsis =
 "Usage: migscope report SRC.rec DST.rec [--json] [--perfetto OUT] [--svg OUT]\n"
 "                       [--align auto|clock|stream]\n"
 "       migscope report BOTH.rec --breakdown [...]\n"
-"       migscope report A B --diff [--json]\n"
+"       migscope report A B --diff [--json]\n",
+	.about =
 "Join a migration's source and destination on one clock and break its\n"
 "downtime down: phases (pause, save per type and GT, ring waits, transfer,\n"
 "restore per type and GT, resume), the critical path through them and what\n"
 "bounded it.  A recording holding both processes (record -- migsim migrate)\n"
-"is a whole migration by itself.\n"
-"\n"
-"  -j, --json            one {\"type\":\"breakdown\"} record (--diff: \"diff\")\n"
-"      --breakdown       break down a single recording holding both sides\n"
-"      --diff            compare two migrations phase by phase: A and B are\n"
-"                        recordings of both sides, or A_SRC A_DST B_SRC B_DST\n"
-"      --align HOW       auto (default: clock when both were recorded on one\n"
-"                        boot of one host, else stream), clock, stream\n"
-"      --perfetto OUT    the merged timeline and critical path for Perfetto\n"
-"      --svg OUT         the merged timeline as a self-contained SVG picture\n"
-"  -h, --help            this text\n";
-
-enum { OPT_DIFF = 300, OPT_ALIGN, OPT_PERFETTO, OPT_SVG, OPT_BREAKDOWN };
+"is a whole migration by itself.\n",
+	.opts = merged_opts,
+};
 
 struct rep_opts {
 	bool json, diff, breakdown;
@@ -78,36 +90,27 @@ static int parse_align(const char *s, enum mb_align *a)
 	return 0;
 }
 
+static int merged_value(void *ctx, int key, const char *arg)
+{
+	struct rep_opts *o = ctx;
+
+	switch (key) {
+	case 'j': o->json = true; break;
+	case OPT_DIFF: o->diff = true; break;
+	case OPT_BREAKDOWN: o->breakdown = true; break;
+	case OPT_ALIGN: return parse_align(arg, &o->align);
+	case OPT_PERFETTO: o->perfetto = arg; break;
+	case OPT_SVG: o->svg = arg; break;
+	}
+	return 0;
+}
+
 static int parse(struct rep_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "diff", no_argument, NULL, OPT_DIFF },
-		{ "breakdown", no_argument, NULL, OPT_BREAKDOWN },
-		{ "align", required_argument, NULL, OPT_ALIGN },
-		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
-		{ "svg", required_argument, NULL, OPT_SVG },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int opt;
+	int err = ms_cli_parse(&merged_cli, argc, argv, merged_value, o);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': o->json = true; break;
-		case OPT_DIFF: o->diff = true; break;
-		case OPT_BREAKDOWN: o->breakdown = true; break;
-		case OPT_ALIGN:
-			if (parse_align(optarg, &o->align))
-				return 2;
-			break;
-		case OPT_PERFETTO: o->perfetto = optarg; break;
-		case OPT_SVG: o->svg = optarg; break;
-		case 'h': fputs(usage, stdout); return -1;
-		default: return ms_getopt_err("report", opt, argv);
-		}
-	}
+	if (err)
+		return err;
 	o->nfiles = argc - optind;
 	if (o->nfiles < 1 || o->nfiles > MAX_FILES ||
 	    (o->diff && o->nfiles != 2 && o->nfiles != 4) ||
@@ -175,7 +178,7 @@ int mb_report_main(int argc, char **argv)
 	int err = parse(&o, argc, argv);
 
 	if (err)
-		return err < 0 ? 0 : err;
+		return err == MS_CLI_HELP ? 0 : err;
 	if (o.diff)
 		return diff(&o) ? 1 : 0;
 	r = calloc(1, sizeof(*r));

@@ -14,6 +14,8 @@ int mt_parse_sink_opt(struct trace_opts *o, int which, const char *arg)
 {
 	char *end;
 
+	if (!strcmp(o->cmd, "top"))
+		return ms_usage_err(o->cmd, "--breakdown and --metrics* are for trace and record");
 	switch (which) {
 	case 0:
 		o->breakdown = true;
