@@ -7,8 +7,10 @@
 #include "common.h"
 #include "lapic.h"
 #include "ladders.h"
+#include "metrics.h"
 
-enum { OPT_ALERT_LAG = 256, OPT_ALERT_BURST, OPT_RUNG, OPT_PROBE_READ };
+enum { OPT_ALERT_LAG = 256, OPT_ALERT_BURST, OPT_RUNG, OPT_PROBE_READ,
+       OPT_METRICS, OPT_METRICS_TEXTFILE };
 
 static const struct ms_opt lapic_opts[] = {
 	{ "pid", 'p', "PID", "only the VMs of this VMM process" },
@@ -21,6 +23,10 @@ static const struct ms_opt lapic_opts[] = {
 	{ "alert-burst", OPT_ALERT_BURST, "N",
 	  "alert when a replay burst reaches N callbacks" },
 	{ "rung", OPT_RUNG, "NAME", "force a rung of the attach ladder" },
+	{ "metrics", OPT_METRICS, ":PORT",
+	  "serve per-timer Prometheus metrics on 127.0.0.1:PORT" },
+	{ "metrics-textfile", OPT_METRICS_TEXTFILE, "FILE",
+	  "write them for node_exporter's textfile collector, every interval" },
 	/* helper-based reads even where direct loads work: cost comparison */
 	{ "probe-read", OPT_PROBE_READ, NULL, NULL },
 	{ "verbose", 'v', NULL, "libbpf messages, BPF cost per expiry at exit" },
@@ -104,6 +110,10 @@ static int parse_value(void *ctx, int key, const char *arg)
 	case 'j': o->json = true; return 0;
 	case 'P': o->perfetto = arg; return 0;
 	case OPT_PROBE_READ: o->probe_read = true; return 0;
+	case OPT_METRICS:
+		o->metrics = arg;
+		return om_http_check("lapic", arg);
+	case OPT_METRICS_TEXTFILE: o->metrics_textfile = arg; return 0;
 	case 'v': ms_verbose++; return 0;
 	}
 	return MS_CLI_USAGE;

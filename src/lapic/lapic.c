@@ -89,6 +89,7 @@ static int run(struct lapic_run *r)
 	end = r->o.duration_s > 0 ? r->t0 + (uint64_t)(r->o.duration_s * 1e9) : 0;
 	while (!ms_exiting) {
 		ms_events_poll(&r->ev, POLL_MS);
+		lapic_metrics_tick(r, false);
 		now = ms_now_ns();
 		if (r->pf)
 			lapic_perfetto_sample(r);
@@ -96,6 +97,7 @@ static int run(struct lapic_run *r)
 			break;
 		if (now - r->last_tick >= step) {
 			lapic_report_interval(r, now);
+			lapic_metrics_tick(r, true);
 			if (r->o.count && r->intervals >= r->o.count)
 				break;
 		}
@@ -109,12 +111,13 @@ static int run(struct lapic_run *r)
 	if (now - r->last_tick >= step / 2 && !(r->o.count && r->intervals >= r->o.count))
 		lapic_report_interval(r, now);
 	lapic_report_summary(r, now);
+	lapic_metrics_tick(r, true);
 	lapic_report_cost(r);
 	return 0;
 }
 int cmd_lapic(int argc, char **argv)
 {
-	struct lapic_run r = {};
+	struct lapic_run r = { .http.fd = -1 };
 	uint64_t timer_fn = 0;
 	int err;
 
@@ -137,6 +140,8 @@ int cmd_lapic(int argc, char **argv)
 		err = ms_events_open(&r.ev, r.obj->maps.events,
 				     r.obj->maps.drops, lapic_on_event, &r);
 	r.t0 = r.last_tick = ms_now_ns();
+	if (!err)
+		err = lapic_metrics_open(&r);
 	if (!err && r.o.perfetto)
 		err = (r.pf = ms_pf_open(r.o.perfetto, r.t0)) ? 0 : -1;
 	if (!err) {
@@ -146,6 +151,7 @@ int cmd_lapic(int argc, char **argv)
 	}
 	if (r.pf && ms_pf_close(r.pf, ms_now_ns()))
 		err = ms_err("writing the Perfetto trace %s failed", r.o.perfetto);
+	lapic_metrics_close(&r);
 	if (r.ev.rb)
 		ms_events_close(&r.ev);
 	if (r.table)

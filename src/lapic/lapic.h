@@ -16,6 +16,7 @@
 #include "json.h"
 #include "lapic_abi.h"
 #include "ladder.h"
+#include "metrics.h"
 
 struct lapic_opts {
 	pid_t pid;
@@ -28,6 +29,8 @@ struct lapic_opts {
 	uint64_t alert_burst;
 	const char *rung;
 	bool probe_read;	/* force the helper-based reads (cost comparison) */
+	const char *metrics;	/* --metrics :PORT */
+	const char *metrics_textfile;
 };
 
 /* one timer: the last cumulative snapshot and the one before the interval */
@@ -54,6 +57,7 @@ struct lapic_run {
 	uint64_t t0, last_tick;
 	uint64_t intervals;
 	uint64_t clamp_ev, replay_ev, alert_ev, hv_ev;
+	struct om_http http;		/* --metrics, fd -1 if off */
 };
 
 /* kvm.c */
@@ -77,6 +81,12 @@ void lapic_report_summary(struct lapic_run *r, uint64_t now);
 int lapic_on_event(void *ctx, const struct ms_event *e);
 void lapic_perfetto_sample(struct lapic_run *r);
 void lapic_report_cost(struct lapic_run *r);
+
+/* metrics.c: the per-timer figures for Prometheus and node_exporter */
+int lapic_metrics_open(struct lapic_run *r);
+/* answer scrapes; at an interval's end (or the run's) refresh the file */
+void lapic_metrics_tick(struct lapic_run *r, bool write_file);
+void lapic_metrics_close(struct lapic_run *r);
 
 /* args.c: 0 to run, -1 after --help, 2 on a usage error */
 int lapic_parse_args(int argc, char **argv, struct lapic_opts *o);
