@@ -23,7 +23,10 @@ struct mt_rec_hdr {
 	uint64_t events;
 	uint64_t drops;
 	char target[16];
-	char reserved[48];
+	/* the kernel's boot_id UUID: equal on both sides means one host and
+	 * one CLOCK_MONOTONIC (zero in files from before it was kept) */
+	uint8_t boot_id[16];
+	char reserved[32];
 };
 
 /* On-disk sizes: a change here is an ABI change (bump MS_ABI_VERSION). */
