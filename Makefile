@@ -20,7 +20,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 CFLAGS := -g -O2 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	  -Iinclude -Isrc -I$(OUT)
+	  -Iinclude -Ilib -Isrc -I$(OUT)
 # One static binary that can be copied into a VM or onto a lab machine.
 STATIC_LIBS := -static -lbpf -lelf -lz -lpthread
 # Debian's multiarch include dir provides asm/ for usdt.bpf.h; the MS
@@ -80,7 +80,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux.h
 
 # --- user space --------------------------------------------------------------
-$(OUT)/%.o: %.c $(wildcard include/*.h src/*.h bpf/*.h) | $(OUT)/.deps-ok
+$(OUT)/%.o: %.c $(wildcard include/*.h lib/*.h src/*.h bpf/*.h) | $(OUT)/.deps-ok
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

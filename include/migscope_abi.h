@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define MS_ABI_VERSION		1
+#define MS_ABI_VERSION		2	/* 2: record files carry their names table */
 #define MS_LOG2_SLOTS		40	/* 2^40 ns ~ 18 min: wide enough for any latency */
 
 enum ms_event_type {

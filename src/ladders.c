@@ -4,12 +4,13 @@
  * pick their hooks with ms_ladder_pick() on these; doctor prints them.
  */
 #include "ladders.h"
+#include "xe_btf.h"
 
 static const struct ms_rung mig_kernel_rungs[] = {
-	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, "xe",
-	  "xe_sriov_pf_migration_read", NULL },
-	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, "xe",
-	  "xe_sriov_pf_migration_read", NULL },
+	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, MS_ANY_MODULE,
+	  XE_KMOD_ANCHOR, NULL },
+	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, MS_ANY_MODULE,
+	  XE_KMOD_ANCHOR, NULL },
 };
 
 const struct ms_feature ms_feature_mig_kernel = {

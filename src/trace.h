@@ -18,6 +18,7 @@
 #include "json.h"
 #include "migscope_abi.h"
 #include "perfetto.h"
+#include "xe_sriov_names.h"
 
 #define MT_ANY_U32	0xffffffffu
 #define MT_VF_UNKNOWN	0xffff
@@ -137,6 +138,8 @@ struct mt_rec_hdr {
 	uint64_t drops;
 	char target[16];
 	char reserved[48];
+	/* the state and packet names the events' numbers were made with */
+	struct xe_names names;
 };
 
 struct mt_rec {
@@ -149,8 +152,13 @@ int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 /* the header only, unchecked beyond its magic: for the start time */
 int mt_rec_peek(const char *path, struct mt_rec_hdr *hdr);
 int mt_rec_write(struct mt_rec *r, const struct ms_event *e);
+/* store the names table in the header now (a killed writer keeps it) */
+int mt_rec_set_names(struct mt_rec *r, const struct xe_names *n);
 int mt_rec_finish(struct mt_rec *r, uint64_t drops);
-/* read and validate; calls fn per event; one clear error on bad input */
+/*
+ * read and validate; installs the file's names table, then calls fn per
+ * event; one clear error on bad input
+ */
 int mt_rec_read(const char *path, struct mt_rec_hdr *hdr,
 		int (*fn)(void *ctx, const struct ms_event *e), void *ctx);
 
@@ -185,6 +193,14 @@ const char *mt_session_target(struct mt_session *s);
 /* detach, reap a launched command; returns its exit status or 0 */
 int mt_session_close(struct mt_session *s);
 int mt_attach_check(const struct trace_opts *o);
+/*
+ * Kernel target: find the module holding the xe functions, install its
+ * state and packet names, drop optional programs whose function it lacks
+ * (one "prog … absent" line each when attach_check), refuse by name
+ * whatever else is missing.  0 or -1 after saying why.
+ */
+struct bpf_object;
+int mt_kernel_prepare(struct bpf_object *obj, bool attach_check);
 
 /* --- options shared by trace, top and record ------------------------------ */
 

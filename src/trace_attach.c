@@ -65,10 +65,16 @@ static bool has_prefix(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* which family a program belongs to: "usdt", "fentry", "kprobe" or NULL */
+/*
+ * which family a program belongs to: "usdt", "fentry", "kprobe", "test"
+ * (BPF_PROG_TEST_RUN entries, never loaded here) or NULL (on_fork)
+ */
 static const char *prog_family(const struct bpf_program *p)
 {
 	const char *n = bpf_program__name(p);
+
+	if (has_prefix(n, "test_"))
+		return "test";
 
 	if (has_prefix(n, "u_"))
 		return "usdt";
@@ -214,6 +220,8 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 	    bpf_map__set_max_entries(s->obj->maps.events, o->ring_size))
 		return ms_err("cannot size the event ring to %u bytes",
 			      o->ring_size);
+	if (s->target == MT_TARGET_KERNEL && mt_kernel_prepare(s->obj->obj, false))
+		return -1;
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(s->obj);
 	if (err) {
@@ -444,6 +452,10 @@ static int check_family(const char *family)
 	if (!obj)
 		return ms_err("cannot open the migtrace BPF object");
 	set_family(obj, family, false);
+	if (mt_kernel_prepare(obj->obj, true)) {
+		migtrace_bpf__destroy(obj);
+		return -1;
+	}
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(obj);
 	snprintf(why, sizeof(why), "%s", ms_libbpf_capture_end());

@@ -18,13 +18,17 @@ for fam in fentry kprobe; do
 	out=$(migscope trace --target kernel --hook "$fam" --attach-check 2>&1)
 	rc=$?
 	n=0
-	# "prog NAME SECTION ok" or "prog NAME SECTION FAIL why..."
+	# "prog NAME SECTION ok", "prog NAME SECTION FAIL why..." or, for an
+	# optional hook this kernel lacks, "prog NAME SECTION absent why..."
 	while read -r kind name sec verdict why; do
 		case $kind in
 		prog)
 			n=$((n + 1))
-			if [ "$verdict" = ok ]; then pass "$fam/$name" "$sec"
-			else fail "$fam/$name" "$sec: $why"; fi ;;
+			case $verdict in
+			ok) pass "$fam/$name" "$sec" ;;
+			absent) skip "$fam/$name" "$sec: $why" ;;
+			*) fail "$fam/$name" "$sec: $why" ;;
+			esac ;;
 		together)
 			if [ "$sec" = ok ]; then pass "$fam/all-together" "$verdict $why"
 			else fail "$fam/all-together" "loading and attaching all $fam programs at once failed"; fi ;;
