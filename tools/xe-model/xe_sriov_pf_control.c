@@ -57,6 +57,12 @@ int xe_sriov_pf_control_stop_vf(struct xe_device *xe, unsigned int vfid)
 	return pf_control_all_gts(xe, vfid, xe_gt_sriov_pf_control_stop_vf);
 }
 
+/* 7.1+: every GT learns of the coming VF FLR before GuC reports it */
+int xe_sriov_pf_control_prepare_flr(struct xe_device *xe, unsigned int vfid)
+{
+	return pf_control_all_gts(xe, vfid, xe_gt_sriov_pf_control_prepare_flr);
+}
+
 int xe_sriov_pf_control_wait_flr(struct xe_device *xe, unsigned int vfid)
 {
 	return pf_control_all_gts(xe, vfid, xe_gt_sriov_pf_control_wait_flr);
