@@ -6,6 +6,7 @@
  * restore wrappers stop at the first error without rolling back earlier
  * GTs (§10.12).
  */
+#include "xe_defects.h"
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_gt_sriov_pf_migration.h"
 #include "xe_sriov_packet.h"
@@ -60,6 +61,8 @@ int xe_sriov_pf_control_stop_vf(struct xe_device *xe, unsigned int vfid)
 /* 7.1+: every GT learns of the coming VF FLR before GuC reports it */
 int xe_sriov_pf_control_prepare_flr(struct xe_device *xe, unsigned int vfid)
 {
+	if (xe->cfg.defects & XE_V619_NO_FLR_PREPARE)
+		return -EOPNOTSUPP;	/* 6.19 has no prepare step */
 	return pf_control_all_gts(xe, vfid, xe_gt_sriov_pf_control_prepare_flr);
 }
 
