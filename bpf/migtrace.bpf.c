@@ -424,6 +424,20 @@ static __always_inline void k_state_diff_all(struct xe_gt___ms *gt)
 	}
 }
 
+/* every GT of the device (tile 0's primary and media GT) for one VF */
+static __always_inline void k_state_diff_dev(__u64 xe_addr, __u32 vf)
+{
+	struct xe_device___ms *xe = (void *)xe_addr;
+	struct xe_gt___ms *gt;
+
+	gt = BPF_CORE_READ(xe, tiles[0].primary_gt);
+	if (gt)
+		k_state_diff(mt_scalar(gt), vf);
+	gt = BPF_CORE_READ(xe, tiles[0].media_gt);
+	if (gt)
+		k_state_diff(mt_scalar(gt), vf);
+}
+
 static __always_inline void k_packet_hdr_event(__u16 op, void *pkt, __s64 ret,
 					       __u32 vf, __u32 dir)
 {
@@ -584,6 +598,7 @@ enum {
 	FN_GUC2PF,
 	FN_WORKER, FN_PROCESS_DESC,
 	FN_CONTROL,	/* + 1..n: one per control function */
+	FN_DEV_CONTROL = FN_CONTROL + 32,	/* + 1..n: device-level ones */
 };
 
 /* --- fentry/fexit flavour ------------------------------------------------- */
@@ -789,6 +804,43 @@ F_CONTROL(finish_restore_vf, "xe_gt_sriov_pf_control_finish_restore_vf")
 F_CONTROL(process_save_data, "xe_gt_sriov_pf_control_process_save_data")
 F_CONTROL(process_restore_data, "xe_gt_sriov_pf_control_process_restore_data")
 F_CONTROL(restore_data_done, "xe_gt_sriov_pf_control_restore_data_done")
+/* 7.1+: optional, dropped where the kernel lacks it */
+F_CONTROL(prepare_flr, "xe_gt_sriov_pf_control_prepare_flr")
+
+/*
+ * Device-level entry points (xe, vfid): the 7.1+ FLR prepare and the
+ * control calls xe-vfio-pci makes (absent where xe is built without it).
+ * Each diffs the VF's state on every GT before and after the call, so a
+ * VMM's request and what it changed line up on the timeline.
+ */
+#define F_DEV_CONTROL(name, fn)						\
+SEC("fentry/" fn)							\
+int BPF_PROG(f_##name, struct xe_device___ms *xe, unsigned int vfid)	\
+{									\
+	k_state_diff_dev(mt_scalar(xe), vfid);				\
+	return 0;							\
+}									\
+SEC("fexit/" fn)							\
+int BPF_PROG(fx_##name, struct xe_device___ms *xe, unsigned int vfid)	\
+{									\
+	k_state_diff_dev(mt_scalar(xe), vfid);				\
+	return 0;							\
+}
+
+#define XE_DEV_CONTROL_FUNCS(X)						\
+	X(dev_prepare_flr, "xe_sriov_pf_control_prepare_flr", 1)	\
+	X(vfio_flr_prepare, "xe_sriov_vfio_flr_prepare", 2)		\
+	X(vfio_wait_flr_done, "xe_sriov_vfio_wait_flr_done", 3)	\
+	X(vfio_suspend_device, "xe_sriov_vfio_suspend_device", 4)	\
+	X(vfio_resume_device, "xe_sriov_vfio_resume_device", 5)	\
+	X(vfio_stop_copy_enter, "xe_sriov_vfio_stop_copy_enter", 6)	\
+	X(vfio_stop_copy_exit, "xe_sriov_vfio_stop_copy_exit", 7)	\
+	X(vfio_resume_data_enter, "xe_sriov_vfio_resume_data_enter", 8) \
+	X(vfio_resume_data_exit, "xe_sriov_vfio_resume_data_exit", 9)	\
+	X(vfio_error, "xe_sriov_vfio_error", 10)
+
+#define F_DEV(name, fn, n) F_DEV_CONTROL(name, fn)
+XE_DEV_CONTROL_FUNCS(F_DEV)
 
 /* GuC notifications (PAUSE_DONE, FLR_DONE) flip bits of some VF */
 SEC("fexit/xe_gt_sriov_pf_control_process_guc2pf")
@@ -1033,6 +1085,27 @@ KP_CONTROL(finish_restore_vf, "xe_gt_sriov_pf_control_finish_restore_vf", FN_CON
 KP_CONTROL(process_save_data, "xe_gt_sriov_pf_control_process_save_data", FN_CONTROL + 9)
 KP_CONTROL(process_restore_data, "xe_gt_sriov_pf_control_process_restore_data", FN_CONTROL + 10)
 KP_CONTROL(restore_data_done, "xe_gt_sriov_pf_control_restore_data_done", FN_CONTROL + 11)
+KP_CONTROL(prepare_flr, "xe_gt_sriov_pf_control_prepare_flr", FN_CONTROL + 12)
+
+#define KP_DEV_CONTROL(name, fn, n)					\
+SEC("kprobe/" fn)							\
+int BPF_KPROBE(kp_##name, void *xe, unsigned int vfid)			\
+{									\
+	k_state_diff_dev((__u64)xe, vfid);				\
+	k_save_args(FN_DEV_CONTROL + (n), (__u64)xe, vfid, 0);		\
+	return 0;							\
+}									\
+SEC("kretprobe/" fn)							\
+int BPF_KRETPROBE(krp_##name)						\
+{									\
+	struct mt_args a;						\
+									\
+	if (k_pop_args(FN_DEV_CONTROL + (n), &a))			\
+		k_state_diff_dev(a.a[0], a.a[1]);			\
+	return 0;							\
+}
+
+XE_DEV_CONTROL_FUNCS(KP_DEV_CONTROL)
 
 SEC("kprobe/xe_gt_sriov_pf_control_process_guc2pf")
 int BPF_KPROBE(kp_process_guc2pf, void *gt)

@@ -29,17 +29,24 @@ struct xe_device_pf___ms {
 	__u16 driver_max_vfs;
 } __attribute__((preserve_access_index));
 
+struct xe_gt___ms;
+struct xe_device___ms;
+
+struct xe_tile___ms {
+	struct xe_device___ms *xe;
+	__u8 id;
+	struct xe_gt___ms *primary_gt;
+	struct xe_gt___ms *media_gt;
+} __attribute__((preserve_access_index));
+
+/* tiles[0] only: every SR-IOV migration platform has one tile */
 struct xe_device___ms {
 	struct {
 		union {
 			struct xe_device_pf___ms pf;
 		};
 	} sriov;
-} __attribute__((preserve_access_index));
-
-struct xe_tile___ms {
-	struct xe_device___ms *xe;
-	__u8 id;
+	struct xe_tile___ms tiles[1];
 } __attribute__((preserve_access_index));
 
 struct xe_gt_sriov_control_state___ms {

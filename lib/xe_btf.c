@@ -35,6 +35,8 @@ static const char *const xe_field_paths[] = {
 	"xe_gt.tile.xe.sriov.pf.driver_max_vfs",
 	"xe_gt.sriov.pf.vfs.control.state",
 	"xe_gt.sriov.pf.control.worker",
+	"xe_device.tiles.primary_gt",
+	"xe_device.tiles.media_gt",
 };
 
 /* every enum constant they relocate (bpf_core_enum_value) */
