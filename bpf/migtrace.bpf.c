@@ -778,20 +778,27 @@ int BPF_PROG(f_vram_copy_chunk, void *vram_bo, __u64 vram_offset,
 	return 0;
 }
 
-/* control functions: diff the VF's bits before and after each call */
-#define F_CONTROL(name, fn)						\
+/*
+ * Control functions: diff the VF's bits before and after each call.  The
+ * first argument is a GT (k_state_diff) or, for device-level entry points,
+ * the device (k_state_diff_dev: every GT).
+ */
+#define F_DIFF(name, fn, type, diff)					\
 SEC("fentry/" fn)							\
-int BPF_PROG(f_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
+int BPF_PROG(f_##name, type *p, unsigned int vfid)			\
 {									\
-	k_state_diff(mt_scalar(gt), vfid);						\
+	diff(mt_scalar(p), vfid);					\
 	return 0;							\
 }									\
 SEC("fexit/" fn)							\
-int BPF_PROG(fx_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
+int BPF_PROG(fx_##name, type *p, unsigned int vfid)			\
 {									\
-	k_state_diff(mt_scalar(gt), vfid);						\
+	diff(mt_scalar(p), vfid);					\
 	return 0;							\
 }
+
+#define F_CONTROL(name, fn) \
+	F_DIFF(name, fn, struct xe_gt___ms, k_state_diff)
 
 F_CONTROL(pause_vf, "xe_gt_sriov_pf_control_pause_vf")
 F_CONTROL(resume_vf, "xe_gt_sriov_pf_control_resume_vf")
@@ -813,20 +820,6 @@ F_CONTROL(prepare_flr, "xe_gt_sriov_pf_control_prepare_flr")
  * Each diffs the VF's state on every GT before and after the call, so a
  * VMM's request and what it changed line up on the timeline.
  */
-#define F_DEV_CONTROL(name, fn)						\
-SEC("fentry/" fn)							\
-int BPF_PROG(f_##name, struct xe_device___ms *xe, unsigned int vfid)	\
-{									\
-	k_state_diff_dev(mt_scalar(xe), vfid);				\
-	return 0;							\
-}									\
-SEC("fexit/" fn)							\
-int BPF_PROG(fx_##name, struct xe_device___ms *xe, unsigned int vfid)	\
-{									\
-	k_state_diff_dev(mt_scalar(xe), vfid);				\
-	return 0;							\
-}
-
 #define XE_DEV_CONTROL_FUNCS(X)						\
 	X(dev_prepare_flr, "xe_sriov_pf_control_prepare_flr", 1)	\
 	X(vfio_flr_prepare, "xe_sriov_vfio_flr_prepare", 2)		\
@@ -839,7 +832,8 @@ int BPF_PROG(fx_##name, struct xe_device___ms *xe, unsigned int vfid)	\
 	X(vfio_resume_data_exit, "xe_sriov_vfio_resume_data_exit", 9)	\
 	X(vfio_error, "xe_sriov_vfio_error", 10)
 
-#define F_DEV(name, fn, n) F_DEV_CONTROL(name, fn)
+#define F_DEV(name, fn, n) \
+	F_DIFF(name, fn, struct xe_device___ms, k_state_diff_dev)
 XE_DEV_CONTROL_FUNCS(F_DEV)
 
 /* GuC notifications (PAUSE_DONE, FLR_DONE) flip bits of some VF */
@@ -1056,12 +1050,13 @@ int BPF_KPROBE(kp_vram_copy_chunk, void *vram_bo, __u64 vram_offset,
 	return 0;
 }
 
-#define KP_CONTROL(name, fn, id)						\
+/* the kprobe twins of F_DIFF: the entry's arguments kept for the exit */
+#define KP_DIFF(name, fn, id, diff)					\
 SEC("kprobe/" fn)							\
-int BPF_KPROBE(kp_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
+int BPF_KPROBE(kp_##name, void *p, unsigned int vfid)			\
 {									\
-	k_state_diff(mt_scalar(gt), vfid);						\
-	k_save_args(id, (__u64)gt, vfid, 0);			\
+	diff((__u64)p, vfid);						\
+	k_save_args(id, (__u64)p, vfid, 0);				\
 	return 0;							\
 }									\
 SEC("kretprobe/" fn)							\
@@ -1069,10 +1064,12 @@ int BPF_KRETPROBE(krp_##name)						\
 {									\
 	struct mt_args a;						\
 									\
-	if (k_pop_args(id, &a))					\
-		k_state_diff(a.a[0], a.a[1]);			\
+	if (k_pop_args(id, &a))						\
+		diff(a.a[0], a.a[1]);					\
 	return 0;							\
 }
+
+#define KP_CONTROL(name, fn, id) KP_DIFF(name, fn, id, k_state_diff)
 
 KP_CONTROL(pause_vf, "xe_gt_sriov_pf_control_pause_vf", FN_CONTROL + 1)
 KP_CONTROL(resume_vf, "xe_gt_sriov_pf_control_resume_vf", FN_CONTROL + 2)
@@ -1087,23 +1084,8 @@ KP_CONTROL(process_restore_data, "xe_gt_sriov_pf_control_process_restore_data", 
 KP_CONTROL(restore_data_done, "xe_gt_sriov_pf_control_restore_data_done", FN_CONTROL + 11)
 KP_CONTROL(prepare_flr, "xe_gt_sriov_pf_control_prepare_flr", FN_CONTROL + 12)
 
-#define KP_DEV_CONTROL(name, fn, n)					\
-SEC("kprobe/" fn)							\
-int BPF_KPROBE(kp_##name, void *xe, unsigned int vfid)			\
-{									\
-	k_state_diff_dev((__u64)xe, vfid);				\
-	k_save_args(FN_DEV_CONTROL + (n), (__u64)xe, vfid, 0);		\
-	return 0;							\
-}									\
-SEC("kretprobe/" fn)							\
-int BPF_KRETPROBE(krp_##name)						\
-{									\
-	struct mt_args a;						\
-									\
-	if (k_pop_args(FN_DEV_CONTROL + (n), &a))			\
-		k_state_diff_dev(a.a[0], a.a[1]);			\
-	return 0;							\
-}
+#define KP_DEV_CONTROL(name, fn, n) \
+	KP_DIFF(name, fn, FN_DEV_CONTROL + (n), k_state_diff_dev)
 
 XE_DEV_CONTROL_FUNCS(KP_DEV_CONTROL)
 
