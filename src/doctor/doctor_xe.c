@@ -5,6 +5,7 @@
  * constant of the kernel-target programs is there (lib/xe_btf.c decides;
  * this file only gathers and prints).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "common.h"

@@ -68,7 +68,11 @@ expect "save to file" [ $? -eq 0 -a -s "$T/good" ]
 expect "restore from file verifies" [ $? -eq 0 -a "$(json "$T/r.json" verified)" = true ]
 "$MIGSIM" restore --in - $OPTS --json <"$T/good" >"$T/r.json" 2>/dev/null
 expect "restore from stdin verifies" [ $? -eq 0 ]
-"$MIGSIM" save --out - $OPTS 2>/dev/null | cmp -s - "$T/good"
+# byte for byte only in 6.19's strict GT order: since 7.1 the reader takes
+# whichever GT has data, so the GTs' packets interleave by timing
+"$MIGSIM" save --out "$T/strict" $OPTS --defect v619_strict_consume >/dev/null 2>&1
+"$MIGSIM" save --out - $OPTS --defect v619_strict_consume 2>/dev/null |
+	cmp -s - "$T/strict"
 expect "save to stdout is the same stream" [ $? -eq 0 ]
 "$MIGSIM" restore --in "$T/good" $OPTS --vf 2 >/dev/null 2>&1
 expect "restore into another VF is not verified" [ $? -ne 0 ]

@@ -66,11 +66,14 @@ static int on_event(void *ctx, void *data, size_t size)
 /* the table of the cached 7.2 xe.ko, or the built-in one */
 static void load_names(struct xe_names *n)
 {
-	const char *k = "/var/cache/migscope-vm/current";
+	const char *cache = getenv("MIGSCOPE_VM_CACHE");
 	char dir[] = "/tmp/state_diff.XXXXXX", a[512], b[512], why[512];
+	char k[256];
 	struct xe_kmod m;
 	bool ok = false;
 
+	snprintf(k, sizeof(k), "%s/current",
+		 cache && *cache ? cache : "/var/cache/migscope-vm");
 	xe_names_builtin(n);
 	if (!mkdtemp(dir))
 		return;
