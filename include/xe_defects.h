@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Upstream behaviours of §10 that the model fixes by default and can
- * re-enable, one bit each, in xe_device_config.defects; and the 6.19
- * behaviours upstream itself has since changed.  Only defects that
+ * Upstream behaviours of docs/upstream-xe.md §10 that the model fixes by
+ * default and can re-enable, one bit each, in xe_device_config.defects;
+ * and the 6.19 behaviours upstream itself has since changed
+ * (docs/upstream-xe-7x.md).  Only defects that
  * do not corrupt the model's own memory can be re-enabled: the
  * use-after-free ones (§10.1, §10.7) and NULL dereferences (§10.2, §10.3)
  * are always fixed and only reported.

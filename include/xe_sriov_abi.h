@@ -5,10 +5,11 @@
  * packet types, control state bits, wire header layout.
  *
  * Numbers follow upstream 7.2 (xe_sriov_packet_types.h,
- * xe_gt_sriov_pf_control_types.h); see docs/upstream-xe-7x.md.  They are
- * the reference model's own numbering.  A real kernel's numbering is read
- * from its BTF at run time (lib/xe_btf.c), never taken from here: upstream
- * 7.1 inserted FLR_PREPARE and moved every later bit up by one.
+ * xe_gt_sriov_pf_control_types.h); see docs/upstream-xe.md and
+ * docs/upstream-xe-7x.md.  They are the reference model's own numbering.
+ * A real kernel's numbering is read from its BTF at run time
+ * (lib/xe_btf.c), never taken from here: upstream 7.1 inserted
+ * FLR_PREPARE and moved every later bit up by one.
  * This header is included from BPF code too, so it uses no libc.
  */
 #ifndef XE_SRIOV_ABI_H

@@ -93,7 +93,8 @@ ssize_t xe_sriov_pf_migration_size(struct xe_device *xe, unsigned int vfid)
  * passed over and the next GT's packets are read; -EAGAIN only when no GT
  * had anything and one is still producing.  6.19 compared PTR_ERR() with
  * a positive EAGAIN, so the first GT's -EAGAIN was returned at once and
- * GTs were drained strictly in for_each_gt order (XE_V619_STRICT_CONSUME).
+ * GTs were drained strictly in for_each_gt order (XE_V619_STRICT_CONSUME;
+ * docs/upstream-xe.md §2.3, §10.10).
  */
 static struct xe_sriov_packet *pf_migration_consume(struct xe_device *xe,
 						    unsigned int vfid)
