@@ -99,15 +99,15 @@ report() {
 		}
 		next
 	}
-	/"type":"(replay|clamp|alert_burst)"/ {
+	/"type":"lapic".*"op":"(replay|clamp|alert_burst)"/ {
 		b = num($0, "burst") + 0
 		p = num($0, "prefix_replays") + 0
 		if (b < min && p < min)
 			next
-		match($0, "\"type\":\"[a-z_]+\"")
-		print "STORM event rung=" r " type=" substr($0, RSTART + 8, RLENGTH - 9) \
+		match($0, "\"op\":\"[a-z_]+\"")
+		print "STORM event rung=" r " type=" substr($0, RSTART + 6, RLENGTH - 7) \
 			" burst=" b " prefix=" p " lag_ns=" num($0, "lag_ns") \
-			" t_ns=" sprintf("%.0f", substr($0, index($0, "\"t_s\":") + 6) * 1e9)
+			" t_ns=" num($0, "ts_ns")
 	}' "$2"
 }
 
