@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "doctor_xe.h"
+#include "xe_btf.h"
 #include "ladders.h"
 #include "json.h"
 #include "cli.h"
@@ -57,13 +58,33 @@ static const char *module_btf(const char *module)
 	return "not-loaded";
 }
 
+/*
+ * The xe functions' BTF, wherever it is: found by looking a function up,
+ * not by the module's name (xe built in, xe.ko, or a rebuilt twin).
+ */
+static const char *xe_btf_state(void)
+{
+	static char state[80];
+	struct xe_kmod m;
+	char why[512];
+
+	if (xe_kmod_find(&m, why, sizeof(why)))
+		return "not-loaded";
+	if (m.btf == m.vmlinux)
+		snprintf(state, sizeof(state), "built-in");
+	else
+		snprintf(state, sizeof(state), "yes (module %s)", m.name);
+	xe_kmod_close(&m);
+	return state;
+}
+
 static void gather(struct kernel_facts *k)
 {
 	ms_ensure_kernel_fs();
 	uname(&k->uts);
 	read_lockdown(k->lockdown, sizeof(k->lockdown));
 	k->btf_vmlinux = !access("/sys/kernel/btf/vmlinux", F_OK);
-	k->btf_xe = module_btf("xe");
+	k->btf_xe = xe_btf_state();
 	k->btf_kvm = module_btf("kvm");
 	k->dev_kvm = !access("/dev/kvm", F_OK);
 }
