@@ -11,7 +11,9 @@
 #include "cli.h"
 #include "common.h"
 #include "commands.h"
+#include "report_merged.h"
 #include "trace.h"
+#include "trace_sinks.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
@@ -20,6 +22,7 @@
 enum {
 	OPT_BINARY = 256, OPT_TARGET, OPT_VF, OPT_GT, OPT_TYPE, OPT_HIST,
 	OPT_PERFETTO, OPT_HOOK, OPT_ATTACH_CHECK, OPT_RING_SIZE,
+	OPT_BREAKDOWN, OPT_METRICS, OPT_METRICS_HOLD, OPT_METRICS_TEXTFILE,
 };
 
 /* trace, record and top take the same options */
@@ -43,6 +46,14 @@ static const struct ms_opt attach_opts[] = {
 	{ "hook", OPT_HOOK, "RUNG", "kernel target: force fentry or kprobe" },
 	{ "attach-check", OPT_ATTACH_CHECK, NULL,
 	  "kernel target: load and attach every program, list, exit" },
+	{ "breakdown", OPT_BREAKDOWN, NULL,
+	  "at the end, the downtime of a migration seen whole (both sides)" },
+	{ "metrics", OPT_METRICS, ":PORT",
+	  "serve Prometheus metrics on 127.0.0.1:PORT while tracing" },
+	{ "metrics-hold", OPT_METRICS_HOLD, "SECS",
+	  "keep serving the final totals SECS after the end" },
+	{ "metrics-textfile", OPT_METRICS_TEXTFILE, "FILE",
+	  "write them for node_exporter's textfile collector, every second" },
 	{ "verbose", 'v', NULL, "libbpf messages" },
 	{}
 };
@@ -191,6 +202,11 @@ static int parse_one(void *ctx, int opt, const char *arg)
 		return 0;
 	case OPT_RING_SIZE:
 		return parse_ring_size(cmd, arg, &o->ring_size);
+	case OPT_BREAKDOWN:
+	case OPT_METRICS:
+	case OPT_METRICS_HOLD:
+	case OPT_METRICS_TEXTFILE:
+		return mt_parse_sink_opt(o, opt - OPT_BREAKDOWN, arg);
 	case 'v':
 		ms_verbose++;
 		o->verbose = true;
@@ -244,9 +260,10 @@ static FILE *open_output(const struct trace_opts *o)
 int mt_run(const struct trace_opts *o)
 {
 	struct mt_session *s = NULL;
+	struct mt_sinks sinks;
 	struct mt_out *out;
 	struct mt_rec rec;
-	uint64_t t0;
+	uint64_t t0, drops;
 	FILE *f;
 	int rc, done = 0, err = 0;
 
@@ -268,8 +285,10 @@ int mt_run(const struct trace_opts *o)
 		out->rec = &rec;
 		out->per_event = false;
 	}
-	if (mt_session_open(&s, o, mt_out_event, out)) {
+	if (mt_sinks_open(&sinks, o, out) ||
+	    mt_session_open(&s, o, mt_sinks_event, &sinks)) {
 		mt_session_close(s);
+		mt_sinks_close(&sinks);
 		if (out->rec)
 			unlink(o->output);
 		return 1;
@@ -285,12 +304,17 @@ int mt_run(const struct trace_opts *o)
 		done = mt_session_poll(s, POLL_MS);
 		if (done < 0)
 			err = 1;
+		mt_sinks_tick(&sinks, s);
 	}
-	if (out->rec && mt_rec_finish(out->rec, mt_session_drops(s)))
+	drops = mt_session_drops(s);
+	if (out->rec && mt_rec_finish(out->rec, drops))
 		err = 1;
-	if (mt_out_finish(out, mt_session_drops(s)))
+	if (mt_out_finish(out, drops))
 		err = 1;
 	rc = mt_session_close(s);
+	if (mt_sinks_finish(&sinks, drops))
+		err = 1;
+	mt_sinks_close(&sinks);
 	if (f != stdout)
 		fclose(f);
 	free(out);
@@ -343,6 +367,10 @@ static const struct ms_cli report_cli = {
 "Render a file written by 'migscope record': the same summary, histograms\n"
 "and Perfetto trace as a live 'migscope trace'.\n",
 	.opts = report_opts,
+	.footer =
+"Two recordings (source and destination), --breakdown, --diff, --svg or\n"
+"--align: the merged view of a migration and its downtime\n"
+"('migscope report --diff --help').\n",
 };
 
 static int report_value(void *ctx, int key, const char *arg)
@@ -367,6 +395,8 @@ int cmd_report(int argc, char **argv)
 	struct mt_out *out;
 	int err;
 
+	if (mb_report_wants(argc, argv))
+		return mb_report_main(argc, argv);
 	err = ms_cli_parse(&report_cli, argc, argv, report_value, &o);
 	if (err)
 		return err == MS_CLI_HELP ? 0 : err;

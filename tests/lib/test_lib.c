@@ -354,6 +354,24 @@ static const struct ms_event variants[] = {
 	EV(MS_EV_LAPIC, MS_LAPIC_ALERT, .lapic = { .why = 2 }),
 };
 
+/* the tracer sees injections without sequence or hit: none is shown */
+static void test_render_inject(void)
+{
+	struct ms_event e = EV(MS_EV_INJECT, 0, .inject = {
+		.site = MS_SITE_DATA_READ, .err = 5,
+		.mechanism = INJ_MECH_MODEL });
+	char json[1024], text[1024];
+
+	render(&e, json, text, sizeof(text));
+	check(strstr(text, " inject site=data_read errno=EIO tid=0") != NULL,
+	      "render-inject-unnumbered", "%s", text);
+	e.inject.seq = 2;
+	e.inject.hit = 7;
+	render(&e, json, text, sizeof(text));
+	check(strstr(text, " inject #2 site=data_read errno=EIO hit=7 ") != NULL,
+	      "render-inject-numbered", "%s", text);
+}
+
 static void test_render(void)
 {
 	char keys[MS_EV_TYPE_MAX][512] = {}, k[512], json[2048], text[2048];
@@ -382,6 +400,7 @@ static void test_render(void)
 	      "%d records differ from their type's key set", bad_keys);
 	check(!bad_text, "render-text", "%d events without their own line",
 	      bad_text);
+	test_render_inject();
 }
 
 int main(void)
