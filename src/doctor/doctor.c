@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "doctor_xe.h"
+#include "xe_btf.h"
 #include "ladders.h"
 #include "json.h"
 #include "cli.h"
@@ -56,13 +58,33 @@ static const char *module_btf(const char *module)
 	return "not-loaded";
 }
 
+/*
+ * The xe functions' BTF, wherever it is: found by looking a function up,
+ * not by the module's name (xe built in, xe.ko, or a rebuilt twin).
+ */
+static const char *xe_btf_state(void)
+{
+	static char state[80];
+	struct xe_kmod m;
+	char why[512];
+
+	if (xe_kmod_find(&m, why, sizeof(why)))
+		return "not-loaded";
+	if (m.btf == m.vmlinux)
+		snprintf(state, sizeof(state), "built-in");
+	else
+		snprintf(state, sizeof(state), "yes (module %s)", m.name);
+	xe_kmod_close(&m);
+	return state;
+}
+
 static void gather(struct kernel_facts *k)
 {
 	ms_ensure_kernel_fs();
 	uname(&k->uts);
 	read_lockdown(k->lockdown, sizeof(k->lockdown));
 	k->btf_vmlinux = !access("/sys/kernel/btf/vmlinux", F_OK);
-	k->btf_xe = module_btf("xe");
+	k->btf_xe = xe_btf_state();
 	k->btf_kvm = module_btf("kvm");
 	k->dev_kvm = !access("/dev/kvm", F_OK);
 }
@@ -77,7 +99,9 @@ static void print_text(const struct kernel_facts *k)
 	printf("lockdown    %s\n", k->lockdown);
 	printf("btf         vmlinux:%s xe:%s kvm:%s\n",
 	       k->btf_vmlinux ? "yes" : "no", k->btf_xe, k->btf_kvm);
-	printf("/dev/kvm    %s\n\n", k->dev_kvm ? "yes" : "no");
+	printf("/dev/kvm    %s\n", k->dev_kvm ? "yes" : "no");
+	doctor_xe_text(false);
+	printf("\n");
 	printf("%-17s %-4s %s\n", "HOOK", "OK", "DETAIL");
 	for (h = 0; h < MS_HOOK_COUNT; h++) {
 		const struct ms_hook_status *st = ms_hook_probe(h);
@@ -123,6 +147,7 @@ static void print_json(const struct kernel_facts *k)
 	json_kstr(&j, "btf_kvm", k->btf_kvm);
 	json_kbool(&j, "dev_kvm", k->dev_kvm);
 	json_obj_end(&j);
+	doctor_xe_json(&j);
 	json_key(&j, "hooks");
 	json_obj_begin(&j);
 	for (h = 0; h < MS_HOOK_COUNT; h++) {
@@ -167,15 +192,22 @@ static void print_json(const struct kernel_facts *k)
 	json_newline(&j);
 }
 
+enum { OPT_XE = 256 };
+
 static const struct ms_opt doctor_opts[] = {
-	{ "json", 'j', NULL, "one JSON object: {\"kernel\":…,\"hooks\":…,\"features\":…}" },
+	{ "json", 'j', NULL, "one JSON object: {\"kernel\":…,\"xe\":…,\"hooks\":…,\"features\":…}" },
+	{ "xe", OPT_XE, NULL, "only the xe driver, one fact a line (below)" },
 	{ "verbose", 'v', NULL, "show libbpf's messages (twice: debug)" },
 	{}
 };
 
+struct doctor_args {
+	bool as_json, xe_only;
+};
+
 static const struct ms_cli doctor_cli = {
 	.cmd = "doctor",
-	.synopsis = "Usage: migscope doctor [--json] [-v]\n",
+	.synopsis = "Usage: migscope doctor [--json] [--xe] [-v]\n",
 	.about =
 "Probe the running kernel by loading tiny BPF programs and report, for each\n"
 "hook type, whether it works here and the real reason if not; then, for each\n"
@@ -183,16 +215,28 @@ static const struct ms_cli doctor_cli = {
 "loads.\n",
 	.opts = doctor_opts,
 	.footer =
+"--xe prints the module holding the xe functions (found by looking a\n"
+"function up in kernel BTF), every state bit and packet type name its BTF\n"
+"gives (\"state 3 FLR_PREPARE\"), and every function, field path and enum\n"
+"constant the kernel programs use: ok, absent (an optional hook this kernel\n"
+"lacks) or MISSING; it exits 1 unless the kernel target can run.  It needs\n"
+"no privileges; MIGSCOPE_BTF_DIR=DIR reads BTF from DIR, not /sys/kernel/btf.\n"
+"\n"
 "Examples:\n"
 "  migscope doctor            # the table\n"
+"  migscope doctor --xe       # the xe driver this kernel has\n"
 "  migscope doctor --json | jq .hooks.fentry\n",
 };
 
 static int doctor_value(void *ctx, int key, const char *arg)
 {
+	struct doctor_args *a = ctx;
+
 	(void)arg;
 	if (key == 'j')
-		*(bool *)ctx = true;
+		a->as_json = true;
+	else if (key == OPT_XE)
+		a->xe_only = true;
 	else if (key == 'v')
 		ms_verbose++;
 	return 0;
@@ -200,20 +244,22 @@ static int doctor_value(void *ctx, int key, const char *arg)
 
 int cmd_doctor(int argc, char **argv)
 {
+	struct doctor_args a = {};
 	struct kernel_facts k;
-	bool as_json = false;
-	int err = ms_cli_parse(&doctor_cli, argc, argv, doctor_value, &as_json);
+	int err = ms_cli_parse(&doctor_cli, argc, argv, doctor_value, &a);
 
 	if (err)
 		return err == MS_CLI_HELP ? 0 : err;
 	if (optind < argc)
 		return ms_usage_err("doctor", "unexpected argument '%s'",
 				    argv[optind]);
+	if (a.xe_only)	/* BTF only: no privileges needed */
+		return doctor_xe_text(true);
 	if (ms_require_bpf_privileges("doctor"))
 		return 1;
 	ms_probe_fire_user_hooks = true;
 	gather(&k);
-	if (as_json)
+	if (a.as_json)
 		print_json(&k);
 	else
 		print_text(&k);

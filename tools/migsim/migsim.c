@@ -41,6 +41,9 @@ struct opts {
 	bool json;
 	bool verbose;
 	bool stop;
+	/* --flr-at: reset the VF after this many data calls on that side */
+	const char *flr_side;		/* "save", "restore" or NULL */
+	unsigned int flr_at;
 };
 
 /* what a side reports to the parent, through a pipe */
@@ -62,6 +65,9 @@ struct side {
 	char recover_failed_at[32];
 	int recover_err;
 	unsigned int attempt;		/* 1-based */
+	/* a VFIO reset this side ran (--flr-at, or a recovery) */
+	bool flr;
+	int flr_prepare, flr_wait;
 };
 
 /* Counts packets by walking headers as the bytes go by. */
@@ -106,6 +112,34 @@ static void fail_at(struct side *s, const char *step, int err)
 }
 
 /* the whole buffer, across short transfers and signals */
+/*
+ * VFIO_DEVICE_RESET as xe-vfio-pci runs it on 7.1+: reset_prepare tells
+ * the PF first (xe_sriov_vfio_flr_prepare; refused where, as on 6.19, it
+ * does not exist), the FLR on the bus makes GuC notify the PF, and
+ * reset_done waits for the PF to finish the FLR.  0 if it did.
+ */
+static int vfio_device_reset(struct xe_device *xe, unsigned int vf,
+			     struct side *s)
+{
+	s->flr = true;
+	s->flr_prepare = xe_sriov_vfio_flr_prepare(xe, vf);
+	xe_gt_sriov_pf_control_handle_vf_flr(&xe->gts[0], vf);
+	s->flr_wait = xe_sriov_vfio_wait_flr_done(xe, vf);
+	return s->flr_wait;
+}
+
+/* --flr-at SIDE:N: after the N-th data call of that side, reset the VF */
+static bool flr_now(const struct opts *o, const char *side,
+		    struct xe_device *xe, struct side *s)
+{
+	if (!o->flr_side || strcmp(o->flr_side, side) || s->calls != o->flr_at)
+		return false;
+	vfio_device_reset(xe, o->vf, s);
+	s->paused = s->copying = false;
+	fail_at(s, "flr", -ECANCELED);
+	return true;
+}
+
 static bool xfer_all(int fd, void *buf, size_t len, bool out)
 {
 	char *p = buf;
@@ -206,6 +240,8 @@ static void source_attempt(const struct opts *o, struct xe_device *xe,
 			fail_at(s, "stream_write", -errno);
 			break;
 		}
+		if (flr_now(o, "save", xe, s))
+			break;
 	}
 	s->t_eof = xe_now_ns();
 	s->stream_bytes = s->bytes;
@@ -260,7 +296,7 @@ static void recover_source(const struct opts *o, struct xe_device *xe,
 		 * (docs/upstream-xe.md §10.16).
 		 */
 		s->reset = true;
-		s->reset_ok = !xe_sriov_pf_control_reset_vf(xe, vf);
+		s->reset_ok = !vfio_device_reset(xe, vf, s);
 	}
 	s->copying = s->paused = false;
 	xe_device_vf_digest(xe, vf, &now);
@@ -432,6 +468,8 @@ static void run_dest(const struct opts *o, int in, int status_fd, bool stop,
 			break;
 		}
 		s->bytes += ret;
+		if (flr_now(o, "restore", xe, s))
+			break;
 	}
 	s->t_eof = xe_now_ns();
 	s->stream_bytes = s->bytes;
@@ -548,6 +586,12 @@ static void print_json(FILE *f, const struct opts *o, const struct report *r)
 		fprintf(f, ", \"source_recovered\":%s, \"source_reset\":%s, \"source_recover_failed_at\":\"%s\"",
 			rd->recovered ? "true" : "false",
 			rd->reset ? "true" : "false", rd->recover_failed_at);
+	if (rd && rd->flr)
+		fprintf(f, ", \"src_flr\":{\"prepare\":%d,\"wait\":%d}",
+			rd->flr_prepare, rd->flr_wait);
+	if (wr && wr->flr)
+		fprintf(f, ", \"dst_flr\":{\"prepare\":%d,\"wait\":%d}",
+			wr->flr_prepare, wr->flr_wait);
 	if (rd)
 		json_side_states(f, "src_states", rd);
 	if (wr)
@@ -978,8 +1022,26 @@ static void usage(FILE *f)
 "  --attempts N         migrate: after a failure, recover the source VF (resume,\n"
 "                       or reset if it cannot leave STOP_COPY) and migrate it\n"
 "                       again to a new destination, up to N attempts (default 1)\n"
-"  --defect LIST        re-enable upstream defects the model fixes:\n"
+"  --defect LIST        re-enable upstream behaviours the model does not have\n"
+"                       by default, comma-separated, from:\n"
 "                       %s\n"
+"                       The model follows upstream 7.2.  These bring 6.19 back:\n"
+"                         v619_no_flr_prepare    no FLR prepare step: the VFIO\n"
+"                                                reset's prepare is refused and\n"
+"                                                no FLR_PREPARE is entered\n"
+"                         v619_flr_retrigger_ok  trigger_flr returns 0, not\n"
+"                                                -EALREADY, while an FLR runs\n"
+"                         v619_strict_consume    the reader drains GTs strictly\n"
+"                                                in order (positive-EAGAIN test)\n"
+"                         mmio_pf_view           MMIO saved/restored through\n"
+"                                                the PF's view (fixed in 7.1)\n"
+"                         6.19                   all four\n"
+"  --flr-at SIDE:N      reset the VF as VFIO_DEVICE_RESET does (FLR prepare,\n"
+"                       the FLR, wait for the PF) right after the N-th\n"
+"                       data_read (SIDE save: the source) or data_write\n"
+"                       (SIDE restore: the destination); that side then\n"
+"                       fails at \"flr\" (-ECANCELED); JSON src_flr/dst_flr\n"
+"                       give prepare's and the wait's results\n"
 "  --json               one JSON object on stdout (stderr if the stream is)\n"
 "  --stop               each process raises SIGSTOP on itself after creating\n"
 "                       its device, before the first migration step, so a\n"
@@ -1039,8 +1101,25 @@ static int bad(const char *what, const char *arg)
 	return -1;
 }
 
+/* SIDE:N with SIDE save or restore and N >= 1 */
+static int parse_flr_at(struct opts *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+
+	if (!colon || !parse_uint(colon + 1, &o->flr_at) || !o->flr_at)
+		return bad("--flr-at (save:N or restore:N, N >= 1)", arg);
+	if (!strncmp(arg, "save:", 5))
+		o->flr_side = "save";
+	else if (!strncmp(arg, "restore:", 8))
+		o->flr_side = "restore";
+	else
+		return bad("--flr-at (save:N or restore:N, N >= 1)", arg);
+	return 0;
+}
+
 enum { O_PLATFORM = 256, O_VFS, O_VF, O_VRAM, O_CHUNK, O_GGTT, O_GUC, O_BUF,
-       O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN, O_ATTEMPTS };
+       O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN, O_ATTEMPTS,
+       O_FLR_AT };
 
 static int parse_opt(struct opts *o, int c, const char *arg)
 {
@@ -1102,6 +1181,8 @@ static int parse_opt(struct opts *o, int c, const char *arg)
 			return bad("defect", bad_name);
 		o->cfg.defects |= bits;
 		return 0;
+	case O_FLR_AT:
+		return parse_flr_at(o, arg);
 	case O_JSON:
 		o->json = true;
 		return 0;
@@ -1131,7 +1212,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		{ "timeout", 1, NULL, O_TIMEOUT }, { "defect", 1, NULL, O_DEFECT },
 		{ "json", 0, NULL, O_JSON }, { "stop", 0, NULL, O_STOP },
 		{ "out", 1, NULL, O_OUT }, { "in", 1, NULL, O_IN },
-		{ "attempts", 1, NULL, O_ATTEMPTS },
+		{ "attempts", 1, NULL, O_ATTEMPTS }, { "flr-at", 1, NULL, O_FLR_AT },
 		{ "verbose", 0, NULL, 'v' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
