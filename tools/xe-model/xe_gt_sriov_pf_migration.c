@@ -23,7 +23,7 @@
 static struct xe_gt_sriov_migration_data *pf_pick_gt_migration(struct xe_gt *gt,
 							       unsigned int vfid)
 {
-	return &gt->vfs[vfid].migration;
+	return &gt->sriov.pf.vfs[vfid].migration;
 }
 
 struct xe_ring *xe_gt_sriov_pf_migration_ring(struct xe_gt *gt,
@@ -484,8 +484,8 @@ int xe_gt_sriov_pf_migration_ggtt_restore(struct xe_gt *gt, unsigned int vfid,
 static u32 *pf_mmio_regs(struct xe_gt *gt, unsigned int vfid)
 {
 	if (gt->xe->cfg.defects & XE_DEFECT_MMIO_PF_VIEW)
-		return gt->vfs[0].mmio;
-	return gt->vfs[vfid].mmio;
+		return gt->sriov.pf.vfs[0].mmio;
+	return gt->sriov.pf.vfs[vfid].mmio;
 }
 
 int xe_gt_sriov_pf_migration_mmio_save(struct xe_gt *gt, unsigned int vfid)
