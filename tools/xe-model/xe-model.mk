@@ -14,3 +14,4 @@ $(OUT)/libxemodel.a: $(XE_MODEL_OBJS)
 	$(Q)ar rcs $@ $^
 
 all: $(OUT)/libxemodel.a
+include tools/xe-model/twin/twin.mk

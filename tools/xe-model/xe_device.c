@@ -62,6 +62,7 @@ u64 xe_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+#ifndef __KERNEL__	/* the kernel build has the real ones (twin/) */
 static void *xe_worker_thread(void *arg)
 {
 	struct work_struct *work = arg;
@@ -114,6 +115,8 @@ void xe_worker_fini(struct work_struct *work)
 	pthread_mutex_destroy(&work->lock);
 	pthread_cond_destroy(&work->cond);
 }
+
+#endif
 
 void xe_wait_init(struct xe_waitqueue *wq)
 {
@@ -183,12 +186,14 @@ long wait_for_completion_timeout(struct xe_completion *c, unsigned int ms)
 	return done ? 1 : 0;
 }
 
+#ifndef __KERNEL__
 static void xe_vlog(struct xe_device *xe, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "xe %s [%d]: ", xe->platform->name, (int)getpid());
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
+#endif
 
 void xe_notice(struct xe_device *xe, const char *fmt, ...)
 {

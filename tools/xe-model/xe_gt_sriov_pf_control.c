@@ -21,7 +21,9 @@
 #include "xe_sriov_pf_migration.h"
 #include "xe_usdt.h"
 
+#ifndef BIT
 #define BIT(n)		(1ULL << (n))
+#endif
 
 /* model only: tests observe every transition through this hook */
 xe_gt_sriov_pf_control_state_hook_fn xe_gt_sriov_pf_control_state_hook;
@@ -392,6 +394,8 @@ static void pf_handle_vf_pause_done(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
+static void pf_guc_notify(struct xe_gt *gt, unsigned int vfid, u32 event);
+
 static bool pf_exit_vf_pause_send_pause(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
@@ -410,8 +414,7 @@ static bool pf_exit_vf_pause_send_pause(struct xe_gt *gt, unsigned int vfid)
 			pf_enter_vf_mismatch(gt, vfid);
 		pf_enter_vf_pause_failed(gt, vfid);
 	} else {
-		/* the simulated GuC answers PAUSE_DONE at once */
-		pf_handle_vf_pause_done(gt, vfid);
+		pf_guc_notify(gt, vfid, GUC_PF_NOTIFY_VF_PAUSE_DONE);
 	}
 	return true;
 }
@@ -520,6 +523,36 @@ static void pf_handle_vf_flr_done(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
+/*
+ * G2H GUC2PF_VF_STATE_NOTIFY, as the simulated GuC sends it: msg[0] the
+ * VF, msg[1] the event.  A real function under upstream's name, so that
+ * the kernel programs see GuC notifications on the twin as on xe.ko.
+ */
+noinline int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt,
+						   const u32 *msg, u32 len)
+{
+	if (len < 2 || !msg[0] || msg[0] > xe_sriov_pf_num_vfs(gt->xe))
+		return -EPROTO;
+	switch (msg[1]) {
+	case GUC_PF_NOTIFY_VF_PAUSE_DONE:
+		pf_handle_vf_pause_done(gt, msg[0]);
+		return 0;
+	case GUC_PF_NOTIFY_VF_FLR_DONE:
+		pf_handle_vf_flr_done(gt, msg[0]);
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+
+/* the simulated GuC answers at once */
+static void pf_guc_notify(struct xe_gt *gt, unsigned int vfid, u32 event)
+{
+	const u32 msg[] = { vfid, event };
+
+	xe_gt_sriov_pf_control_process_guc2pf(gt, msg, 2);
+}
+
 static bool pf_exit_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_exit_vf_state(gt, vfid, ST(FLR_SEND_START)))
@@ -529,7 +562,7 @@ static bool pf_exit_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
 		pf_exit_vf_state(gt, vfid, ST(FLR_WAIT_GUC));
 		pf_enter_vf_flr_failed(gt, vfid);
 	} else {
-		pf_handle_vf_flr_done(gt, vfid);
+		pf_guc_notify(gt, vfid, GUC_PF_NOTIFY_VF_FLR_DONE);
 	}
 	return true;
 }

@@ -131,8 +131,9 @@ int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
 	return ret;
 }
 
+/* to or from the caller's buffer, which is user memory in the kernel */
 static int pkt_copy(struct xe_sriov_packet *data, void *dst, const void *src,
-		    size_t n)
+		    size_t n, bool to_user)
 {
 	int err;
 
@@ -140,7 +141,9 @@ static int pkt_copy(struct xe_sriov_packet *data, void *dst, const void *src,
 			     data->hdr.type, data->hdr.offset);
 	if (err)
 		return err;
-	memcpy(dst, src, n);
+	if (to_user ? copy_to_user((void __user *)dst, src, n) :
+		      copy_from_user(dst, (const void __user *)src, n))
+		return -EFAULT;
 	return 0;
 }
 
@@ -153,7 +156,7 @@ static ssize_t pkt_hdr_read(struct xe_sriov_packet *data, char *buf,
 
 	if (!data->hdr_remaining)
 		return -EINVAL;
-	err = pkt_copy(data, buf, (u8 *)&data->hdr + off, n);
+	err = pkt_copy(data, buf, (u8 *)&data->hdr + off, n, true);
 	if (err)
 		return err;
 	data->hdr_remaining -= n;
@@ -169,7 +172,7 @@ static ssize_t pkt_data_read(struct xe_sriov_packet *data, char *buf,
 
 	if (!n)
 		return 0;
-	err = pkt_copy(data, buf, (u8 *)data->vaddr + off, n);
+	err = pkt_copy(data, buf, (u8 *)data->vaddr + off, n, true);
 	if (err)
 		return err;
 	data->remaining -= n;
@@ -232,7 +235,7 @@ static ssize_t pkt_hdr_write(struct xe_sriov_packet *data, const char *buf,
 	size_t n = min_t(size_t, len, data->hdr_remaining);
 	int err;
 
-	err = pkt_copy(data, (u8 *)&data->hdr + off, buf, n);
+	err = pkt_copy(data, (u8 *)&data->hdr + off, buf, n, false);
 	if (err)
 		return err;
 	data->hdr_remaining -= n;
@@ -253,7 +256,7 @@ static ssize_t pkt_data_write(struct xe_sriov_packet *data, const char *buf,
 
 	if (!n)
 		return 0;
-	err = pkt_copy(data, (u8 *)data->vaddr + off, buf, n);
+	err = pkt_copy(data, (u8 *)data->vaddr + off, buf, n, false);
 	if (err)
 		return err;
 	data->remaining -= n;
