@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""migscope benchmarks (issue 8): every figure a ratio of medians over
+"""migscope benchmarks: every figure a ratio of medians over
 alternating runs (A B A B ...) taken in this one invocation.
 
 Called by bench/run, which builds the helpers, snapshots the binaries and

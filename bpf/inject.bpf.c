@@ -23,7 +23,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/usdt.bpf.h>
 #include "events.bpf.h"
-#include "inject.h"
+#include "inject_abi.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -89,11 +89,11 @@ static __always_inline bool filters_pass(const struct hit_ctx *h)
 	if (h->site != cfg.site)
 		return false;
 	/* user space refuses --vf where a site reports none: no wildcard */
-	if (cfg.vf != INJ_ANY && h->vf != cfg.vf)
+	if (cfg.vf != MS_ANY && h->vf != cfg.vf)
 		return false;
-	if (cfg.gt != INJ_ANY && h->gt != cfg.gt)
+	if (cfg.gt != MS_ANY && h->gt != cfg.gt)
 		return false;
-	if (cfg.type != INJ_ANY && h->type != cfg.type)
+	if (cfg.type != MS_ANY && h->type != cfg.type)
 		return false;
 	if (cfg.off_hi && (h->offset < cfg.off_lo || h->offset > cfg.off_hi))
 		return false;
@@ -233,7 +233,7 @@ static __always_inline bool target_file(struct file *file)
 SEC("fmod_ret/security_file_permission")
 int BPF_PROG(file_perm, struct file *file, int mask, int ret)
 {
-	struct hit_ctx h = { .vf = 0, .gt = 0xff };
+	struct hit_ctx h = { .vf = 0, .gt = MS_GT_UNKNOWN };
 	__u64 hit = 0, seq;
 
 	if (ret || cfg.mech != INJ_MECH_KERNEL || !cfg.armed || !in_scope())

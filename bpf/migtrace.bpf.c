@@ -18,7 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/usdt.bpf.h>
 #include "xe_sriov_abi.h"
-#include "inject.h"
+#include "inject_abi.h"
 #include "migtrace_core.bpf.h"
 #include "migtrace_xe.bpf.h"
 
@@ -49,7 +49,7 @@ int on_fork(struct trace_event_raw_sched_process_fork *ctx)
 SEC("usdt")
 int BPF_USDT(u_packet_alloc, long pkt)
 {
-	struct mt_pkt p = { .pkt = pkt, .vf = 0xffff, .gt = 0xff };
+	struct mt_pkt p = { .pkt = pkt, .vf = MS_VF_UNKNOWN, .gt = MS_GT_UNKNOWN };
 
 	U_GUARD();
 	mt_packet(MS_PKT_ALLOC, &p);
@@ -92,7 +92,7 @@ SEC("usdt")
 int BPF_USDT(u_packet_free, long pkt, long type, long size)
 {
 	struct mt_pkt p = {
-		.pkt = pkt, .vf = 0xffff, .gt = 0xff, .type = type,
+		.pkt = pkt, .vf = MS_VF_UNKNOWN, .gt = MS_GT_UNKNOWN, .type = type,
 		.size = size,
 	};
 
@@ -330,7 +330,7 @@ static __always_inline __u32 k_ctx_vf(void)
 	__u32 tid = mt_tid();
 	struct mt_ctx *c = bpf_map_lookup_elem(&cur_ctx, &tid);
 
-	return c ? c->vf : 0xffff;
+	return c ? c->vf : MS_VF_UNKNOWN;
 }
 
 static __always_inline struct mt_gtvf *k_gtvf(struct xe_gt___ms *gt, __u32 vf)
@@ -422,7 +422,7 @@ static __always_inline void k_packet_hdr_event(__u16 op, void *pkt, __s64 ret,
 
 static __always_inline void k_alloc(void *pkt)
 {
-	struct mt_pkt p = { .pkt = (__u64)pkt, .vf = k_ctx_vf(), .gt = 0xff };
+	struct mt_pkt p = { .pkt = (__u64)pkt, .vf = k_ctx_vf(), .gt = MS_GT_UNKNOWN };
 
 	if (!pkt)
 		p.ret = -12;	/* -ENOMEM: alloc returns NULL */
@@ -433,7 +433,7 @@ static __always_inline void k_free(void *pkt)
 {
 	if (!pkt || IS_ERR_VALUE(pkt))
 		return;
-	k_packet_hdr_event(MS_PKT_FREE, pkt, 0, 0xffff, 0);
+	k_packet_hdr_event(MS_PKT_FREE, pkt, 0, MS_VF_UNKNOWN, 0);
 }
 
 /* ring produce/consume with occupancy counted here: ptr_ring has no count */
@@ -565,7 +565,7 @@ SEC("fentry/xe_sriov_pf_migration_read")
 int BPF_PROG(f_migration_read, void *xe, unsigned int vfid, void *buf,
 	     size_t len)
 {
-	k_set_ctx(vfid, 0xff);
+	k_set_ctx(vfid, MS_GT_UNKNOWN);
 	mt_data_entry(vfid, MS_DIR_SAVE, len);
 	return 0;
 }
@@ -582,7 +582,7 @@ SEC("fentry/xe_sriov_pf_migration_write")
 int BPF_PROG(f_migration_write, void *xe, unsigned int vfid, void *buf,
 	     size_t len)
 {
-	k_set_ctx(vfid, 0xff);
+	k_set_ctx(vfid, MS_GT_UNKNOWN);
 	mt_data_entry(vfid, MS_DIR_RESTORE, len);
 	return 0;
 }
@@ -799,7 +799,7 @@ SEC("kprobe/xe_sriov_pf_migration_read")
 int BPF_KPROBE(kp_migration_read, void *xe, unsigned int vfid, void *buf,
 	       size_t len)
 {
-	k_set_ctx(vfid, 0xff);
+	k_set_ctx(vfid, MS_GT_UNKNOWN);
 	mt_data_entry(vfid, MS_DIR_SAVE, len);
 	return 0;
 }
@@ -815,7 +815,7 @@ SEC("kprobe/xe_sriov_pf_migration_write")
 int BPF_KPROBE(kp_migration_write, void *xe, unsigned int vfid, void *buf,
 	       size_t len)
 {
-	k_set_ctx(vfid, 0xff);
+	k_set_ctx(vfid, MS_GT_UNKNOWN);
 	mt_data_entry(vfid, MS_DIR_RESTORE, len);
 	return 0;
 }

@@ -14,14 +14,13 @@
 
 #include "events.bpf.h"
 
-#define MT_ANY		0xffffffffu
 #define MT_MAX_TGIDS	4096
 #define MT_MAX_INFLIGHT	16384
 
-/* filters, set from user space before load; MT_ANY disables a filter */
-const volatile __u32 targ_vf = MT_ANY;
-const volatile __u32 targ_gt = MT_ANY;
-const volatile __u32 targ_type = MT_ANY;
+/* filters, set from user space before load; MS_ANY disables a filter */
+const volatile __u32 targ_vf = MS_ANY;
+const volatile __u32 targ_gt = MS_ANY;
+const volatile __u32 targ_type = MS_ANY;
 /* only tgids in the tgids map (a launched process tree) */
 const volatile bool filter_tgid = false;
 
@@ -112,11 +111,11 @@ static __always_inline bool mt_tgid_ok(void)
  */
 static __always_inline bool mt_pass(__u32 vf, __u32 gt, __u32 type)
 {
-	if (targ_vf != MT_ANY && vf != 0xffff && vf != targ_vf)
+	if (targ_vf != MS_ANY && vf != MS_VF_UNKNOWN && vf != targ_vf)
 		return false;
-	if (targ_gt != MT_ANY && gt != 0xff && gt != targ_gt)
+	if (targ_gt != MS_ANY && gt != MS_GT_UNKNOWN && gt != targ_gt)
 		return false;
-	if (targ_type != MT_ANY && type && type != targ_type)
+	if (targ_type != MS_ANY && type && type != targ_type)
 		return false;
 	return true;
 }
@@ -273,12 +272,12 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 static __always_inline void mt_data_entry(__u32 vf, __u32 dir, __u64 len)
 {
 	struct mt_call c = {
-		.len = len, .dir = dir, .vf = vf, .gt = 0xff,
+		.len = len, .dir = dir, .vf = vf, .gt = MS_GT_UNKNOWN,
 	};
 	__u32 tid = mt_tid();
 	struct mt_call *in;
 
-	if (!mt_pass(vf, 0xff, 0))
+	if (!mt_pass(vf, MS_GT_UNKNOWN, 0))
 		return;
 	bpf_map_update_elem(&data_calls, &tid, &c, BPF_ANY);
 	in = bpf_map_lookup_elem(&data_calls, &tid);
@@ -294,7 +293,7 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 
 	if (!c)
 		return;
-	e = mt_reserve(MS_EV_DATA, c->dir, c->vf, 0xff);
+	e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
 	if (e) {
 		e->ts_ns = now;
 		e->data.len = c->len;

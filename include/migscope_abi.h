@@ -15,6 +15,16 @@
 #endif
 
 #define MS_ABI_VERSION		1
+/*
+ * The one set of sentinels: MS_ANY in a vf, gt or type filter means no
+ * filter; MS_VF_UNKNOWN and MS_GT_UNKNOWN in an event mean the probe could
+ * not tell (a packet allocated before it is bound to a VF, say).
+ */
+#define MS_ANY			0xffffffffu
+#define MS_VF_UNKNOWN		0xffff
+#define MS_GT_UNKNOWN		0xff
+
+#define MS_EVENT_SIZE		64	/* sizeof(struct ms_event), on disk too */
 #define MS_LOG2_SLOTS		40	/* 2^40 ns ~ 18 min: wide enough for any latency */
 
 enum ms_event_type {

@@ -1,8 +1,7 @@
 # the migscope command
 MIGSCOPE_VERSION := 0.1
-MIGSCOPE_SRCS += src/migscope.c src/common.c src/json.c src/hist.c \
-		 src/perfetto.c src/ladder.c src/ladders.c src/doctor.c \
-		 src/doctor_usdt.c src/xe_sriov_names.c src/events.c
+MIGSCOPE_SRCS += src/migscope.c src/ladder/ladder.c src/ladder/ladders.c \
+		 src/ladder/doctor_usdt.c src/doctor/doctor.c
 BPF_OBJS += probe
 
 $(OUT)/src/migscope.o: CFLAGS += -DMIGSCOPE_VERSION='"$(MIGSCOPE_VERSION)"'

@@ -14,10 +14,10 @@ TEST_BINS += $(OUT)/tests/test_model
 
 # libFuzzer target on the restore stream parser, and an ASan/UBSan migsim.
 # Both build from the model sources directly with their own flags.
-SAN_SRCS := $(sort $(wildcard tools/xe-model/*.c)) src/xe_sriov_names.c
+SAN_SRCS := $(sort $(wildcard tools/xe-model/*.c)) $(LIB_MODEL_SRCS)
 SAN_HDRS := $(wildcard tools/xe-model/*.h)
 SAN_CFLAGS := -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	      -Iinclude -Isrc -Itools/xe-model -Itests/lib -pthread \
+	      -Iinclude -Ilib -Itools/xe-model -Itests/lib -pthread \
 	      -fno-omit-frame-pointer
 SAN_LIBS := -lbpf -lelf -lz -lpthread
 
@@ -34,7 +34,7 @@ $(OUT)/asan/migsim: tools/migsim/migsim.c $(SAN_SRCS) $(SAN_HDRS)
 		-fno-sanitize-recover=undefined \
 		tools/migsim/migsim.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
 
-all: $(OUT)/fuzz/fuzz_restore $(OUT)/asan/migsim
+TEST_ONLY_BINS += $(OUT)/fuzz/fuzz_restore $(OUT)/asan/migsim
 
 # `make fuzz [FUZZ_TIME=seconds]`: a longer run, corpus kept in .output
 FUZZ_TIME ?= 600

@@ -195,7 +195,7 @@ int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	o->cmd = cmd;
-	o->vf = o->gt = o->type = MT_ANY_U32;
+	o->vf = o->gt = o->type = MS_ANY;
 	/* '+': stop at the first non-option so COMMAND keeps its options */
 	while ((opt = getopt_long(argc, argv, "+:p:jqo:d:vh", opts, NULL)) != -1) {
 		if (opt == 'h') {
@@ -343,8 +343,8 @@ static int cmd_report(int argc, char **argv)
 		{}
 	};
 	struct trace_opts o = { .cmd = "report", .quiet = true,
-				.vf = MT_ANY_U32, .gt = MT_ANY_U32,
-				.type = MT_ANY_U32 };
+				.vf = MS_ANY, .gt = MS_ANY,
+				.type = MS_ANY };
 	struct mt_rec_hdr hdr;
 	struct mt_out *out;
 	int opt, err;

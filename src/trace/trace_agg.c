@@ -75,7 +75,7 @@ static void add_packet(struct mt_agg *a, const struct ms_event *e)
 		return;
 	}
 	if ((e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME) &&
-	    e->gt < MT_MAX_GT && e->vf != MT_VF_UNKNOWN) {
+	    e->gt < MT_MAX_GT && e->vf != MS_VF_UNKNOWN) {
 		u = mt_agg_unit(a, e->pid, e->vf);
 		if (u)
 			u->occ[e->gt] = p->ring_occ;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
-#include "inject.h"
+#include "fault_sites.h"
 #include "trace.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
@@ -103,7 +103,7 @@ static struct pf_proc *proc_of(struct mt_pf *pf, uint32_t pid, uint16_t vf,
 		pr->used = true;
 		pr->pid = pid;
 		pr->vf = vf;
-		if (vf == MT_VF_UNKNOWN)
+		if (vf == MS_VF_UNKNOWN)
 			snprintf(name, sizeof(name), "pid %u (VF unknown)", pid);
 		else
 			snprintf(name, sizeof(name), "VF%u (pid %u)", vf, pid);
@@ -187,8 +187,8 @@ static struct pf_pkt *pkt_slot(struct mt_pf *pf, uint32_t pid, uint64_t pkt,
 	free_slot->used = true;
 	free_slot->pid = pid;
 	free_slot->pkt = pkt;
-	free_slot->vf = MT_VF_UNKNOWN;
-	free_slot->gt = MT_GT_UNKNOWN;
+	free_slot->vf = MS_VF_UNKNOWN;
+	free_slot->gt = MS_GT_UNKNOWN;
 	return free_slot;
 }
 
@@ -215,7 +215,7 @@ static void pkt_lifetime(struct mt_pf *pf, const struct ms_event *e)
 			e->gt;
 		k->type = p->ptype;
 		k->size = p->size;
-	} else if (e->vf != MT_VF_UNKNOWN && k->vf == MT_VF_UNKNOWN) {
+	} else if (e->vf != MS_VF_UNKNOWN && k->vf == MS_VF_UNKNOWN) {
 		k->vf = e->vf;
 	}
 	if (e->op != MS_PKT_FREE)
@@ -333,7 +333,7 @@ void mt_pf_event(struct mt_pf *pf, const struct ms_event *e)
 	struct pf_proc *pr = NULL;
 	uint32_t ppid = 0;
 
-	if (e->vf != MT_VF_UNKNOWN)
+	if (e->vf != MS_VF_UNKNOWN)
 		pr = proc_of(pf, e->pid, e->vf, &ppid);
 	switch (e->type) {
 	case MS_EV_PACKET:

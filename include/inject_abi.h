@@ -4,8 +4,8 @@
  * the arming record user space writes into the object's .bss between runs
  * (re-arming is a memory write; detaching USDT links costs ~110 ms each).
  */
-#ifndef MIGSCOPE_INJECT_H
-#define MIGSCOPE_INJECT_H
+#ifndef MIGSCOPE_INJECT_ABI_H
+#define MIGSCOPE_INJECT_ABI_H
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
@@ -18,7 +18,6 @@ enum inject_mech {
 	INJ_MECH_KERNEL,	/* fmod_ret on security_file_permission */
 };
 
-#define INJ_ANY		0xffffffffu	/* vf, gt, type filter: no filter */
 
 /*
  * should_fail()-style decision among the hits that pass every filter:
@@ -38,7 +37,7 @@ struct inject_cfg {
 	__u64 prob;		/* out of 2^32; 1 << 32 always */
 	__u64 seed;
 	__u64 times;		/* 0: unlimited */
-	__u32 vf, gt, type;	/* INJ_ANY: no filter */
+	__u32 vf, gt, type;	/* MS_ANY: no filter */
 	__u32 all_tasks;	/* 1: no pid scope (never set by migscope) */
 	__u64 off_lo, off_hi;	/* offset range, inclusive; hi 0: none */
 	__u64 kdev, ino;	/* INJ_MECH_KERNEL: file; ino 0: by name */
@@ -64,4 +63,4 @@ struct inject_pkt_key {
 	__u64 pkt;
 };
 
-#endif /* MIGSCOPE_INJECT_H */
+#endif /* MIGSCOPE_INJECT_ABI_H */

@@ -1,3 +1,3 @@
 # migscope lapic: the KVM LAPIC periodic timer monitor
 BPF_OBJS += lapic
-MIGSCOPE_SRCS += src/lapic.c
+MIGSCOPE_SRCS += $(sort $(wildcard src/lapic/*.c))

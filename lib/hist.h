@@ -15,7 +15,7 @@ struct log2_hist {
 	uint64_t max;
 };
 
-/* same bucketing as bpf/bits.bpf.h: slot = floor(log2(v)) + 1, 0 for 0 */
+/* same bucketing as bpf/lib/bits.bpf.h: slot = floor(log2(v)) + 1, 0 for 0 */
 unsigned int log2_slot(uint64_t v);
 void log2_hist_add(struct log2_hist *h, uint64_t v);
 void log2_hist_merge(struct log2_hist *dst, const struct log2_hist *src);

@@ -15,7 +15,7 @@
 
 #include "common.h"
 #include "inject.h"
-#include "../tools/xe-model/xe_defects.h"
+#include "xe_defects.h"
 #include "json.h"
 #include "ladders.h"
 #include "subcommands.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Bucketing shared with src/hist.c: slot = floor(log2(v)) + 1, 0 for 0. */
+/* Bucketing shared with lib/hist.c: slot = floor(log2(v)) + 1, 0 for 0. */
 #ifndef MIGSCOPE_BITS_BPF_H
 #define MIGSCOPE_BITS_BPF_H
 

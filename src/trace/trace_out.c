@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "common.h"
-#include "inject.h"
+#include "fault_sites.h"
 #include "trace.h"
 #include "xe_sriov_names.h"
 
@@ -65,11 +65,11 @@ static const char *state_name(unsigned int bit)
 static void where(FILE *f, const struct ms_event *e)
 {
 	fprintf(f, "pid %-7u ", e->pid);
-	if (e->vf == MT_VF_UNKNOWN)
+	if (e->vf == MS_VF_UNKNOWN)
 		fprintf(f, "VF- ");
 	else
 		fprintf(f, "VF%-2u", e->vf);
-	if (e->gt == MT_GT_UNKNOWN)
+	if (e->gt == MS_GT_UNKNOWN)
 		fprintf(f, " GT- ");
 	else
 		fprintf(f, " GT%u ", e->gt);
@@ -170,9 +170,9 @@ void mt_event_json(struct json *j, const struct ms_event *e)
 	json_ku64(j, "ts_ns", e->ts_ns);
 	json_ku64(j, "pid", e->pid);
 	json_ku64(j, "tid", e->tid);
-	if (e->vf != MT_VF_UNKNOWN)
+	if (e->vf != MS_VF_UNKNOWN)
 		json_ku64(j, "vf", e->vf);
-	if (e->gt != MT_GT_UNKNOWN)
+	if (e->gt != MS_GT_UNKNOWN)
 		json_ku64(j, "gt", e->gt);
 	json_kstr(j, "op", mt_op_name(e));
 	switch (e->type) {
@@ -223,11 +223,11 @@ static bool wanted(const struct trace_opts *o, const struct ms_event *e)
 {
 	if (o->pid && e->pid != (uint32_t)o->pid && !o->command)
 		return false;
-	if (o->vf != MT_ANY_U32 && e->vf != MT_VF_UNKNOWN && e->vf != o->vf)
+	if (o->vf != MS_ANY && e->vf != MS_VF_UNKNOWN && e->vf != o->vf)
 		return false;
-	if (o->gt != MT_ANY_U32 && e->gt != MT_GT_UNKNOWN && e->gt != o->gt)
+	if (o->gt != MS_ANY && e->gt != MS_GT_UNKNOWN && e->gt != o->gt)
 		return false;
-	if (o->type != MT_ANY_U32) {
+	if (o->type != MS_ANY) {
 		if (e->type == MS_EV_PACKET && e->packet.ptype &&
 		    e->packet.ptype != o->type)
 			return false;

@@ -18,10 +18,8 @@
 #include "json.h"
 #include "migscope_abi.h"
 #include "perfetto.h"
+#include "record.h"
 
-#define MT_ANY_U32	0xffffffffu
-#define MT_VF_UNKNOWN	0xffff
-#define MT_GT_UNKNOWN	0xff
 #define MT_MAX_GT	4
 #define MT_MAX_TYPES	8	/* packet types 0..7 */
 #define MT_MAX_UNITS	64	/* (pid, VF) pairs followed */
@@ -38,7 +36,7 @@ struct trace_opts {
 	const char *binary;		/* --binary */
 	enum mt_target target;
 	const char *hook;		/* --hook: force a ladder rung */
-	uint32_t vf, gt, type;		/* filters, MT_ANY_U32 if none */
+	uint32_t vf, gt, type;		/* filters, MS_ANY if none */
 	bool json, hist, quiet, verbose;
 	const char *perfetto;		/* --perfetto FILE */
 	const char *output;		/* trace -o FILE, record -o FILE */
@@ -120,39 +118,6 @@ struct mt_pf *mt_pf_open(const char *path, uint64_t t0_ns);
 void mt_pf_event(struct mt_pf *pf, const struct ms_event *e);
 /* closes still-open slices at end_ns; returns -errno on a write error */
 int mt_pf_close(struct mt_pf *pf, uint64_t end_ns);
-
-/* --- record files ------------------------------------------------------- */
-
-#define MT_REC_MAGIC	"MIGSCREC"
-
-struct mt_rec_hdr {
-	char magic[8];
-	uint32_t abi_version;
-	uint32_t hdr_size;
-	uint32_t event_size;
-	uint32_t complete;		/* 1 once the writer closed it cleanly */
-	uint64_t mono_start_ns;		/* CLOCK_MONOTONIC at start */
-	uint64_t realtime_start_ns;	/* CLOCK_REALTIME at the same moment */
-	uint64_t events;
-	uint64_t drops;
-	char target[16];
-	char reserved[48];
-};
-
-struct mt_rec {
-	FILE *f;
-	struct mt_rec_hdr hdr;
-};
-
-int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
-		  uint64_t mono_start_ns);
-/* the header only, unchecked beyond its magic: for the start time */
-int mt_rec_peek(const char *path, struct mt_rec_hdr *hdr);
-int mt_rec_write(struct mt_rec *r, const struct ms_event *e);
-int mt_rec_finish(struct mt_rec *r, uint64_t drops);
-/* read and validate; calls fn per event; one clear error on bad input */
-int mt_rec_read(const char *path, struct mt_rec_hdr *hdr,
-		int (*fn)(void *ctx, const struct ms_event *e), void *ctx);
 
 /* --- the shared output layer -------------------------------------------- */
 

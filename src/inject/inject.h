@@ -14,7 +14,8 @@
 #include <sys/types.h>
 
 #include "events.h"
-#include "../bpf/inject.h"
+#include "fault_sites.h"
+#include "inject_abi.h"
 
 #define INJ_MAX_LINKS	8
 
@@ -27,7 +28,7 @@ struct inj_plan {
 	int sig;			/* signal mechanism */
 	uint64_t nth, interval, times, seed;
 	double prob;			/* 0..1; < 0: not given */
-	uint32_t vf, gt, type;		/* INJ_ANY: no filter */
+	uint32_t vf, gt, type;		/* MS_ANY: no filter */
 	uint64_t off_lo, off_hi;	/* off_hi 0: no offset filter */
 	bool dry_run;
 	uint64_t kdev, ino;		/* kernel mechanism: --file */
@@ -42,19 +43,6 @@ struct inj_session {
 	bool ev_open;
 	unsigned int mech;
 };
-
-/* site names <-> enum ms_fault_site */
-const char *inj_site_name(unsigned int site);
-/* does the model report a VF / a GT at this site (can --vf/--gt filter)? */
-bool inj_site_has_vf(unsigned int site);
-bool inj_site_has_gt(unsigned int site);
-int inj_site_from_name(const char *name);	/* -1 if unknown */
-int inj_site_default_errno(unsigned int site);
-/* "delay 20000 us" at a delay site, else the errno's name */
-const char *inj_verdict_text(unsigned int site, int err, char *buf,
-			     size_t len);
-const char *inj_site_list(void);		/* "data_read, data_write, ..." */
-const char *inj_mech_name(unsigned int mech);
 
 void inj_plan_init(struct inj_plan *p);
 /* the options that reproduce the plan: "--site data_read --errno EIO --nth 3" */

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <sys/stat.h>
 #include "common.h"
-#include "trace.h"
+#include "record.h"
 
 int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 		  uint64_t mono_start_ns)

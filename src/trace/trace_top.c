@@ -61,7 +61,7 @@ static void print_table(struct mt_agg *a, double interval_s, bool tty)
 		uint64_t moved;
 		char ring[16];
 
-		if (!u->used || u->vf == MT_VF_UNKNOWN)
+		if (!u->used || u->vf == MS_VF_UNKNOWN)
 			continue;
 		moved = u->read_bytes + u->write_bytes;
 		snprintf(ring, sizeof(ring), "%u/%u", u->occ[0], u->occ[1]);

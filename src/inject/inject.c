@@ -77,7 +77,7 @@ static int parse_u32(const char *s, uint32_t *out)
 {
 	uint64_t v;
 
-	if (ms_parse_u64(s, &v) || v >= INJ_ANY)
+	if (ms_parse_u64(s, &v) || v >= MS_ANY)
 		return -1;
 	*out = v;
 	return 0;
@@ -237,10 +237,10 @@ static int check_opts(struct inject_opts *o)
 	if (p->seed && p->prob < 0)
 		return ms_usage_err("inject", "--seed only seeds --probability");
 	/* a filter on a field the site never reports would never match */
-	if (p->vf != INJ_ANY && !inj_site_has_vf(p->site))
+	if (p->vf != MS_ANY && !inj_site_has_vf(p->site))
 		return ms_usage_err("inject", "%s is device-level and reports no VF: drop --vf and scope with -p or -- COMMAND",
 				    inj_site_name(p->site));
-	if (p->gt != INJ_ANY && !inj_site_has_gt(p->site))
+	if (p->gt != MS_ANY && !inj_site_has_gt(p->site))
 		return ms_usage_err("inject", "%s reports no GT: drop --gt",
 				    inj_site_name(p->site));
 	if (ms_site_is_delay(p->site)) {
@@ -383,7 +383,7 @@ static int kernel_target(struct inject_opts *o)
 	if (strcmp(ms_feature_inject_kernel.rungs[c.rung].name, "fmod_ret"))
 		return ms_err("the kernel mechanism here would be %s, which migscope does not implement yet: only fmod_ret",
 			      ms_feature_inject_kernel.rungs[c.rung].name);
-	if (p->vf != INJ_ANY || p->gt != INJ_ANY || p->type != INJ_ANY ||
+	if (p->vf != MS_ANY || p->gt != MS_ANY || p->type != MS_ANY ||
 	    p->off_hi)
 		return ms_err("--vf, --gt, --type and --offset filter model sites; the kernel mechanism is scoped by process and file (--file)");
 	if (p->file) {
@@ -469,7 +469,7 @@ static int on_event(void *ctx, const struct ms_event *e)
 		else
 			printf("errno=%s", what);
 		printf(" pid=%u tid=%u vf=%u", e->pid, e->tid, e->vf);
-		if (e->gt != 0xff)
+		if (e->gt != MS_GT_UNKNOWN)
 			printf(" gt=%u", e->gt);
 		printf(" hit=%llu mechanism=%s\n",
 		       (unsigned long long)e->inject.hit,
@@ -495,7 +495,7 @@ static int on_event(void *ctx, const struct ms_event *e)
 	json_ku64(&out->j, "pid", e->pid);
 	json_ku64(&out->j, "tid", e->tid);
 	json_ku64(&out->j, "vf", e->vf);
-	if (e->gt != 0xff)
+	if (e->gt != MS_GT_UNKNOWN)
 		json_ku64(&out->j, "gt", e->gt);
 	json_kstr(&out->j, "mechanism", inj_mech_name(e->inject.mechanism));
 	json_kbool(&out->j, "dry_run", e->inject.dry_run);
