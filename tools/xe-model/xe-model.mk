@@ -14,4 +14,3 @@ $(OUT)/libxemodel.a: $(XE_MODEL_OBJS)
 	$(Q)ar rcs $@ $^
 
 all: $(OUT)/libxemodel.a
-include tools/xe-model/twin/twin.mk

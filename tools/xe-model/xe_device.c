@@ -62,7 +62,7 @@ u64 xe_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-#ifndef __KERNEL__	/* the kernel build has the real ones (twin/) */
+#ifndef __KERNEL__	/* the kernel build has the real ones (tools/xe-twin) */
 static void *xe_worker_thread(void *arg)
 {
 	struct work_struct *work = arg;

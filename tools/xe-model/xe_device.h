@@ -14,7 +14,7 @@
 #define XE_DEVICE_H
 
 #ifdef __KERNEL__
-/* the kernel module build (tools/xe-model/twin): kernel primitives */
+/* the kernel module build (tools/xe-twin): kernel primitives */
 #include "xe_twin_compat.h"
 #else
 #include <errno.h>

@@ -2,14 +2,14 @@
 # xe_twin.ko: the model as a kernel module, built against the headers of the
 # twin tier's kernel (tests/vm/fetch-kernel.sh with MIGSCOPE_VM_HEADERS=1).
 # `make twin` builds it; TWIN_KDIR overrides the kernel directory.
-TWIN_DIR := $(CURDIR)/tools/xe-model/twin
+TWIN_DIR := $(CURDIR)/tools/xe-twin
 TWIN_OUT := $(OUT)/twin
 TWIN_SUITE := bookworm-backports
 TWIN_KDIR ?= $(VM_CACHE_ROOT)/current-$(TWIN_SUITE)
 TWIN_SRCS := $(filter-out tools/xe-model/xe_fault.c,$(wildcard tools/xe-model/*.c)) \
-	     src/xe_sriov_names.c $(wildcard $(TWIN_DIR)/*.c)
-TWIN_HDRS := $(wildcard tools/xe-model/*.h tools/xe-model/twin/*.h \
-	     tools/xe-model/twin/libc/*.h tools/xe-model/twin/libc/sys/*.h) \
+	     $(LIB_MODEL_SRCS) $(wildcard $(TWIN_DIR)/*.c)
+TWIN_HDRS := $(wildcard tools/xe-model/*.h tools/xe-twin/*.h \
+	     tools/xe-twin/libc/*.h tools/xe-twin/libc/sys/*.h) \
 	     $(wildcard include/*.h)
 
 # Debian's per-flavour headers Makefile includes the common tree by its
