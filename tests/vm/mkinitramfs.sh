@@ -8,7 +8,9 @@
 #                        migsim, lapic-load from .output/); missing ones are
 #                        left out, guest tests report them
 #   VM_MODULES           modules /init loads before the tests
-#                        (default: the list fetch-kernel.sh staged)
+#                        (unset: the list fetch-kernel.sh staged; empty:
+#                        none)
+#   VM_GUEST_DIR         the guest tests (default tests/vm/guest)
 #   VM_TEST_TIMEOUT      per guest test limit in seconds (default 120)
 #   VM_EXTRA_TESTS       more directories whose files are copied beside the
 #                        guest tests (trying a test, or the harness, locally)
@@ -20,7 +22,8 @@ KDIR=$1
 OUTPUT=$2
 KVER=$(cat "$KDIR/kver")
 BINS=${VM_BINS:-$ROOT/.output/migscope $ROOT/.output/migsim $ROOT/.output/lapic-load}
-MODULES=${VM_MODULES:-$(cat "$KDIR/modules.list")}
+MODULES=${VM_MODULES-$(cat "$KDIR/modules.list")}
+GUEST=${VM_GUEST_DIR:-$HERE/guest}
 
 BUSYBOX=$(command -v busybox) || { echo "mkinitramfs: busybox not installed" >&2; exit 1; }
 # A program with a PT_INTERP header needs a dynamic loader the guest lacks.
@@ -39,7 +42,7 @@ cp "$BUSYBOX" "$STAGE/bin/busybox"
 cp "$HERE/guest-init" "$STAGE/init"
 chmod 0755 "$STAGE/init"
 cp -R "$KDIR/modroot/lib/modules" "$STAGE/lib/"
-cp -R "$HERE/guest/." "$STAGE/tests/"
+cp -R "$GUEST/." "$STAGE/tests/"
 for d in ${VM_EXTRA_TESTS:-}; do
 	cp -R "$d/." "$STAGE/tests/"
 done

@@ -9,6 +9,9 @@
 #   MIGSCOPE_VM_TIMEOUT   seconds for the whole boot (default 240)
 #   MIGSCOPE_VM_APPEND    extra kernel arguments (e.g. loglevel=7 to debug)
 #   MIGSCOPE_VM_KEEP=1    keep the initramfs in .output/vm/ after the run
+#   MIGSCOPE_VM_KDIR      boot this prepared kernel directory instead of
+#                         fetching one (a tier that fetched it already)
+#   VM_TIER               the name results and logs carry (default vm)
 #   and those of fetch-kernel.sh and mkinitramfs.sh.
 # Logs: .output/test-logs/vm-console.log (the guest's serial console),
 #       .output/test-logs/vm-fetch.log.
@@ -23,31 +26,37 @@ VM_TIMEOUT=${MIGSCOPE_VM_TIMEOUT:-240}
 T0=$(date +%s.%N)
 since() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
+TIER=${VM_TIER:-vm}
+
 # --- 1. kernel ------------------------------------------------------------
-FETCH_LOG=$LOGDIR/vm-fetch.log
-rc=0
-kout=$("$HERE/fetch-kernel.sh" 2>"$FETCH_LOG") || rc=$?
-if [ "$rc" -eq 77 ]; then
-	echo "skip - vm: $(sed -n 's/^fetch-kernel: SKIP: //p' "$FETCH_LOG" | tail -n 1)"
-	exit 0
-elif [ "$rc" -ne 0 ]; then
+FETCH_LOG=$LOGDIR/$TIER-fetch.log
+if [ -n "${MIGSCOPE_VM_KDIR:-}" ]; then
+	KDIR=$MIGSCOPE_VM_KDIR
+else
+	rc=0
+	kout=$("$HERE/fetch-kernel.sh" 2>"$FETCH_LOG") || rc=$?
+	if [ "$rc" -eq 77 ]; then
+		echo "skip - $TIER: $(sed -n 's/^fetch-kernel: SKIP: //p' "$FETCH_LOG" | tail -n 1)"
+		exit 0
+	elif [ "$rc" -ne 0 ]; then
+		cat "$FETCH_LOG"
+		echo "not ok - $TIER:fetch: $(grep -v '^[[:space:]]*$' "$FETCH_LOG" | tail -n 1)"
+		exit 1
+	fi
 	cat "$FETCH_LOG"
-	echo "not ok - vm:fetch: $(grep -v '^[[:space:]]*$' "$FETCH_LOG" | tail -n 1)"
-	exit 1
+	KDIR=$(printf '%s\n' "$kout" | sed -n 's/^KDIR=//p' | tail -n 1)
 fi
-cat "$FETCH_LOG"
-KDIR=$(printf '%s\n' "$kout" | sed -n 's/^KDIR=//p' | tail -n 1)
 KVER=$(cat "$KDIR/kver")
-echo "vm: kernel $KVER ready after $(since) s"
+echo "$TIER: kernel $KVER ready after $(since) s"
 
 # --- 2. initramfs ----------------------------------------------------------
 WORK=$(mktemp -d "$OUT/vm/run.XXXXXX")
 [ "${MIGSCOPE_VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 if ! "$HERE/mkinitramfs.sh" "$KDIR" "$WORK/initramfs.cpio"; then
-	echo "not ok - vm:initramfs: building the initramfs failed"
+	echo "not ok - $TIER:initramfs: building the initramfs failed"
 	exit 1
 fi
-echo "vm: initramfs $(du -m "$WORK/initramfs.cpio" | cut -f1) MiB ready after $(since) s"
+echo "$TIER: initramfs $(du -m "$WORK/initramfs.cpio" | cut -f1) MiB ready after $(since) s"
 
 # --- 3. boot ------------------------------------------------------------------
 RAW=$WORK/console.raw
@@ -63,20 +72,20 @@ timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
 BOOT_S=$(awk -v a="$T1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 # Serial lines end in CR LF; drop the CRs and the firmware's escape codes.
 tr -d '\r' <"$RAW" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' >"$CONSOLE"
-cp "$CONSOLE" "$LOGDIR/vm-console.log.$$"
-mv "$LOGDIR/vm-console.log.$$" "$LOGDIR/vm-console.log"
-echo "vm: qemu exited $qrc after ${BOOT_S} s (console: $LOGDIR/vm-console.log)"
+cp "$CONSOLE" "$LOGDIR/$TIER-console.log.$$"
+mv "$LOGDIR/$TIER-console.log.$$" "$LOGDIR/$TIER-console.log"
+echo "$TIER: qemu exited $qrc after ${BOOT_S} s (console: $LOGDIR/$TIER-console.log)"
 
 # --- 4. results ---------------------------------------------------------------
 # A kernel message can land in front of ours on the same line: match anywhere.
-sed -nE 's/.*VMRESULT (ok|not ok|skip) - /\1 - vm:/p' "$CONSOLE" >"$WORK/results"
+sed -nE "s/.*VMRESULT (ok|not ok|skip) - /\\1 - $TIER:/p" "$CONSOLE" >"$WORK/results"
 cat "$WORK/results"
 
 failed=0
 grep -q '^not ok - ' "$WORK/results" && failed=1
 
 # The output of each guest test that failed, for the log tests/run shows.
-for t in $(sed -nE 's/^not ok - vm:([^/:]*).*/\1/p' "$WORK/results" | sort -u); do
+for t in $(sed -nE "s/^not ok - $TIER:([^/:]*).*/\\1/p" "$WORK/results" | sort -u); do
 	echo "--- guest output of $t:"
 	sed -n "s/.*VMLOG $t: /    /p" "$CONSOLE"
 done
@@ -86,10 +95,10 @@ if [ -n "$done_line" ]; then
 	ntests=$(echo "$done_line" | sed -nE 's/.*VMDONE ([0-9]+).*/\1/p')
 	uptime=$(echo "$done_line" | sed -nE 's/.*uptime=([0-9.]+).*/\1/p')
 	if [ "$ntests" -eq 0 ]; then
-		echo "not ok - vm:boot: the guest ran no test (no tests/vm/guest/test_*.sh?)"
+		echo "not ok - $TIER:boot: the guest ran no test (no test_*.sh in the guest tests?)"
 		failed=1
 	else
-		echo "ok - vm:boot: $KVER, $ntests guest tests, guest uptime ${uptime} s, qemu ${BOOT_S} s, tier $(since) s"
+		echo "ok - $TIER:boot: $KVER, $ntests guest tests, guest uptime ${uptime} s, qemu ${BOOT_S} s, tier $(since) s"
 	fi
 else
 	failed=1
@@ -111,6 +120,6 @@ else
 		echo "--- last console lines:"
 		tail -n 40 "$CONSOLE" | sed 's/^/    /'
 	fi
-	echo "not ok - vm:boot: $why"
+	echo "not ok - $TIER:boot: $why"
 fi
 exit "$failed"

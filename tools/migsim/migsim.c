@@ -20,593 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "migsim.h"
 #include "xe_defects.h"
-#include "xe_device.h"
 #include "xe_fault.h"
-#include "xe_gt_sriov_pf_control.h"
-#include "xe_sriov_names.h"
-#include "xe_sriov_pf_control.h"
-#include "xe_sriov_vfio.h"
-
-#define NTYPES		8	/* 0..6 by type, 7 = anything else */
-#define MAX_ATTEMPTS	8
-
-struct opts {
-	const char *cmd;
-	struct xe_device_config cfg;
-	unsigned int vf;
-	size_t buf;
-	const char *file;
-	unsigned int attempts;
-	bool json;
-	bool verbose;
-	bool stop;
-};
-
-/* what a side reports to the parent, through a pipe */
-struct side {
-	int ret;			/* 0 or -errno */
-	char failed_at[32];
-	u64 stream_bytes;
-	u64 packets[NTYPES];
-	u64 calls, bytes, errors;	/* data_read or data_write */
-	u64 t_start, t_pause, t_copy, t_eof, t_resumed;
-	ssize_t size_estimate;
-	u64 vram_copy_ns, vram_copy_bytes;
-	bool have_digest;
-	struct xe_vf_digest digest, expected;
-	unsigned int gt_count;
-	char states[XE_MAX_GT][320];
-	/* source: where the VF is, and what the recovery after a failure did */
-	bool paused, copying, recovered, reset, reset_ok;
-	char recover_failed_at[32];
-	int recover_err;
-	unsigned int attempt;		/* 1-based */
-};
-
-/* Counts packets by walking headers as the bytes go by. */
-struct walker {
-	u8 hdr[XE_SRIOV_PACKET_HDR_SIZE];
-	unsigned int fill;
-	u64 left;
-};
-
-static void walk(struct walker *w, struct side *s, const u8 *p, size_t n)
-{
-	while (n) {
-		size_t take;
-
-		if (w->left) {
-			take = n < w->left ? n : w->left;
-			w->left -= take;
-		} else {
-			take = sizeof(w->hdr) - w->fill;
-			take = n < take ? n : take;
-			memcpy(w->hdr + w->fill, p, take);
-			w->fill += take;
-			if (w->fill == sizeof(w->hdr)) {
-				u8 type = w->hdr[1];
-
-				s->packets[type < NTYPES - 1 ? type : NTYPES - 1]++;
-				memcpy(&w->left, w->hdr + 16, sizeof(w->left));
-				w->fill = 0;
-			}
-		}
-		p += take;
-		n -= take;
-	}
-}
-
-static void fail_at(struct side *s, const char *step, int err)
-{
-	if (s->ret)
-		return;
-	s->ret = err < 0 ? err : -EIO;
-	snprintf(s->failed_at, sizeof(s->failed_at), "%s", step);
-}
-
-/* the whole buffer, across short transfers and signals */
-static bool xfer_all(int fd, void *buf, size_t len, bool out)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= n;
-	}
-	return true;
-}
-
-static bool write_all(int fd, const void *buf, size_t len)
-{
-	return xfer_all(fd, (void *)buf, len, true);
-}
-
-static bool read_all(int fd, void *buf, size_t len)
-{
-	return xfer_all(fd, buf, len, false);
-}
-
-static void maybe_stop(const struct opts *o, const char *role)
-{
-	if (o->verbose)
-		fprintf(stderr, "migsim: %s pid %d\n", role, (int)getpid());
-	if (o->stop)
-		raise(SIGSTOP);
-}
-
-static void record_states(struct xe_device *xe, unsigned int vf, struct side *s)
-{
-	unsigned int id;
-
-	s->gt_count = xe->info.gt_count;
-	for (id = 0; id < xe->info.gt_count; id++)
-		xe_gt_sriov_pf_control_state_str(
-			xe_gt_sriov_pf_control_state(&xe->gts[id], vf),
-			s->states[id], sizeof(s->states[id]));
-}
-
-static struct xe_device *side_device(const struct opts *o, u64 seed,
-				     struct side *s)
-{
-	struct xe_device_config cfg = o->cfg;
-	struct xe_device *xe;
-
-	cfg.seed = seed;
-	cfg.fill_vf = o->vf;
-	xe = xe_device_create(&cfg);
-	if (!xe)
-		fail_at(s, "create_device", -errno);
-	return xe;
-}
-
-/* one STOP_COPY pass on the source VF, streaming what it reads to out */
-static void source_attempt(const struct opts *o, struct xe_device *xe,
-			   char *buf, int out, struct side *s)
-{
-	struct walker w = { 0 };
-	unsigned int vf = o->vf;
-	ssize_t n;
-	int err;
-
-	s->t_start = s->t_pause = xe_now_ns();
-	err = xe_sriov_vfio_suspend_device(xe, vf);
-	if (err) {
-		fail_at(s, "suspend_device", err);
-		return;
-	}
-	s->paused = true;
-	s->size_estimate = xe_sriov_vfio_stop_copy_size(xe, vf);
-	s->t_copy = xe_now_ns();
-	err = xe_sriov_vfio_stop_copy_enter(xe, vf);
-	if (err) {
-		fail_at(s, "stop_copy_enter", err);
-		return;
-	}
-	s->copying = true;
-	for (;;) {
-		n = xe_sriov_vfio_data_read(xe, vf, buf, o->buf);
-		s->calls++;
-		if (n < 0) {
-			s->errors++;
-			fail_at(s, "data_read", n);
-			break;
-		}
-		if (!n)
-			break;
-		s->bytes += n;
-		walk(&w, s, (u8 *)buf, n);
-		if (!write_all(out, buf, n)) {
-			fail_at(s, "stream_write", -errno);
-			break;
-		}
-	}
-	s->t_eof = xe_now_ns();
-	s->stream_bytes = s->bytes;
-	if (s->ret)
-		return;
-	/* STOP_COPY -> STOP */
-	err = xe_sriov_vfio_stop_copy_exit(xe, vf);
-	if (err) {
-		fail_at(s, "stop_copy_exit", err);
-		return;
-	}
-	s->copying = false;
-}
-
-static void recover_fail(struct side *s, const char *step, int err)
-{
-	if (s->recover_err)
-		return;
-	s->recover_err = err;
-	snprintf(s->recover_failed_at, sizeof(s->recover_failed_at), "%s", step);
-}
-
-/*
- * After a failed migration a VMM takes the source back to RUNNING and, if
- * the device refuses, resets it (QEMU: vfio_migration_set_state_or_reset).
- * Recovered means back to RUNNING without a reset, with the VF's content
- * as it was: only then can the guest go on, or the migration be retried.
- */
-static void recover_source(const struct opts *o, struct xe_device *xe,
-			   struct side *s)
-{
-	struct xe_vf_digest now;
-	unsigned int vf = o->vf;
-	int err;
-
-	/* xe-vfio-pci leaves STOP_COPY through STOP: finish_save first */
-	if (s->copying) {
-		err = xe_sriov_vfio_stop_copy_exit(xe, vf);
-		if (err)
-			recover_fail(s, "stop_copy_exit", err);
-	}
-	if (!s->recover_err && s->paused) {
-		err = xe_sriov_vfio_resume_device(xe, vf);
-		if (err)
-			recover_fail(s, "resume_device", err);
-	}
-	if (s->recover_err) {
-		/*
-		 * VFIO_DEVICE_RESET: an FLR of the VF.  Upstream needs it after
-		 * nearly every failed save: finish_save wants SAVE_DATA_DONE on
-		 * every GT, so STOP_COPY -> STOP fails for good (§10.16).
-		 */
-		s->reset = true;
-		s->reset_ok = !xe_sriov_pf_control_reset_vf(xe, vf);
-	}
-	s->copying = s->paused = false;
-	xe_device_vf_digest(xe, vf, &now);
-	s->recovered = !s->reset &&
-		       !xe_vf_digest_diff(&now, &s->expected, xe->info.gt_count);
-}
-
-static void source_digests(struct xe_device *xe, unsigned int vf,
-			   const struct xe_vf_digest *expected, struct side *s)
-{
-	s->vram_copy_ns = xe->stats.vram_copy_ns;
-	s->vram_copy_bytes = xe->stats.vram_copy_bytes;
-	xe_device_vf_digest(xe, vf, &s->digest);
-	s->expected = *expected;
-	s->have_digest = true;
-}
-
-/* where each attempt's stream goes, and who judges the migration */
-struct source_io {
-	int (*stream)(void *ctx, unsigned int attempt);	/* fd, or -1 */
-	/* optional: wait until the receiving side is ready for the stream */
-	void (*ready)(void *ctx, int fd);
-	/* the attempt's stream is complete (ret 0) or cancelled */
-	void (*stream_end)(void *ctx, int fd, int ret);
-	/* did the migration as a whole fail (the destination too)? */
-	bool (*failed)(void *ctx, const struct side *s);
-	/* the attempt's final word, after any recovery */
-	void (*report)(void *ctx, const struct side *s);
-	void *ctx;
-};
-
-/*
- * Source: RUNNING -> RUNNING_P2P -> STOP -> STOP_COPY, read to EOF, STOP.
- * After a failed migration the source is recovered and, if that worked,
- * migrated again on the same device, up to --attempts times, as a VMM
- * retrying a failed migration does.
- */
-static void run_source(const struct opts *o, const struct source_io *io,
-		       struct side *s)
-{
-	struct xe_vf_digest expected;
-	unsigned int attempt = 0;
-	struct xe_device *xe;
-	bool again;
-	char *buf;
-	int out;
-
-	xe = side_device(o, 1, s);
-	if (!xe)
-		return;
-	buf = malloc(o->buf);
-	if (!buf) {
-		fail_at(s, "alloc", -ENOMEM);
-		goto out;
-	}
-	/* the pattern's digest is setup work, done while the target starts */
-	xe_device_vf_expected_digest(xe, o->vf, 1, &expected);
-	maybe_stop(o, "source");
-	do {
-		memset(s, 0, sizeof(*s));
-		s->attempt = ++attempt;
-		out = io->stream(io->ctx, attempt);
-		if (out < 0) {
-			fail_at(s, "stream_open", -EBADF);
-			break;
-		}
-		if (io->ready)
-			io->ready(io->ctx, out);
-		source_attempt(o, xe, buf, out, s);
-		io->stream_end(io->ctx, out, s->ret);
-		/*
-		 * failed() waits for the destination to finish: hashing 1G of
-		 * VRAM before that would take a CPU from its copies.
-		 */
-		again = io->failed(io->ctx, s);
-		source_digests(xe, o->vf, &expected, s);
-		if (again)
-			recover_source(o, xe, s);
-		/* running again, reset or not: a VMM may retry */
-		again = again && (s->recovered || s->reset_ok) &&
-			attempt < o->attempts;
-		record_states(xe, o->vf, s);
-		io->report(io->ctx, s);
-	} while (again);
-out:
-	free(buf);
-	xe_device_destroy(xe);
-}
-
-/*
- * The source says after its stream whether it completed (0) or was
- * cancelled; a VMM's destination learns it from the migration stream.
- * Without the word (the source died) the stream is cancelled too.
- */
-static bool stream_cancelled(int status_fd)
-{
-	int ret;
-
-	if (status_fd < 0)
-		return false;
-	return !read_all(status_fd, &ret, sizeof(ret)) || ret;
-}
-
-/*
- * A destination with a live source at the other end of `in` (migrate: it
- * has a status pipe) says when its device exists.  The source starts its
- * clock only then, as a VMM starts a migration once the target is up:
- * otherwise creating and filling the destination's VRAM was counted in
- * the migration's time.
- */
-static void dest_ready(int in, int status_fd)
-{
-	char c = 0;
-
-	if (status_fd >= 0)
-		write_all(in, &c, 1);
-}
-
-/* Destination: RUNNING -> RUNNING_P2P -> STOP -> RESUMING, write, STOP, RUNNING */
-static void run_dest(const struct opts *o, int in, int status_fd, bool stop,
-		     struct side *s)
-{
-	struct walker w = { 0 };
-	struct xe_device *xe;
-	unsigned int vf = o->vf;
-	char *buf;
-	ssize_t n, ret;
-	int err;
-
-	xe = side_device(o, 2, s);
-	if (!xe)
-		return;
-	buf = malloc(o->buf);
-	if (!buf) {
-		fail_at(s, "alloc", -ENOMEM);
-		goto out;
-	}
-	if (stop)
-		maybe_stop(o, "destination");
-	dest_ready(in, status_fd);
-	s->t_start = xe_now_ns();
-	err = xe_sriov_vfio_suspend_device(xe, vf);
-	if (err) {
-		fail_at(s, "suspend_device", err);
-		goto out;
-	}
-	err = xe_sriov_vfio_resume_data_enter(xe, vf);
-	if (err) {
-		fail_at(s, "resume_data_enter", err);
-		goto out;
-	}
-	s->t_copy = xe_now_ns();
-	for (;;) {
-		n = read(in, buf, o->buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fail_at(s, "stream_read", -errno);
-			break;
-		}
-		if (!n)
-			break;
-		walk(&w, s, (u8 *)buf, n);
-		ret = xe_sriov_vfio_data_write(xe, vf, buf, n);
-		s->calls++;
-		if (ret < 0) {
-			s->errors++;
-			fail_at(s, "data_write", ret);
-			break;
-		}
-		s->bytes += ret;
-	}
-	s->t_eof = xe_now_ns();
-	s->stream_bytes = s->bytes;
-	/* no RESUMING -> STOP: it would wait 20 s for a trailer never sent */
-	if (!s->ret && stream_cancelled(status_fd))
-		fail_at(s, "stream_cancelled", -ECANCELED);
-	if (s->ret)
-		goto out;
-	err = xe_sriov_vfio_resume_data_exit(xe, vf);
-	if (err) {
-		fail_at(s, "resume_data_exit", err);
-		goto out;
-	}
-	err = xe_sriov_vfio_resume_device(xe, vf);
-	if (err) {
-		fail_at(s, "resume_device", err);
-		goto out;
-	}
-	s->t_resumed = xe_now_ns();
-	s->vram_copy_ns = xe->stats.vram_copy_ns;
-	s->vram_copy_bytes = xe->stats.vram_copy_bytes;
-	xe_device_vf_digest(xe, vf, &s->digest);
-	xe_device_vf_expected_digest(xe, vf, 1, &s->expected);
-	s->have_digest = true;
-out:
-	if (xe)
-		record_states(xe, vf, s);
-	free(buf);
-	xe_device_destroy(xe);
-}
-
-/* --- reporting ----------------------------------------------------------- */
-
-struct report {
-	const struct side *src, *dst;	/* either may be NULL */
-	const struct side *err;		/* the side that failed first */
-	bool verified;
-	const char *mismatch;
-};
-
-static double ms(u64 ns)
-{
-	return ns / 1e6;
-}
-
-static void json_side_states(FILE *f, const char *key, const struct side *s)
-{
-	unsigned int id;
-
-	fprintf(f, ", \"%s\":{", key);
-	for (id = 0; id < s->gt_count; id++)
-		fprintf(f, "%s\"gt%u\":\"%s\"", id ? "," : "", id, s->states[id]);
-	fprintf(f, "}");
-}
-
-static void json_side_error(FILE *f, const char *key, const struct side *s)
-{
-	fprintf(f, ", \"%s_errno\":%d, \"%s_failed_at\":\"%s\"", key, -s->ret,
-		key, s->failed_at);
-}
-
-static void print_json(FILE *f, const struct opts *o, const struct report *r)
-{
-	static const unsigned int order[] = { 1, 5, 3, 4, 6, 2 };
-	const struct side *s = r->src ? r->src : r->dst;
-	const struct side *rd = r->src, *wr = r->dst;
-	u64 t0 = s->t_start, t_end, copy;
-	unsigned int i;
-	int err = r->err ? -r->err->ret : 0;
-
-	t_end = r->dst ? (r->dst->t_resumed ? r->dst->t_resumed : r->dst->t_eof) :
-			 r->src->t_eof;
-	copy = s->t_eof > s->t_copy ? s->t_eof - s->t_copy : 0;
-	fprintf(f, "{\"result\":\"%s\", \"errno\":%d, \"error\":\"%s\", \"failed_at\":\"%s\"",
-		r->err ? "error" : "ok", err, err ? strerror(err) : "",
-		r->err ? r->err->failed_at : "");
-	fprintf(f, ", \"command\":\"%s\", \"platform\":\"%s\", \"vf\":%u",
-		o->cmd, o->cfg.platform, o->vf);
-	fprintf(f, ", \"stream_bytes\":%" PRIu64 ", \"size_estimate\":%zd",
-		s->stream_bytes, s->size_estimate);
-	fprintf(f, ", \"packets\":{");
-	for (i = 0; i < 6; i++)
-		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "",
-			xe_packet_type_name(order[i]), s->packets[order[i]]);
-	fprintf(f, ",\"UNKNOWN\":%" PRIu64 "}", s->packets[0] + s->packets[7]);
-	fprintf(f, ", \"vram_bytes\":%" PRIu64,
-		o->cfg.vram_size * (xe_platform_lookup(o->cfg.platform)->has_vram));
-	fprintf(f, ", \"total_ms\":%.3f, \"downtime_ms\":%.3f",
-		t_end > t0 ? ms(t_end - t0) : 0.0,
-		r->src && r->dst && r->dst->t_resumed ?
-			ms(r->dst->t_resumed - r->src->t_pause) : 0.0);
-	fprintf(f, ", \"throughput_gbps\":%.3f",
-		copy ? s->stream_bytes * 8.0 / copy : 0.0);
-	if (r->src && r->src->vram_copy_ns)
-		fprintf(f, ", \"vram_save_copy_gbps\":%.3f",
-			r->src->vram_copy_bytes * 8.0 / r->src->vram_copy_ns);
-	fprintf(f, ", \"verified\":%s", r->verified ? "true" : "false");
-	if (r->mismatch)
-		fprintf(f, ", \"mismatch\":\"%s\"", r->mismatch);
-	if (rd)
-		fprintf(f, ", \"data_read\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
-			",\"errors\":%" PRIu64 "}", rd->calls, rd->bytes, rd->errors);
-	if (wr)
-		fprintf(f, ", \"data_write\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
-			",\"errors\":%" PRIu64 "}", wr->calls, wr->bytes, wr->errors);
-	if (rd)
-		json_side_error(f, "src", rd);
-	if (wr)
-		json_side_error(f, "dst", wr);
-	if (rd && rd->attempt)
-		fprintf(f, ", \"attempts\":%u", rd->attempt);
-	/* after a failure: is the source VF running again, content intact? */
-	if (rd && r->err)
-		fprintf(f, ", \"source_recovered\":%s, \"source_reset\":%s, \"source_recover_failed_at\":\"%s\"",
-			rd->recovered ? "true" : "false",
-			rd->reset ? "true" : "false", rd->recover_failed_at);
-	if (rd)
-		json_side_states(f, "src_states", rd);
-	if (wr)
-		json_side_states(f, "dst_states", wr);
-	fprintf(f, "}\n");
-}
-
-static void print_human(FILE *f, const struct opts *o, const struct report *r)
-{
-	const struct side *s = r->src ? r->src : r->dst;
-	unsigned int t;
-
-	if (r->err)
-		fprintf(f, "migsim %s: FAILED at %s: %s (%d)\n", o->cmd,
-			r->err->failed_at, strerror(-r->err->ret), r->err->ret);
-	else
-		fprintf(f, "migsim %s: ok, %s\n", o->cmd,
-			r->verified ? "verified" : "NOT verified");
-	if (r->mismatch)
-		fprintf(f, "  mismatch: %s\n", r->mismatch);
-	fprintf(f, "  stream: %" PRIu64 " bytes (estimate %zd), packets:",
-		s->stream_bytes, s->size_estimate);
-	for (t = 1; t <= XE_SRIOV_PACKET_TYPE_MAX; t++)
-		fprintf(f, " %s=%" PRIu64, xe_packet_type_name(t), s->packets[t]);
-	fprintf(f, "\n");
-	if (r->src && r->dst && r->dst->t_resumed)
-		fprintf(f, "  total %.3f ms, downtime %.3f ms\n",
-			ms(r->dst->t_resumed - r->src->t_start),
-			ms(r->dst->t_resumed - r->src->t_pause));
-	if (s->t_eof > s->t_copy)
-		fprintf(f, "  throughput %.3f Gbit/s\n",
-			s->stream_bytes * 8.0 / (s->t_eof - s->t_copy));
-}
-
-/* --- commands ------------------------------------------------------------ */
-
-static int finish(const struct opts *o, struct report *r, FILE *f)
-{
-	if (o->json)
-		print_json(f, o, r);
-	else
-		print_human(f, o, r);
-	return !r->err && r->verified ? 0 : 1;
-}
-
-static const struct side *first_error(const struct side *a,
-				      const struct side *b)
-{
-	/* a destination cancelled by its source failed because of it */
-	if (b && b->ret && a && a->ret &&
-	    !strcmp(b->failed_at, "stream_cancelled"))
-		return a;
-	/* otherwise the destination's error is the interesting one: it saw
-	 * the stream, and a source failing to write did so because of it */
-	if (b && b->ret)
-		return b;
-	if (a && a->ret)
-		return a;
-	return NULL;
-}
 
 static void close_fds(int *fds, unsigned int n, int keep)
 {
@@ -984,6 +400,12 @@ static void usage(FILE *f)
 "                       its device, before the first migration step, so a\n"
 "                       tracer can attach by pid and SIGCONT it (also\n"
 "                       MIGSIM_STOP=1); use -v to see the pids\n"
+"  --twin               drive the kernel twin (xe_twin.ko) through its debugfs\n"
+"                       instead of a model in this process: the source is VF N\n"
+"                       of its PF 0, the destination VF N of its PF 1; both\n"
+"                       must be READY; the device shape is the module's\n"
+"                       parameters (docs/twin.md)\n"
+"  --twin-dir DIR       the twin's debugfs (default /sys/kernel/debug/xe_twin)\n"
 "  -v, --verbose        pids, fault-map status, model debug messages\n"
 "  -h, --help           this text\n"
 "SIZE takes K, M or G suffixes (powers of 1024).  throughput is Gbit/s of\n"
@@ -1039,7 +461,8 @@ static int bad(const char *what, const char *arg)
 }
 
 enum { O_PLATFORM = 256, O_VFS, O_VF, O_VRAM, O_CHUNK, O_GGTT, O_GUC, O_BUF,
-       O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN, O_ATTEMPTS };
+       O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN, O_ATTEMPTS, O_TWIN,
+       O_TWIN_DIR };
 
 static int parse_opt(struct opts *o, int c, const char *arg)
 {
@@ -1111,6 +534,13 @@ static int parse_opt(struct opts *o, int c, const char *arg)
 	case O_IN:
 		o->file = arg;
 		return 0;
+	case O_TWIN:
+		o->backend = &mig_vf_twin;
+		return 0;
+	case O_TWIN_DIR:
+		o->backend = &mig_vf_twin;
+		o->twin = arg;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		o->cfg.verbose = true;
@@ -1130,7 +560,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		{ "timeout", 1, NULL, O_TIMEOUT }, { "defect", 1, NULL, O_DEFECT },
 		{ "json", 0, NULL, O_JSON }, { "stop", 0, NULL, O_STOP },
 		{ "out", 1, NULL, O_OUT }, { "in", 1, NULL, O_IN },
-		{ "attempts", 1, NULL, O_ATTEMPTS },
+		{ "attempts", 1, NULL, O_ATTEMPTS }, { "twin", 0, NULL, O_TWIN },
+		{ "twin-dir", 1, NULL, O_TWIN_DIR },
 		{ "verbose", 0, NULL, 'v' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1141,6 +572,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	o->vf = 1;
 	o->buf = SZ_1M;
 	o->attempts = 1;
+	o->backend = &mig_vf_model;
+	o->twin = "/sys/kernel/debug/xe_twin";
 	o->stop = env && *env && strcmp(env, "0");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
@@ -1160,6 +593,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		fprintf(stderr, "migsim: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	if (o->backend == &mig_vf_twin && mig_twin_config(o))
+		return -1;
 	if (o->vf > o->cfg.num_vfs) {
 		fprintf(stderr, "migsim: --vf %u but only %u VFs\n", o->vf,
 			o->cfg.num_vfs);
