@@ -36,6 +36,17 @@ typedef uint64_t u64;
 typedef int64_t s64;
 #endif
 
+/*
+ * A function the kernel programs attach to (fentry/fexit, kprobes): a real
+ * symbol every caller goes through, never inlined nor replaced by an IPA
+ * clone (.constprop, .isra), so that it fires in the twin as in xe.ko.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define __xe_traced	__attribute__((noipa))
+#else
+#define __xe_traced	__attribute__((noinline))
+#endif
+
 #define XE_MAX_GT		2
 #define XE_MAX_TILE		1
 #define XE_PAGE_SIZE		4096ULL
@@ -70,7 +81,6 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 	return !ptr || IS_ERR(ptr);
 }
 
-#define noinline	__attribute__((noinline))
 #define __user
 
 /* user copies are plain copies; 0 or the bytes not copied, as the kernel's */

@@ -187,7 +187,7 @@ static bool pf_worker_pop_vf(struct xe_gt *gt, unsigned int *vfid)
 }
 
 /* one step of one VF's state machine per run, as upstream's worker */
-static noinline void control_worker_func(struct work_struct *w)
+static __xe_traced void control_worker_func(struct work_struct *w)
 {
 	struct xe_gt *gt = container_of(w, struct xe_gt,
 					sriov.pf.control.worker);
@@ -343,7 +343,7 @@ static bool pf_exit_vf_stop_send_stop(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
-int xe_gt_sriov_pf_control_stop_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_stop_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
 
@@ -427,7 +427,7 @@ static bool pf_exit_vf_pause_guc_done(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
-int xe_gt_sriov_pf_control_pause_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_pause_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
 
@@ -478,7 +478,7 @@ static bool pf_exit_vf_resume_send_resume(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
-int xe_gt_sriov_pf_control_resume_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_resume_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
 
@@ -528,7 +528,7 @@ static void pf_handle_vf_flr_done(struct xe_gt *gt, unsigned int vfid)
  * VF, msg[1] the event.  A real function under upstream's name, so that
  * the kernel programs see GuC notifications on the twin as on xe.ko.
  */
-noinline int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt,
 						   const u32 *msg, u32 len)
 {
 	if (len < 2 || !msg[0] || msg[0] > xe_sriov_pf_num_vfs(gt->xe))
@@ -652,7 +652,7 @@ static bool pf_exit_vf_flr_send_finish(struct xe_gt *gt, unsigned int vfid)
 	return false;
 }
 
-int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_enter_vf_state(gt, vfid, ST(FLR_WIP))) {
 		xe_dbg(gt->xe, "GT%u: VF%u FLR already in progress",
@@ -832,7 +832,7 @@ static void pf_exit_vf_save_wait_data(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
-int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(SAVE_FAILED)))
@@ -841,7 +841,7 @@ int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(STOPPED)))
 		return -EPERM;
@@ -858,7 +858,7 @@ int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid)
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_finish_save_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_finish_save_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_check_vf_state(gt, vfid, ST(SAVE_DATA_DONE))) {
 		xe_notice(gt->xe, "GT%u: VF%u save is still in progress!",
@@ -971,7 +971,7 @@ static void pf_exit_vf_restore_wait_data(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
-int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 						unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(RESTORE_FAILED))) {
@@ -982,7 +982,7 @@ int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
@@ -998,7 +998,7 @@ int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
 	return xe_gt_sriov_pf_control_process_restore_data(gt, vfid);
 }
 
-int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
 					      unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(STOPPED)))
@@ -1015,7 +1015,7 @@ int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	unsigned int ms = pf_get_default_timeout(gt, ST(RESTORE_WIP));

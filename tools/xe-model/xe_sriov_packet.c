@@ -29,7 +29,7 @@ static struct xe_sriov_migration_state *pf_pick_migration(struct xe_device *xe,
 	return &xe->vfs[vfid];
 }
 
-struct xe_sriov_packet *xe_sriov_packet_alloc(struct xe_device *xe)
+__xe_traced struct xe_sriov_packet *xe_sriov_packet_alloc(struct xe_device *xe)
 {
 	struct xe_sriov_packet *data;
 
@@ -44,7 +44,7 @@ struct xe_sriov_packet *xe_sriov_packet_alloc(struct xe_device *xe)
 	return data;
 }
 
-void xe_sriov_packet_free(struct xe_sriov_packet *data)
+__xe_traced void xe_sriov_packet_free(struct xe_sriov_packet *data)
 {
 	if (IS_ERR_OR_NULL(data))
 		return;
@@ -93,7 +93,7 @@ static int pkt_init(struct xe_sriov_packet *data)
 	return 0;
 }
 
-int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
+__xe_traced int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
 			 enum xe_sriov_packet_type type, u64 offset,
 			 size_t size)
 {
@@ -114,7 +114,7 @@ int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
 	return ret;
 }
 
-int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
+__xe_traced int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
 {
 	int ret;
 
@@ -358,7 +358,7 @@ static struct xe_sriov_packet *pf_trailer_init(struct xe_device *xe,
 	return data;
 }
 
-int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfid)
+__xe_traced int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfid)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
 	struct xe_sriov_packet *desc, *trailer;
@@ -389,7 +389,7 @@ int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfid)
 	return 0;
 }
 
-int xe_sriov_packet_process_descriptor(struct xe_device *xe, unsigned int vfid,
+__xe_traced int xe_sriov_packet_process_descriptor(struct xe_device *xe, unsigned int vfid,
 				       struct xe_sriov_packet *data)
 {
 	u32 devid = 0, revid = 0;

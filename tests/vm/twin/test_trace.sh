@@ -1,0 +1,119 @@
+#!/bin/sh
+# migscope trace --target kernel on migrations through the twin, with the
+# fentry rung and with the kprobe rung, and the same migration traced on the
+# user-space model in this guest.  The guest has no JSON tools: every
+# document is printed as "TWINJSON <name> <line>" and the host compares
+# them (tests/vm/twin_check.py).  Here: each run worked, and the tracer was
+# attached before the migration began.
+set -u
+. "${0%/*}/lib.sh"
+
+D=/sys/kernel/debug/xe_twin
+SIZES="vram_size=4194304 vram_chunk=1048576 guc_size=65536 ggtt_size=4194304"
+MODEL_SIZES="--vram 4M --chunk 1M --guc 64K --ggtt 4M"
+
+need_bin migscope && need_bin migsim || { guest_exit; exit; }
+# shellcheck disable=SC2086 # one word per parameter
+if ! insmod "${0%/*}/xe_twin.ko" $SIZES; then
+	fail insmod "xe_twin.ko did not load"
+	guest_exit
+	exit
+fi
+
+emit() {	# NAME FILE: the file's lines for the host
+	sed "s/^/TWINJSON $1 /" "$2"
+}
+
+reset_vfs() {
+	echo 1 >$D/0/sriov/vf1/reset && echo 1 >$D/1/sriov/vf1/reset
+}
+
+# bpf links a process holds (fentry: tracing links, kprobe: perf links)
+links_of() {
+	grep -l '^link_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
+}
+
+# CLOCK_MONOTONIC in ns, the clock of the trace's ts_ns
+now_ns() {
+	sed -n 's/^now at \([0-9]*\) nsecs$/\1/p' /proc/timer_list | head -n 1
+}
+
+# run NAME MIGSIM-ARGS...: one migsim run on the twin; its report and the
+# monotonic window it ran in go to the host
+run() {
+	name=$1
+	shift
+	t0=$(now_ns)
+	migsim "$@" --twin --json >/tmp/$name.migsim 2>/tmp/$name.merr
+	mrc=$?
+	t1=$(now_ns)
+	if [ $mrc -ne 0 ]; then
+		cat /tmp/$name.merr
+		fail "$name" "migsim $* --twin exited $mrc: $(tail -n 1 /tmp/$name.merr)"
+		return 1
+	fi
+	pass "$name" "$(json_field "$(cat /tmp/$name.migsim)" stream_bytes) stream bytes"
+	emit "$name.migsim" /tmp/$name.migsim
+	echo "TWINJSON $name.window {\"from\":$t0,\"to\":$t1}"
+}
+
+# traced HOOK: one tracer, attached with every program of the rung before
+# anything runs, over a migration, a save and a restore of that stream
+traced() {
+	hook=$1
+	nprogs=$(migscope trace --target kernel --hook "$hook" --attach-check 2>&1 |
+		grep -c '^prog .* ok')
+	if [ "$nprogs" -eq 0 ]; then
+		fail "$hook" "no $hook program attaches to the twin"
+		return 1
+	fi
+	migscope trace --target kernel --hook "$hook" --json \
+		-o /tmp/$hook.trace 2>/tmp/$hook.err &
+	tracer=$!
+	i=0
+	while [ "$(links_of $tracer)" -lt "$nprogs" ] && [ $i -lt 1200 ] &&
+		kill -0 $tracer 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ "$(links_of $tracer)" -lt "$nprogs" ]; then
+		cat /tmp/$hook.err
+		fail "$hook-attach" "the tracer did not attach its $nprogs programs: $(why_line "$(cat /tmp/$hook.err)")"
+		kill $tracer 2>/dev/null
+		return 1
+	fi
+	pass "$hook-attach" "$nprogs programs"
+	reset_vfs
+	run migrate-$hook migrate
+	reset_vfs
+	run save-$hook save --out /tmp/stream
+	run restore-$hook restore --in /tmp/stream
+	kill -INT $tracer
+	if wait $tracer; then
+		emit "$hook.trace" /tmp/$hook.trace
+	else
+		cat /tmp/$hook.err
+		fail "$hook-trace" "migscope trace exited non-zero: $(why_line "$(cat /tmp/$hook.err)")"
+	fi
+}
+
+traced fentry
+traced kprobe
+
+# the user-space model, the same shape and the same three runs, traced
+# through its USDT probes
+M=/bin/migsim
+# shellcheck disable=SC2086
+if migscope trace --json -q --binary $M -o /tmp/model.trace -- sh -c "
+	$M migrate --json $MODEL_SIZES >/dev/null &&
+	$M save --out /tmp/mstream $MODEL_SIZES >/dev/null &&
+	$M restore --in /tmp/mstream $MODEL_SIZES >/dev/null" \
+	>/dev/null 2>/tmp/model.err; then
+	pass model "user-space model traced"
+	emit model.trace /tmp/model.trace
+else
+	cat /tmp/model.err
+	fail model "migscope trace of the model failed: $(tail -n 1 /tmp/model.err)"
+fi
+rmmod xe_twin
+guest_exit
