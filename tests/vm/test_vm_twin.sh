@@ -45,12 +45,20 @@ echo "ok - $TIER:build: xe_twin.ko against $(cat "$KDIR/kver")"
 STAGE=$(mktemp -d "$ROOT/.output/vm/twin.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 cp "$ROOT/.output/twin/xe_twin.ko" "$HERE/guest/lib.sh" "$STAGE/"
+# the programs each rung attaches: the kernel tracer is ready when it holds
+# that many links
+for hook in fentry:fexit kprobe:kretprobe; do
+	echo "${hook%:*} $(readelf -SW "$ROOT/.output/migtrace.bpf.o" |
+		grep -cE " (${hook%:*}|${hook#*:})/")"
+done >"$STAGE/twin-progs"
 rc=0
 MIGSCOPE_VM_KDIR=$KDIR VM_TIER=$TIER VM_GUEST_DIR=$HERE/twin VM_MODULES= \
 	VM_EXTRA_TESTS=$STAGE VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-600} \
 	MIGSCOPE_VM_TIMEOUT=${MIGSCOPE_VM_TIMEOUT:-900} "$HERE/run-vm.sh" || rc=1
 
 # --- what the guest traced, checked here (the guest has no JSON tools) ------
-python3 "$HERE/twin_check.py" "$LOGDIR/$TIER-console.log" |
-	sed "s/^\(ok\|not ok\|skip\) - /\1 - $TIER:check\//" || rc=1
+CHECKS=$LOGDIR/$TIER-checks.log
+python3 "$HERE/twin_check.py" "$LOGDIR/$TIER-console.log" \
+	"$ROOT/.output/migscope" >"$CHECKS" 2>&1 || rc=1
+sed "s/^\(ok\|not ok\|skip\) - /\1 - $TIER:check\//" "$CHECKS"
 exit $rc

@@ -1,0 +1,124 @@
+#!/bin/sh
+# migscope inject --mechanism kernel on the twin: the third read() of the
+# twin's migration_data by the targeted migsim fails with EIO, migsim
+# reports it at data_read, a migration of another VF by a process out of
+# scope, while the injector is armed, is untouched, and nothing is armed
+# once migscope has exited, SIGKILL included.
+set -u
+. "${0%/*}/lib.sh"
+
+D=/sys/kernel/debug/xe_twin
+SIZES="vram_size=4194304 vram_chunk=1048576 guc_size=65536 ggtt_size=4194304"
+
+need_bin migscope && need_bin migsim || { guest_exit; exit; }
+# shellcheck disable=SC2086 # one word per parameter
+if ! insmod "${0%/*}/xe_twin.ko" $SIZES; then
+	fail insmod "xe_twin.ko did not load"
+	guest_exit
+	exit
+fi
+
+reset_vf() {
+	echo 1 >$D/0/sriov/vf$1/reset && echo 1 >$D/1/sriov/vf$1/reset
+}
+
+links_of() {
+	grep -l '^link_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
+}
+
+wait_armed() {	# PID: migscope inject holds its bpf links
+	i=0
+	while [ "$(links_of $1)" -lt 1 ] && [ $i -lt 600 ] &&
+		kill -0 $1 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(links_of $1)" -ge 1 ]
+}
+
+# park NAME: a shell that runs migsim on VF1 once /tmp/NAME.go is written
+park() {
+	mkfifo /tmp/$1.go
+	sh -c "cat /tmp/$1.go >/dev/null; exec migsim migrate --twin --json" \
+		>/tmp/$1.out 2>/tmp/$1.merr &
+	parked=$!
+}
+
+# start_injector NAME NTH: migscope inject on the parked shell's tree
+start_injector() {
+	park $1
+	migscope inject --mechanism kernel --site data_read --errno EIO \
+		--nth "$2" -p $parked >/tmp/$1.inj 2>&1 &
+	injector=$!
+	wait_armed $injector
+}
+
+field() { json_field "$(cat "$1")" "$2"; }
+
+if ! start_injector nth3 3; then
+	cat /tmp/nth3.inj
+	fail armed "migscope inject did not attach: $(why_line "$(cat /tmp/nth3.inj)")"
+	guest_exit
+	exit
+fi
+pass armed
+# a bystander migrates VF2 while the injector is armed
+if migsim migrate --twin --vf 2 --json >/tmp/by.json 2>/tmp/by.err &&
+	[ "$(field /tmp/by.json verified)" = true ]; then
+	pass bystander "VF2 migrated and verified, $(field /tmp/by.json stream_bytes) bytes, under an armed injector"
+else
+	fail bystander "the out-of-scope migration failed: $(cat /tmp/by.json /tmp/by.err | tr '\n' ' ')"
+fi
+echo go >/tmp/nth3.go
+wait $parked
+kill -INT $injector
+wait $injector
+m=$(grep '^{"result"' /tmp/nth3.out)
+if [ "$(json_field "$m" src_failed_at)" = data_read ] &&
+	[ "$(json_field "$m" src_errno)" = 5 ]; then
+	pass third-read "migsim: src_failed_at data_read, errno EIO"
+else
+	cat /tmp/nth3.out /tmp/nth3.merr /tmp/nth3.inj
+	fail third-read "migsim did not report EIO at data_read: $m"
+fi
+reads=$(printf '%s' "$m" | sed -n 's/.*"data_read":{"calls":\([0-9]*\),"bytes":[0-9]*,"errors":\([0-9]*\)}.*/\1 \2/p')
+if [ "$reads" = "3 1" ]; then
+	pass nth "the 3rd read failed, the first two passed"
+else
+	fail nth "data_read calls and errors: '$reads', expected '3 1'"
+fi
+if grep -q 'inject #1 site=data_read errno=EIO .*mechanism=kernel' /tmp/nth3.inj; then
+	pass event
+else
+	fail event "no kernel inject event: $(tail -n 2 /tmp/nth3.inj | tr '\n' ' ')"
+fi
+
+# after migscope exited: nothing armed
+reset_vf 1
+if migsim migrate --twin --json >/tmp/after.json 2>/tmp/after.err &&
+	[ "$(field /tmp/after.json verified)" = true ]; then
+	pass after-exit
+else
+	fail after-exit "a migration after migscope exited failed: $(cat /tmp/after.json /tmp/after.err | tr '\n' ' ')"
+fi
+
+# SIGKILL of an armed injector: the process it was armed for then runs
+# untouched (its forks would be in scope were anything left attached)
+reset_vf 1
+if start_injector kill 1; then
+	kill -KILL $injector
+	wait $injector 2>/dev/null
+	echo go >/tmp/kill.go
+	wait $parked
+	if [ "$(field /tmp/kill.out verified)" = true ]; then
+		pass after-sigkill "the target of a SIGKILLed armed injector migrated untouched"
+	else
+		fail after-sigkill "after SIGKILL of migscope: $(cat /tmp/kill.out /tmp/kill.merr | tr '\n' ' ')"
+	fi
+else
+	fail after-sigkill "the second injector did not attach: $(tail -n 1 /tmp/kill.inj)"
+fi
+reset_vf 1
+reset_vf 2
+rmmod xe_twin
+guest_exit
