@@ -7,8 +7,8 @@ with the model tier's own checks (tests/trace/trace_check.py) where they
 apply: the kernel trace of a migration through the twin accounts for
 exactly what migsim counted; per GT the state walk holds upstream's
 milestones in order and ends where migsim says; the user-space model and
-the twin give the same summary.  The fentry tracer also recorded: `migscope
-report` of that file here gives the live summary again.  Usage:
+the twin give the same summary.  The fentry tracer is `migscope record`: `migscope
+report` of its file here gives the live summary again, and the events.  Usage:
 twin_check.py CONSOLE-LOG MIGSCOPE.  Prints ok/not ok lines; exits 1 on
 any failure.
 """
@@ -39,7 +39,9 @@ def read_blobs(console):
 
 
 def record_report(console, migscope, docs):
-    """`record` in the guest, `report` here: the live summary again."""
+    """`record` in the guest, `report --events` here: the live summary
+    again, and the fentry rung's events (the live run printed only its
+    summary).  They become docs["fentry.trace"]."""
     rec = read_blobs(console).get("fentry.rec")
     live = [d for d in docs.get("fentry.trace", []) if d.get("type") == "summary"]
     if not rec or not live:
@@ -50,13 +52,15 @@ def record_report(console, migscope, docs):
         open(paths[0], "wb").write(rec)
         open(paths[1], "w").write(json.dumps(live[0]) + "\n")
         with open(paths[2], "w") as out:
-            r = subprocess.run([migscope, "report", paths[0], "--json"],
-                               stdout=out, stderr=subprocess.PIPE, text=True)
+            r = subprocess.run([migscope, "report", paths[0], "--json",
+                                "--events"], stdout=out,
+                               stderr=subprocess.PIPE, text=True)
         if r.returncode:
             tc.nok("record-report", f"migscope report exited {r.returncode}: "
                    f"{r.stderr.strip()[-200:]}")
             return
         tc.same_summary("record-report", paths[1], paths[2])
+        docs["fentry.trace"] = tc.lines(paths[2])
 
 
 def read_docs(console):
@@ -186,10 +190,10 @@ def check_hook(docs, hook, model):
 
 def main():
     docs = read_docs(sys.argv[1])
+    record_report(sys.argv[1], sys.argv[2], docs)
     model = summary(docs, "model")
     for hook in ("fentry", "kprobe"):
         check_hook(docs, hook, model)
-    record_report(sys.argv[1], sys.argv[2], docs)
     sys.exit(1 if tc.FAILED else 0)
 
 

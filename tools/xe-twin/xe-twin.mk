@@ -26,3 +26,8 @@ $(TWIN_OUT)/xe_twin.ko: $(TWIN_SRCS) $(TWIN_HDRS) $(TWIN_DIR)/Kbuild
 
 .PHONY: twin
 twin: $(TWIN_OUT)/xe_twin.ko
+
+# a migration traced in the kernel, through the twin, in a VM
+.PHONY: twin-demo
+twin-demo: all
+	$(Q)scripts/twin-demo.sh

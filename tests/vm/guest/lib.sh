@@ -13,6 +13,9 @@
 #   json_hook JSON KEY       the {...} object of KEY inside "hooks" of a
 #                            one-line JSON document (no jq in busybox)
 #   json_field OBJ FIELD     the value of a string/bool/number field
+#   wait_links PID N         wait (up to 2 min) until process PID holds N
+#                            BPF links (a tracer or injector is attached);
+#                            0 if it does
 #
 # <test> is the script name without test_ and .sh.  Lines are printed on
 # stdout; /init prefixes them with VMRESULT for the host.  Everything else a
@@ -69,6 +72,21 @@ json_hook() {
 json_field() {
 	printf '%s' "$1" | sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\".*/\1/p;
 		t; s/.*\"$2\"[[:space:]]*:[[:space:]]*([a-z0-9.-]*).*/\1/p" | head -n 1
+}
+
+# bpf links a process holds (fentry: tracing links, kprobe: perf links)
+links_of() {
+	grep -l '^link_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
+}
+
+wait_links() {
+	i=0
+	while [ "$(links_of "$1")" -lt "$2" ] && [ $i -lt 1200 ] &&
+		kill -0 "$1" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(links_of "$1")" -ge "$2" ]
 }
 
 guest_exit() { [ "$GUEST_FAILURES" -eq 0 ]; }

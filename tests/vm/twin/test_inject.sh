@@ -22,20 +22,6 @@ reset_vf() {
 	echo 1 >$D/0/sriov/vf$1/reset && echo 1 >$D/1/sriov/vf$1/reset
 }
 
-links_of() {
-	grep -l '^link_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
-}
-
-wait_armed() {	# PID: migscope inject holds its bpf links
-	i=0
-	while [ "$(links_of $1)" -lt 1 ] && [ $i -lt 600 ] &&
-		kill -0 $1 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ "$(links_of $1)" -ge 1 ]
-}
-
 # park NAME: a shell that runs migsim on VF1 once /tmp/NAME.go is written
 park() {
 	mkfifo /tmp/$1.go
@@ -50,11 +36,34 @@ start_injector() {
 	migscope inject --mechanism kernel --site data_read --errno EIO \
 		--nth "$2" -p $parked >/tmp/$1.inj 2>&1 &
 	injector=$!
-	wait_armed $injector
+	wait_links $injector 1
 }
 
 field() { json_field "$(cat "$1")" "$2"; }
 
+# an injector armed for a process, gone before it reads (SIGINT, or
+# SIGKILL): that process then migrates untouched (its forks would be in
+# scope were anything left attached).  Before the EIO run below: a restore
+# cancelled mid-packet leaves the destination VF's pending packet behind,
+# and the next restore on that VF continues it (docs/twin.md).
+for how in INT KILL; do
+	reset_vf 1
+	if ! start_injector sig$how 1; then
+		fail after-$how "the injector did not attach: $(tail -n 1 /tmp/sig$how.inj)"
+		continue
+	fi
+	kill -$how $injector
+	wait $injector 2>/dev/null
+	echo go >/tmp/sig$how.go
+	wait $parked
+	if [ "$(field /tmp/sig$how.out verified)" = true ]; then
+		pass after-$how "the target of an armed injector ended by SIG$how migrated untouched"
+	else
+		fail after-$how "after SIG$how to migscope: $(cat /tmp/sig$how.out /tmp/sig$how.merr | tr '\n' ' ')"
+	fi
+done
+
+reset_vf 1
 if ! start_injector nth3 3; then
 	cat /tmp/nth3.inj
 	fail armed "migscope inject did not attach: $(why_line "$(cat /tmp/nth3.inj)")"
@@ -93,31 +102,6 @@ else
 	fail event "no kernel inject event: $(tail -n 2 /tmp/nth3.inj | tr '\n' ' ')"
 fi
 
-# after migscope exited: nothing armed
-reset_vf 1
-if migsim migrate --twin --json >/tmp/after.json 2>/tmp/after.err &&
-	[ "$(field /tmp/after.json verified)" = true ]; then
-	pass after-exit
-else
-	fail after-exit "a migration after migscope exited failed: $(cat /tmp/after.json /tmp/after.err | tr '\n' ' ')"
-fi
-
-# SIGKILL of an armed injector: the process it was armed for then runs
-# untouched (its forks would be in scope were anything left attached)
-reset_vf 1
-if start_injector kill 1; then
-	kill -KILL $injector
-	wait $injector 2>/dev/null
-	echo go >/tmp/kill.go
-	wait $parked
-	if [ "$(field /tmp/kill.out verified)" = true ]; then
-		pass after-sigkill "the target of a SIGKILLed armed injector migrated untouched"
-	else
-		fail after-sigkill "after SIGKILL of migscope: $(cat /tmp/kill.out /tmp/kill.merr | tr '\n' ' ')"
-	fi
-else
-	fail after-sigkill "the second injector did not attach: $(tail -n 1 /tmp/kill.inj)"
-fi
 reset_vf 1
 reset_vf 2
 rmmod xe_twin

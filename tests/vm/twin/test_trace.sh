@@ -28,11 +28,6 @@ reset_vfs() {
 	echo 1 >$D/0/sriov/vf1/reset && echo 1 >$D/1/sriov/vf1/reset
 }
 
-# bpf links a process holds (fentry: tracing links, kprobe: perf links)
-links_of() {
-	grep -l '^link_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
-}
-
 # CLOCK_MONOTONIC in ns, the clock of the trace's ts_ns
 now_ns() {
 	sed -n 's/^now at \([0-9]*\) nsecs$/\1/p' /proc/timer_list | head -n 1
@@ -72,13 +67,7 @@ traced() {
 			-o /tmp/$hook.trace 2>/tmp/$hook.err &
 	fi
 	tracer=$!
-	i=0
-	while [ "$(links_of $tracer)" -lt "$nprogs" ] && [ $i -lt 1200 ] &&
-		kill -0 $tracer 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ "$(links_of $tracer)" -lt "$nprogs" ]; then
+	if ! wait_links $tracer "$nprogs"; then
 		cat /tmp/$hook.err
 		fail "$hook-attach" "the tracer did not attach its $nprogs programs: $(why_line "$(cat /tmp/$hook.err)")"
 		kill $tracer 2>/dev/null
