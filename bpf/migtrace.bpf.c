@@ -652,7 +652,7 @@ F_SAVE_CTX(f_vram_restore, "xe_gt_sriov_pf_migration_vram_restore")
 
 /*
  * vram_save saves one chunk per call and says -EAGAIN while chunks remain
- * (xe-migration.md §4): that chunk was copied, it is no failure.
+ * (docs/upstream-xe.md §4): that chunk was copied, it is no failure.
  */
 static __always_inline __s64 k_vram_save_ret(int ret)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Upstream behaviours of §10 that the model fixes by default and can
+ * Upstream behaviours of docs/upstream-xe.md §10 that the model fixes by
+ * default and can
  * re-enable, one bit each, in xe_device_config.defects.  Only defects that
  * do not corrupt the model's own memory can be re-enabled: the
  * use-after-free ones (§10.1, §10.7) and NULL dereferences (§10.2, §10.3)

@@ -384,7 +384,8 @@ static bool all_gts(const char *states, const char *bit)
  * done or some GT failed, so each empty poll is followed by progress: at
  * most about one per packet, plus one per GT and attempt.  A loaded
  * machine makes the sleeps longer, not more numerous.  Many times more
- * means the wait condition was already true: a busy loop (§10.10).
+ * means the wait condition was already true: a busy loop (docs/upstream-xe.md
+ * §10.10).
  */
 static bool spinning(const struct inject_stats *st)
 {

@@ -32,7 +32,8 @@ else
 fi
 
 # --- seeded defects --------------------------------------------------------
-# mmio_pf_view (§10.15) corrupts the destination: found as corruption
+# mmio_pf_view (docs/upstream-xe.md §10.15) corrupts the destination: found as
+# corruption
 $MIGSCOPE fuzz --defect mmio_pf_view --runs 6 --report "$TMP/mmio.json" >/dev/null 2>&1
 rc=$?
 repro=$(rj "$TMP/mmio.json" '[x["reproducer"] for x in r["runs"] if x["class"]=="corruption"][0]' 2>/dev/null)

@@ -8,12 +8,12 @@
 #                        migsim, lapic-load from .output/); missing ones are
 #                        left out, guest tests report them
 #   VM_MODULES           modules /init loads before the tests
-#                        (unset: the list fetch-kernel.sh staged; empty:
-#                        none)
-#   VM_GUEST_DIR         the guest tests (default tests/vm/guest)
+#                        (default: the list fetch-kernel.sh staged)
 #   VM_TEST_TIMEOUT      per guest test limit in seconds (default 120)
 #   VM_EXTRA_TESTS       more directories whose files are copied beside the
 #                        guest tests (trying a test, or the harness, locally)
+#   VM_GUEST_TESTS       the guest test files to run instead of every
+#                        guest/test_*.sh (guest/lib.sh is always there)
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,8 +22,7 @@ KDIR=$1
 OUTPUT=$2
 KVER=$(cat "$KDIR/kver")
 BINS=${VM_BINS:-$ROOT/.output/migscope $ROOT/.output/migsim $ROOT/.output/lapic-load}
-MODULES=${VM_MODULES-$(cat "$KDIR/modules.list")}
-GUEST=${VM_GUEST_DIR:-$HERE/guest}
+MODULES=${VM_MODULES:-$(cat "$KDIR/modules.list")}
 
 BUSYBOX=$(command -v busybox) || { echo "mkinitramfs: busybox not installed" >&2; exit 1; }
 # A program with a PT_INTERP header needs a dynamic loader the guest lacks.
@@ -42,7 +41,13 @@ cp "$BUSYBOX" "$STAGE/bin/busybox"
 cp "$HERE/guest-init" "$STAGE/init"
 chmod 0755 "$STAGE/init"
 cp -R "$KDIR/modroot/lib/modules" "$STAGE/lib/"
-cp -R "$GUEST/." "$STAGE/tests/"
+if [ -n "${VM_GUEST_TESTS:-}" ]; then
+	cp "$HERE/guest/lib.sh" "$STAGE/tests/"
+	# shellcheck disable=SC2086 # a blank-separated list of files
+	cp $VM_GUEST_TESTS "$STAGE/tests/"
+else
+	cp -R "$HERE/guest/." "$STAGE/tests/"
+fi
 for d in ${VM_EXTRA_TESTS:-}; do
 	cp -R "$d/." "$STAGE/tests/"
 done

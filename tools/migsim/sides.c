@@ -206,7 +206,8 @@ static void recover_source(struct mig_vf *v, struct side *s)
 		/*
 		 * VFIO_DEVICE_RESET: an FLR of the VF.  Upstream needs it after
 		 * nearly every failed save: finish_save wants SAVE_DATA_DONE on
-		 * every GT, so STOP_COPY -> STOP fails for good (§10.16).
+		 * every GT, so STOP_COPY -> STOP fails for good
+		 * (docs/upstream-xe.md §10.16).
 		 */
 		s->reset = true;
 		s->reset_ok = vf_step(v, MIG_RESET, NULL);

@@ -10,9 +10,14 @@
 #                            when there is one) and its exit status
 #   need_bin BIN             0 if /bin/BIN exists; else reports
 #                            "not ok - <test>/BIN: BIN binary missing"
+#   need_lapic_tools         0 if migscope, lapic-load and /dev/kvm (kvm_amd
+#                            loaded on demand) are there; else reports which
 #   json_hook JSON KEY       the {...} object of KEY inside "hooks" of a
 #                            one-line JSON document (no jq in busybox)
 #   json_field OBJ FIELD     the value of a string/bool/number field
+#   twin_load                the twin tier: load xe_twin.ko (beside the test)
+#                            with the tier's small VF shape; 0 if loaded
+#   twin_reset VF            FLR VF on both twin PFs: READY for migsim --twin
 #   wait_links PID N         wait (up to 2 min) until process PID holds N
 #                            BPF links (a tracer or injector is attached);
 #                            0 if it does
@@ -64,6 +69,15 @@ need_bin() {
 	return 1
 }
 
+need_lapic_tools() {
+	need_bin migscope || return 1
+	need_bin lapic-load || return 1
+	[ -c /dev/kvm ] || modprobe kvm_amd >/dev/null 2>&1
+	[ -c /dev/kvm ] && return 0
+	fail dev-kvm "/dev/kvm missing (kvm_amd not loaded?)"
+	return 1
+}
+
 json_hook() {
 	printf '%s' "$1" | tr -d '\n' | sed 's/.*"hooks"[[:space:]]*:[[:space:]]*{//' |
 		grep -o "\"$2\"[[:space:]]*:[[:space:]]*{[^}]*}" | head -n 1
@@ -72,6 +86,19 @@ json_hook() {
 json_field() {
 	printf '%s' "$1" | sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\".*/\1/p;
 		t; s/.*\"$2\"[[:space:]]*:[[:space:]]*([a-z0-9.-]*).*/\1/p" | head -n 1
+}
+
+TWIN=/sys/kernel/debug/xe_twin
+twin_load() {
+	need_bin migscope && need_bin migsim || return 1
+	insmod "${0%/*}/xe_twin.ko" vram_size=4194304 vram_chunk=1048576 \
+		guc_size=65536 ggtt_size=4194304 && return 0
+	fail insmod "xe_twin.ko did not load"
+	return 1
+}
+
+twin_reset() {
+	echo 1 >$TWIN/0/sriov/vf$1/reset && echo 1 >$TWIN/1/sriov/vf$1/reset
 }
 
 # bpf links a process holds (fentry: tracing links, kprobe: perf links)

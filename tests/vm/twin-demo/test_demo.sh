@@ -4,7 +4,7 @@
 set -u
 . "${0%/*}/lib.sh"
 
-D=/sys/kernel/debug/xe_twin
+
 insmod "${0%/*}/xe_twin.ko" vram_size=16777216 vram_chunk=4194304 \
 	guc_size=65536 || { fail insmod "xe_twin.ko did not load"; exit 1; }
 echo "=== migscope doctor --xe (the module that holds the xe functions)"
@@ -20,6 +20,6 @@ kill -INT $tracer
 wait $tracer
 cat /tmp/trace.err /tmp/trace.txt
 echo
-echo "=== the source and destination VFs now ($D/{0,1}/sriov/vf1/twin_state)"
-cat $D/0/sriov/vf1/twin_state $D/1/sriov/vf1/twin_state
+echo "=== the source and destination VFs now ($TWIN/{0,1}/sriov/vf1/twin_state)"
+cat $TWIN/0/sriov/vf1/twin_state $TWIN/1/sriov/vf1/twin_state
 pass demo

@@ -5,19 +5,18 @@
 set -u
 . "${0%/*}/lib.sh"
 
-D=/sys/kernel/debug/xe_twin
 if [ -e /sys/module/xe ]; then
 	fail no-xe "xe.ko is loaded: the twin must never run beside it"
 	guest_exit
 	exit
 fi
-check insmod insmod "${0%/*}/xe_twin.ko" vram_size=4194304 guc_size=65536 \
-	ggtt_size=4194304
+twin_load || { guest_exit; exit; }
+pass insmod
 [ -e /sys/kernel/btf/xe_twin ] && pass btf "/sys/kernel/btf/xe_twin" ||
 	fail btf "no module BTF for xe_twin"
 
-SRC=$D/0/sriov/vf1
-DST=$D/1/sriov/vf1
+SRC=$TWIN/0/sriov/vf1
+DST=$TWIN/1/sriov/vf1
 echo 1 >$SRC/twin_fill
 echo 1 >$DST/twin_digest
 size=$(cat $SRC/migration_size)

@@ -7,20 +7,7 @@
 set -u
 . "${0%/*}/lib.sh"
 
-D=/sys/kernel/debug/xe_twin
-SIZES="vram_size=4194304 vram_chunk=1048576 guc_size=65536 ggtt_size=4194304"
-
-need_bin migscope && need_bin migsim || { guest_exit; exit; }
-# shellcheck disable=SC2086 # one word per parameter
-if ! insmod "${0%/*}/xe_twin.ko" $SIZES; then
-	fail insmod "xe_twin.ko did not load"
-	guest_exit
-	exit
-fi
-
-reset_vf() {
-	echo 1 >$D/0/sriov/vf$1/reset && echo 1 >$D/1/sriov/vf$1/reset
-}
+twin_load || { guest_exit; exit; }
 
 # park NAME: a shell that runs migsim on VF1 once /tmp/NAME.go is written
 park() {
@@ -47,7 +34,7 @@ field() { json_field "$(cat "$1")" "$2"; }
 # cancelled mid-packet leaves the destination VF's pending packet behind,
 # and the next restore on that VF continues it (docs/twin.md).
 for how in INT KILL; do
-	reset_vf 1
+	twin_reset 1
 	if ! start_injector sig$how 1; then
 		fail after-$how "the injector did not attach: $(tail -n 1 /tmp/sig$how.inj)"
 		continue
@@ -63,7 +50,7 @@ for how in INT KILL; do
 	fi
 done
 
-reset_vf 1
+twin_reset 1
 if ! start_injector nth3 3; then
 	cat /tmp/nth3.inj
 	fail armed "migscope inject did not attach: $(why_line "$(cat /tmp/nth3.inj)")"
@@ -102,7 +89,7 @@ else
 	fail event "no kernel inject event: $(tail -n 2 /tmp/nth3.inj | tr '\n' ' ')"
 fi
 
-reset_vf 1
-reset_vf 2
+twin_reset 1
+twin_reset 2
 rmmod xe_twin
 guest_exit

@@ -8,24 +8,13 @@
 set -u
 . "${0%/*}/lib.sh"
 
-D=/sys/kernel/debug/xe_twin
-SIZES="vram_size=4194304 vram_chunk=1048576 guc_size=65536 ggtt_size=4194304"
+# the user-space model in the twin's shape (twin_load)
 MODEL_SIZES="--vram 4M --chunk 1M --guc 64K --ggtt 4M"
 
-need_bin migscope && need_bin migsim || { guest_exit; exit; }
-# shellcheck disable=SC2086 # one word per parameter
-if ! insmod "${0%/*}/xe_twin.ko" $SIZES; then
-	fail insmod "xe_twin.ko did not load"
-	guest_exit
-	exit
-fi
+twin_load || { guest_exit; exit; }
 
 emit() {	# NAME FILE: the file's lines for the host
 	sed "s/^/TWINJSON $1 /" "$2"
-}
-
-reset_vfs() {
-	echo 1 >$D/0/sriov/vf1/reset && echo 1 >$D/1/sriov/vf1/reset
 }
 
 # CLOCK_MONOTONIC in ns, the clock of the trace's ts_ns
@@ -74,9 +63,9 @@ traced() {
 		return 1
 	fi
 	pass "$hook-attach" "$nprogs programs"
-	reset_vfs
+	twin_reset 1
 	run migrate-$hook migrate
-	reset_vfs
+	twin_reset 1
 	run save-$hook save --out /tmp/stream
 	run restore-$hook restore --in /tmp/stream
 	kill -INT $tracer
