@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "doctor_xe.h"
 #include "ladders.h"
 #include "json.h"
 #include "subcommands.h"
@@ -76,7 +77,9 @@ static void print_text(const struct kernel_facts *k)
 	printf("lockdown    %s\n", k->lockdown);
 	printf("btf         vmlinux:%s xe:%s kvm:%s\n",
 	       k->btf_vmlinux ? "yes" : "no", k->btf_xe, k->btf_kvm);
-	printf("/dev/kvm    %s\n\n", k->dev_kvm ? "yes" : "no");
+	printf("/dev/kvm    %s\n", k->dev_kvm ? "yes" : "no");
+	doctor_xe_text(false);
+	printf("\n");
 	printf("%-17s %-4s %s\n", "HOOK", "OK", "DETAIL");
 	for (h = 0; h < MS_HOOK_COUNT; h++) {
 		const struct ms_hook_status *st = ms_hook_probe(h);
@@ -120,6 +123,7 @@ static void print_json(const struct kernel_facts *k)
 	json_kstr(&j, "btf_kvm", k->btf_kvm);
 	json_kbool(&j, "dev_kvm", k->dev_kvm);
 	json_obj_end(&j);
+	doctor_xe_json(&j);
 	json_key(&j, "hooks");
 	json_obj_begin(&j);
 	for (h = 0; h < MS_HOOK_COUNT; h++) {
@@ -165,13 +169,18 @@ static void print_json(const struct kernel_facts *k)
 }
 
 static const char doctor_usage[] =
-"Usage: migscope doctor [--json] [-v]\n"
+"Usage: migscope doctor [--json] [--xe] [-v]\n"
 "\n"
 "Probe the running kernel by loading tiny BPF programs and report, for each\n"
 "hook type, whether it works here and the real reason if not; then, for each\n"
 "migscope feature, which rung of its attach ladder will be used.\n"
 "\n"
-"  -j, --json     one JSON object: {\"kernel\":…,\"hooks\":…,\"features\":…}\n"
+"  -j, --json     one JSON object: {\"kernel\":…,\"xe\":…,\"hooks\":…,\"features\":…}\n"
+"      --xe       only the xe driver, one fact a line: the module holding the\n"
+"                 xe functions, every state bit and packet type name its BTF\n"
+"                 gives, every function, field and constant the kernel\n"
+"                 programs use (ok, absent for optional hooks, MISSING);\n"
+"                 exit 1 unless the kernel target can run\n"
 "  -v, --verbose  show libbpf's messages (twice: debug)\n"
 "  -h, --help     this text\n"
 "\n"
@@ -183,17 +192,19 @@ static int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "xe", no_argument, NULL, 'x' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct kernel_facts k;
-	bool as_json = false;
+	bool as_json = false, xe_only = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, ":jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': as_json = true; break;
+		case 'x': xe_only = true; break;
 		case 'v': ms_verbose++; break;
 		case 'h': fputs(doctor_usage, stdout); return 0;
 		default: return ms_getopt_err("doctor", opt, argv);
@@ -202,6 +213,8 @@ static int cmd_doctor(int argc, char **argv)
 	if (optind < argc)
 		return ms_usage_err("doctor", "unexpected argument '%s'",
 				    argv[optind]);
+	if (xe_only)	/* BTF only: no privileges needed */
+		return doctor_xe_text(true);
 	if (ms_require_bpf_privileges("doctor"))
 		return 1;
 	ms_probe_fire_user_hooks = true;

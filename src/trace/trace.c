@@ -268,9 +268,13 @@ int mt_run(const struct trace_opts *o)
 			unlink(o->output);
 		return 1;
 	}
-	if (out->rec)
+	/* the kernel target installed its BTF's names while opening */
+	if (out->rec) {
 		snprintf(rec.hdr.target, sizeof(rec.hdr.target), "%s",
 			 mt_session_target(s));
+		if (mt_rec_set_names(out->rec, xe_names_active()))
+			err = 1;
+	}
 	while (!done) {
 		done = mt_session_poll(s, POLL_MS);
 		if (done < 0)

@@ -137,6 +137,14 @@ const char *mt_session_target(struct mt_session *s);
 /* detach, reap a launched command; returns its exit status or 0 */
 int mt_session_close(struct mt_session *s);
 int mt_attach_check(const struct trace_opts *o);
+/*
+ * Kernel target: find the module holding the xe functions, install its
+ * state and packet names, drop optional programs whose function it lacks
+ * (one "prog … absent" line each when attach_check), refuse by name
+ * whatever else is missing.  0 or -1 after saying why.
+ */
+struct bpf_object;
+int mt_kernel_prepare(struct bpf_object *obj, bool attach_check);
 
 /* --- options shared by trace, top and record ------------------------------ */
 

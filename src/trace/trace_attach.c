@@ -200,6 +200,8 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 	    bpf_map__set_max_entries(s->obj->maps.events, o->ring_size))
 		return ms_err("cannot size the event ring to %u bytes",
 			      o->ring_size);
+	if (s->target == MT_TARGET_KERNEL && mt_kernel_prepare(s->obj->obj, false))
+		return -1;
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(s->obj);
 	if (err) {
@@ -449,7 +451,8 @@ static int check_rung(const struct ms_rung *rung)
 
 	if (!obj)
 		return ms_err("cannot open the migtrace BPF object");
-	if (ms_rung_select(rung, obj->obj, ms_kernel_facts()) < 0) {
+	if (ms_rung_select(rung, obj->obj, ms_kernel_facts()) < 0 ||
+	    mt_kernel_prepare(obj->obj, true)) {
 		migtrace_bpf__destroy(obj);
 		return -1;
 	}

@@ -3,7 +3,8 @@
 MODEL_TEST_CFLAGS := -Itools/xe-model -Itests/lib -pthread
 
 $(OUT)/tests/model/%.o: CFLAGS += $(MODEL_TEST_CFLAGS)
-$(OUT)/tests/model/%.o: $(wildcard tools/xe-model/*.h) tests/lib/check.h
+$(OUT)/tests/model/%.o: $(wildcard tools/xe-model/*.h) tests/lib/check.h \
+			 tests/model/model_dev.h
 
 $(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
 	$(call msg,LINK,$@)
@@ -11,6 +12,15 @@ $(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 
 TEST_BINS += $(OUT)/tests/test_model
+
+# upstream 7.2 behaviours and their 6.19 switches
+$(OUT)/tests/test_model_7x: $(OUT)/tests/model/test_model_7x.o \
+			    $(OUT)/libxemodel.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
+TEST_BINS += $(OUT)/tests/test_model_7x
 
 # libFuzzer target on the restore stream parser, and an ASan/UBSan migsim.
 # Both build from the model sources directly with their own flags.

@@ -151,13 +151,16 @@ else
 	bad bad-kernel "target kernel: .*doctor" "$MIGSCOPE" trace --target kernel
 fi
 rec=$W/r.rec
-head -c 1000 "$rec" >"$W/trunc.rec"
+# the header's own size field (bytes 12-15): the header carries a names table
+hdr=$(python3 -c 'import struct,sys; print(struct.unpack_from("<I", open(sys.argv[1], "rb").read(), 12)[0])' "$rec")
+head -c $((hdr + 1000)) "$rec" >"$W/trunc.rec"
 bad bad-record-truncated "truncated" "$MIGSCOPE" report "$W/trunc.rec"
 echo "not a record" >"$W/junk.rec"
 bad bad-record-junk "not a migscope record" "$MIGSCOPE" report "$W/junk.rec"
-python3 -c 'import sys
+python3 -c 'import struct, sys
 d = bytearray(open(sys.argv[1], "rb").read())
-d[120 + 64 * 5 + 16] = 0xee	# event type of the sixth record
+hdr = struct.unpack_from("<I", d, 12)[0]
+d[hdr + 64 * 5 + 16] = 0xee	# event type of the sixth record
 open(sys.argv[2], "wb").write(d)' "$rec" "$W/corrupt.rec"
 bad bad-record-corrupt "malformed" "$MIGSCOPE" report "$W/corrupt.rec"
 bad bad-record-missing "cannot open" "$MIGSCOPE" report "$W/nonexistent.rec"

@@ -29,6 +29,9 @@ struct opts {
 	bool json;
 	bool verbose;
 	bool stop;
+	/* --flr-at: reset the VF after this many data calls on that side */
+	const char *flr_side;		/* "save", "restore" or NULL */
+	unsigned int flr_at;
 	const char *twin;		/* debugfs root of xe_twin.ko, or NULL */
 	const struct mig_vf_ops *backend;
 };
@@ -52,7 +55,16 @@ struct side {
 	char recover_failed_at[32];
 	int recover_err;
 	unsigned int attempt;		/* 1-based */
+	/* a VFIO reset this side ran (--flr-at, or a recovery) */
+	bool flr;
+	int flr_prepare, flr_wait;
 };
+
+/* --- options (options.c) -------------------------------------------------- */
+
+void usage(FILE *f);
+/* 0, or -1 after a message */
+int parse_args(struct opts *o, int argc, char **argv);
 
 /* --- the VF a side drives ------------------------------------------------ */
 
@@ -64,7 +76,6 @@ enum mig_step {
 	MIG_SAVE_EXIT,		/* stop_copy_exit */
 	MIG_RESTORE_ENTER,	/* resume_data_enter */
 	MIG_RESTORE_EXIT,	/* resume_data_exit */
-	MIG_RESET,		/* an FLR: xe_sriov_pf_control_reset_vf */
 };
 
 enum mig_role { MIG_SOURCE, MIG_DESTINATION };
@@ -82,6 +93,11 @@ struct mig_vf_ops {
 		    u64 seed);
 	void (*close)(struct mig_vf *v);
 	int (*step)(struct mig_vf *v, enum mig_step step);
+	/*
+	 * VFIO_DEVICE_RESET: FLR prepare, the FLR, the wait for the PF;
+	 * *prepare and *wait get the first and last step's results
+	 */
+	void (*flr)(struct mig_vf *v, int *prepare, int *wait);
 	ssize_t (*size)(struct mig_vf *v);
 	ssize_t (*data_read)(struct mig_vf *v, char *buf, size_t len);
 	ssize_t (*data_write)(struct mig_vf *v, const char *buf, size_t len);

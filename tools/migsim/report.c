@@ -82,6 +82,12 @@ static void print_json(FILE *f, const struct opts *o, const struct report *r)
 		fprintf(f, ", \"source_recovered\":%s, \"source_reset\":%s, \"source_recover_failed_at\":\"%s\"",
 			rd->recovered ? "true" : "false",
 			rd->reset ? "true" : "false", rd->recover_failed_at);
+	if (rd && rd->flr)
+		fprintf(f, ", \"src_flr\":{\"prepare\":%d,\"wait\":%d}",
+			rd->flr_prepare, rd->flr_wait);
+	if (wr && wr->flr)
+		fprintf(f, ", \"dst_flr\":{\"prepare\":%d,\"wait\":%d}",
+			wr->flr_prepare, wr->flr_wait);
 	if (rd)
 		json_side_states(f, "src_states", rd);
 	if (wr)

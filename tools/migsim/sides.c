@@ -115,13 +115,32 @@ static bool vf_step(struct mig_vf *v, enum mig_step step, struct side *s)
 		[MIG_SAVE_EXIT] = "stop_copy_exit",
 		[MIG_RESTORE_ENTER] = "resume_data_enter",
 		[MIG_RESTORE_EXIT] = "resume_data_exit",
-		[MIG_RESET] = "reset",
 	};
 	int err = v->ops->step(v, step);
 
-	if (err && s)
+	if (err)
 		fail_at(s, names[step], err);
 	return !err;
+}
+
+/* VFIO_DEVICE_RESET as xe-vfio-pci runs it; 0 if the PF finished the FLR */
+static int vfio_device_reset(struct mig_vf *v, struct side *s)
+{
+	s->flr = true;
+	v->ops->flr(v, &s->flr_prepare, &s->flr_wait);
+	return s->flr_wait;
+}
+
+/* --flr-at SIDE:N: after the N-th data call of that side, reset the VF */
+static bool flr_now(const struct opts *o, const char *side, struct mig_vf *v,
+		    struct side *s)
+{
+	if (!o->flr_side || strcmp(o->flr_side, side) || s->calls != o->flr_at)
+		return false;
+	vfio_device_reset(v, s);
+	s->paused = s->copying = false;
+	fail_at(s, "flr", -ECANCELED);
+	return true;
 }
 
 static void record_states(struct mig_vf *v, struct side *s)
@@ -162,6 +181,8 @@ static void source_attempt(const struct opts *o, struct mig_vf *v,
 			fail_at(s, "stream_write", -errno);
 			break;
 		}
+		if (flr_now(o, "save", v, s))
+			break;
 	}
 	s->t_eof = xe_now_ns();
 	s->stream_bytes = s->bytes;
@@ -210,7 +231,7 @@ static void recover_source(struct mig_vf *v, struct side *s)
 		 * (docs/upstream-xe.md §10.16).
 		 */
 		s->reset = true;
-		s->reset_ok = vf_step(v, MIG_RESET, NULL);
+		s->reset_ok = !vfio_device_reset(v, s);
 	}
 	s->copying = s->paused = false;
 	s->recovered = !s->reset && !v->ops->digest(v, 0, &now) &&
@@ -340,6 +361,8 @@ static void dest_copy(const struct opts *o, struct mig_vf *v, int in,
 			break;
 		}
 		s->bytes += ret;
+		if (flr_now(o, "restore", v, s))
+			break;
 	}
 }
 

@@ -4,7 +4,6 @@
 
 #include "migsim.h"
 #include "xe_gt_sriov_pf_control.h"
-#include "xe_sriov_pf_control.h"
 #include "xe_sriov_vfio.h"
 
 static struct xe_device *model_xe(struct mig_vf *v)
@@ -53,10 +52,23 @@ static int model_step(struct mig_vf *v, enum mig_step step)
 		return xe_sriov_vfio_resume_data_enter(xe, v->vf);
 	case MIG_RESTORE_EXIT:
 		return xe_sriov_vfio_resume_data_exit(xe, v->vf);
-	case MIG_RESET:
-		return xe_sriov_pf_control_reset_vf(xe, v->vf);
 	}
 	return -EINVAL;
+}
+
+/*
+ * VFIO_DEVICE_RESET as xe-vfio-pci runs it on 7.1+: reset_prepare tells
+ * the PF first (xe_sriov_vfio_flr_prepare; refused where, as on 6.19, it
+ * does not exist), the FLR on the bus makes GuC notify the PF, and
+ * reset_done waits for the PF to finish the FLR.
+ */
+static void model_flr(struct mig_vf *v, int *prepare, int *wait)
+{
+	struct xe_device *xe = model_xe(v);
+
+	*prepare = xe_sriov_vfio_flr_prepare(xe, v->vf);
+	xe_gt_sriov_pf_control_handle_vf_flr(&xe->gts[0], v->vf);
+	*wait = xe_sriov_vfio_wait_flr_done(xe, v->vf);
 }
 
 static ssize_t model_size(struct mig_vf *v)
@@ -104,6 +116,7 @@ const struct mig_vf_ops mig_vf_model = {
 	.open = model_open,
 	.close = model_close,
 	.step = model_step,
+	.flr = model_flr,
 	.size = model_size,
 	.data_read = model_read,
 	.data_write = model_write,

@@ -169,10 +169,18 @@ static int twin_step(struct mig_vf *v, enum mig_step step)
 		return write_text(dir, "restore", "1\n");
 	case MIG_RESTORE_EXIT:
 		return read_finish(dir, "restore");
-	case MIG_RESET:
-		return write_text(dir, "reset", "1\n");
 	}
 	return -EINVAL;
+}
+
+/*
+ * The twin's debugfs has no FLR prepare (upstream's PF debugfs neither):
+ * its reset file runs the FLR on every GT and waits for it.
+ */
+static void twin_flr(struct mig_vf *v, int *prepare, int *wait)
+{
+	*prepare = -EOPNOTSUPP;
+	*wait = write_text(twin(v)->vf, "reset", "1\n");
 }
 
 static ssize_t twin_size(struct mig_vf *v)
@@ -263,6 +271,7 @@ const struct mig_vf_ops mig_vf_twin = {
 	.open = twin_open,
 	.close = twin_close,
 	.step = twin_step,
+	.flr = twin_flr,
 	.size = twin_size,
 	.data_read = twin_read,
 	.data_write = twin_write,

@@ -238,6 +238,7 @@ static void pf_flr_sync_release(struct xe_device *xe, unsigned int vfid);
 static void pf_exit_vf_flr_wip(struct xe_gt *gt, unsigned int vfid)
 {
 	if (pf_exit_vf_state(gt, vfid, ST(FLR_WIP))) {
+		pf_escape_vf_state(gt, vfid, ST(FLR_PREPARE));
 		pf_escape_vf_state(gt, vfid, ST(FLR_SEND_FINISH));
 		pf_escape_vf_state(gt, vfid, ST(FLR_RESET_MMIO));
 		pf_escape_vf_state(gt, vfid, ST(FLR_RESET_DATA));
@@ -653,17 +654,78 @@ static bool pf_exit_vf_flr_send_finish(struct xe_gt *gt, unsigned int vfid)
 	return false;
 }
 
-__xe_traced int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid)
+static bool pf_enter_vf_flr_wip(struct xe_gt *gt, unsigned int vfid)
 {
-	if (!pf_enter_vf_state(gt, vfid, ST(FLR_WIP))) {
-		xe_dbg(gt->xe, "GT%u: VF%u FLR already in progress",
-		       gt->info.id, vfid);
-		return 0;
-	}
+	if (!pf_enter_vf_state(gt, vfid, ST(FLR_WIP)))
+		return false;
 	pf_enter_vf_wip(gt, vfid);
+	return true;
+}
+
+static void pf_enter_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
+{
 	pf_enter_vf_state(gt, vfid, ST(FLR_SEND_START));
 	pf_queue_vf(gt, vfid);
+}
+
+/* the FLR a prepare announced has begun: on with the sequence */
+static bool pf_exit_vf_flr_prepare(struct xe_gt *gt, unsigned int vfid)
+{
+	if (!pf_exit_vf_state(gt, vfid, ST(FLR_PREPARE)))
+		return false;
+	pf_enter_vf_flr_send_start(gt, vfid);
+	return true;
+}
+
+/*
+ * 7.1+: an FLR already announced by prepare_flr starts from FLR_PREPARE;
+ * one already running is -EALREADY (6.19 said 0 and did nothing).
+ */
+static int pf_begin_vf_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	if (pf_enter_vf_flr_wip(gt, vfid)) {
+		pf_enter_vf_flr_send_start(gt, vfid);
+		return 0;
+	}
+	if (pf_exit_vf_flr_prepare(gt, vfid))
+		return 0;
+	xe_dbg(gt->xe, "GT%u: VF%u FLR is already in progress", gt->info.id,
+	       vfid);
+	return gt->xe->cfg.defects & XE_V619_FLR_RETRIGGER_OK ? 0 : -EALREADY;
+}
+
+/*
+ * Early notice of a VF FLR (xe-vfio-pci's reset_prepare), before GuC
+ * tells the PF: FLR_WIP is set at once, so a wait_flr that runs before
+ * GuC's event waits for the FLR instead of returning at once.
+ */
+int xe_gt_sriov_pf_control_prepare_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	if (gt->xe->cfg.defects & XE_V619_NO_FLR_PREPARE)
+		return -EOPNOTSUPP;	/* 6.19 has no prepare step */
+	if (!pf_enter_vf_flr_wip(gt, vfid))
+		return -EALREADY;
+	pf_enter_vf_state(gt, vfid, ST(FLR_PREPARE));
 	return 0;
+}
+
+__xe_traced int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	return pf_begin_vf_flr(gt, vfid);
+}
+
+/*
+ * GuC's VF_STATE_NOTIFY(FLR), sent after the VF's function level reset
+ * on the bus: upstream's pf_handle_vf_flr, for every GT of the device.
+ */
+void xe_gt_sriov_pf_control_handle_vf_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	struct xe_gt *it;
+	unsigned int id;
+
+	xe_dbg(gt->xe, "GT%u: VF%u FLR notified by GuC", gt->info.id, vfid);
+	for_each_gt(it, gt->xe, id)
+		pf_begin_vf_flr(it, vfid);
 }
 
 int xe_gt_sriov_pf_control_wait_flr(struct xe_gt *gt, unsigned int vfid)

@@ -37,6 +37,7 @@ _type xe_sriov_vfio_##_name(struct xe_device *xe, unsigned int vfid)	\
 }
 
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, wait_flr_done, xe_sriov_pf_control_wait_flr)
+DEFINE_XE_SRIOV_VFIO_FUNCTION(int, flr_prepare, xe_sriov_pf_control_prepare_flr)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, suspend_device, xe_sriov_pf_control_pause_vf)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, resume_device, xe_sriov_pf_control_resume_vf)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, stop_copy_enter,
