@@ -424,6 +424,10 @@ static int gt_init(struct xe_device *xe, unsigned int id)
 	gt->tile->xe = xe;
 	gt->info.id = id;
 	gt->info.media = id == 1;
+	if (gt->info.media)
+		gt->tile->media_gt = gt;
+	else
+		gt->tile->primary_gt = gt;
 	gt->sriov.pf.vfs = calloc(xe->cfg.num_vfs + 1, sizeof(*gt->sriov.pf.vfs));
 	if (!gt->sriov.pf.vfs)
 		return -ENOMEM;

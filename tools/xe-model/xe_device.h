@@ -203,6 +203,8 @@ struct xe_gt_sriov_pf {
 struct xe_tile {
 	struct xe_device *xe;
 	u8 id;
+	struct xe_gt *primary_gt;
+	struct xe_gt *media_gt;		/* NULL without a media GT */
 };
 
 struct xe_gt {

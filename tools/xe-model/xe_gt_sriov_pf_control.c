@@ -699,7 +699,7 @@ static int pf_begin_vf_flr(struct xe_gt *gt, unsigned int vfid)
  * tells the PF: FLR_WIP is set at once, so a wait_flr that runs before
  * GuC's event waits for the FLR instead of returning at once.
  */
-int xe_gt_sriov_pf_control_prepare_flr(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_prepare_flr(struct xe_gt *gt, unsigned int vfid)
 {
 	if (gt->xe->cfg.defects & XE_V619_NO_FLR_PREPARE)
 		return -EOPNOTSUPP;	/* 6.19 has no prepare step */

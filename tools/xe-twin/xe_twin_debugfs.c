@@ -35,6 +35,7 @@
 
 EXPORT_SYMBOL_GPL(xe_sriov_vfio_migration_supported);
 EXPORT_SYMBOL_GPL(xe_sriov_vfio_wait_flr_done);
+EXPORT_SYMBOL_GPL(xe_sriov_vfio_flr_prepare);
 EXPORT_SYMBOL_GPL(xe_sriov_vfio_suspend_device);
 EXPORT_SYMBOL_GPL(xe_sriov_vfio_resume_device);
 EXPORT_SYMBOL_GPL(xe_sriov_vfio_stop_copy_enter);
