@@ -44,35 +44,21 @@ static ssize_t read_text(const char *path, char *buf, size_t len)
 	return n;
 }
 
-/* write text to dir/name: 0, or what the kernel said */
-static int write_text(const char *dir, const char *name, const char *text)
-{
-	char path[300];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
-/* reading save or restore finishes it: 0 or the kernel's error */
-static int read_finish(const char *dir, const char *name)
+/*
+ * Write text to dir/name, or with text NULL read it once (reading save or
+ * restore finishes it): 0, or what the kernel said.
+ */
+static int file_io(const char *dir, const char *name, const char *text)
 {
 	char path[300], c;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, (text ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, &c, 1);
+	n = text ? write(fd, text, strlen(text)) : read(fd, &c, 1);
 	n = n < 0 ? -errno : 0;
 	close(fd);
 	return n;
@@ -134,7 +120,7 @@ static int twin_open(struct mig_vf *v, const struct opts *o,
 		}
 	}
 	snprintf(text, sizeof(text), "%" PRIu64 "\n", seed);
-	err = write_text(t->vf, "twin_fill", text);
+	err = file_io(t->vf, "twin_fill", text);
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "%s/migration_data", t->vf);
@@ -158,17 +144,17 @@ static int twin_step(struct mig_vf *v, enum mig_step step)
 
 	switch (step) {
 	case MIG_SUSPEND:
-		return write_text(dir, "pause", "1\n");
+		return file_io(dir, "pause", "1\n");
 	case MIG_RESUME:
-		return write_text(dir, "resume", "1\n");
+		return file_io(dir, "resume", "1\n");
 	case MIG_SAVE_ENTER:
-		return write_text(dir, "save", "1\n");
+		return file_io(dir, "save", "1\n");
 	case MIG_SAVE_EXIT:
-		return read_finish(dir, "save");
+		return file_io(dir, "save", NULL);
 	case MIG_RESTORE_ENTER:
-		return write_text(dir, "restore", "1\n");
+		return file_io(dir, "restore", "1\n");
 	case MIG_RESTORE_EXIT:
-		return read_finish(dir, "restore");
+		return file_io(dir, "restore", NULL);
 	}
 	return -EINVAL;
 }
@@ -180,7 +166,7 @@ static int twin_step(struct mig_vf *v, enum mig_step step)
 static void twin_flr(struct mig_vf *v, int *prepare, int *wait)
 {
 	*prepare = -EOPNOTSUPP;
-	*wait = write_text(twin(v)->vf, "reset", "1\n");
+	*wait = file_io(twin(v)->vf, "reset", "1\n");
 }
 
 static ssize_t twin_size(struct mig_vf *v)
@@ -237,7 +223,7 @@ static int twin_digest(struct mig_vf *v, u64 seed, struct xe_vf_digest *d)
 
 	if (seed) {
 		snprintf(text, sizeof(text), "%" PRIu64 "\n", seed);
-		err = write_text(twin(v)->vf, "twin_digest", text);
+		err = file_io(twin(v)->vf, "twin_digest", text);
 		if (err)
 			return err;
 	}

@@ -152,24 +152,37 @@ static const struct file_operations data_fops = {
 
 /* --- text files ------------------------------------------------------------- */
 
+#define XE_TWIN_RO_FILE(name)						\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = simple_open,						\
+	.read = name##_read,						\
+	.llseek = default_llseek,					\
+}
+
+/* a short text, formatted now, read from *ppos */
+static __printf(4, 5) ssize_t read_text(char __user *ubuf, size_t count,
+					loff_t *ppos, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
 static ssize_t size_read(struct file *f, char __user *ubuf, size_t count,
 			 loff_t *ppos)
 {
 	struct xe_twin_vf *vf = file_vf(f);
-	char buf[32];
-	int len;
 
-	len = scnprintf(buf, sizeof(buf), "%zd\n",
-			xe_sriov_vfio_stop_copy_size(vf->twin->xe, vf->vfid));
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	return read_text(ubuf, count, ppos, "%zd\n",
+			 xe_sriov_vfio_stop_copy_size(vf->twin->xe, vf->vfid));
 }
-
-static const struct file_operations size_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = size_read,
-	.llseek = default_llseek,
-};
+XE_TWIN_RO_FILE(size);
 
 static ssize_t fill_write(struct file *f, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
@@ -255,34 +268,20 @@ static ssize_t state_read(struct file *f, char __user *ubuf, size_t count,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
-static const struct file_operations state_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = state_read,
-	.llseek = default_llseek,
-};
+XE_TWIN_RO_FILE(state);
 
 static ssize_t stats_read(struct file *f, char __user *ubuf, size_t count,
 			  loff_t *ppos)
 {
 	struct xe_twin *twin = f->private_data;
-	char buf[128];
-	int len;
 
-	len = scnprintf(buf, sizeof(buf),
-			"vram_copy_ns %llu\nvram_copy_bytes %llu\nvram_copies %llu\n",
-			twin->xe->stats.vram_copy_ns,
-			twin->xe->stats.vram_copy_bytes,
-			twin->xe->stats.vram_copies);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	return read_text(ubuf, count, ppos,
+			 "vram_copy_ns %llu\nvram_copy_bytes %llu\nvram_copies %llu\n",
+			 twin->xe->stats.vram_copy_ns,
+			 twin->xe->stats.vram_copy_bytes,
+			 twin->xe->stats.vram_copies);
 }
-
-static const struct file_operations stats_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = stats_read,
-	.llseek = default_llseek,
-};
+XE_TWIN_RO_FILE(stats);
 
 /* --- the tree ---------------------------------------------------------------- */
 
