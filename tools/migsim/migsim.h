@@ -112,7 +112,7 @@ extern const struct mig_vf_ops mig_vf_twin;
 /* the twin's shape (platform, sizes) into o->cfg; 0 or -1 after a message */
 int mig_twin_config(struct opts *o);
 
-/* --- the sides (sides.c) --------------------------------------------------- */
+/* --- the sides (sides.c) -------------------------------------------------- */
 
 /* where each attempt's stream goes, and who judges the migration */
 struct source_io {
@@ -136,7 +136,7 @@ void run_source(const struct opts *o, const struct source_io *io,
 void run_dest(const struct opts *o, int in, int status_fd, bool stop,
 	      struct side *s);
 
-/* --- the report (report.c) -------------------------------------------------- */
+/* --- the report (report.c) ------------------------------------------------ */
 
 struct report {
 	const struct side *src, *dst;	/* either may be NULL */

@@ -70,12 +70,12 @@ int xe_twin_cond_timedwait(struct xe_twin_cond *c, struct mutex *m,
 #define pthread_cond_wait(c, m)		xe_twin_cond_wait(c, m)
 #define pthread_cond_timedwait(c, m, ts) xe_twin_cond_timedwait(c, m, ts)
 
-/* --- time ------------------------------------------------------------------ */
+/* --- time ----------------------------------------------------------------- */
 #define timespec			timespec64
 #define CLOCK_MONOTONIC			1
 #define clock_gettime(clk, ts)		({ ktime_get_ts64(ts); 0; })
 
-/* --- memory ---------------------------------------------------------------- */
+/* --- memory --------------------------------------------------------------- */
 #define calloc(n, size)			kvcalloc(n, size, GFP_KERNEL)
 #define free(p)				kvfree(p)
 #define PROT_READ			1

@@ -52,7 +52,7 @@ static struct xe_twin_vf *file_vf(struct file *f)
 	return f->private_data;
 }
 
-/* --- write a bool to act --------------------------------------------------- */
+/* --- write a bool to act -------------------------------------------------- */
 
 static ssize_t vf_bool_write(struct file *f, const char __user *ubuf,
 			     size_t count,
@@ -118,7 +118,7 @@ XE_TWIN_ENTER_FINISH_FILE(save, xe_sriov_vfio_stop_copy_enter,
 XE_TWIN_ENTER_FINISH_FILE(restore, xe_sriov_vfio_resume_data_enter,
 			  xe_sriov_vfio_resume_data_exit);
 
-/* --- the stream ------------------------------------------------------------ */
+/* --- the stream ----------------------------------------------------------- */
 
 static ssize_t data_read(struct file *f, char __user *ubuf, size_t count,
 			 loff_t *ppos)
@@ -150,7 +150,7 @@ static const struct file_operations data_fops = {
 	.llseek = noop_llseek,
 };
 
-/* --- text files ------------------------------------------------------------- */
+/* --- text files ----------------------------------------------------------- */
 
 #define XE_TWIN_RO_FILE(name)						\
 static const struct file_operations name##_fops = {			\
@@ -283,7 +283,7 @@ static ssize_t stats_read(struct file *f, char __user *ubuf, size_t count,
 }
 XE_TWIN_RO_FILE(stats);
 
-/* --- the tree ---------------------------------------------------------------- */
+/* --- the tree ------------------------------------------------------------- */
 
 static void xe_twin_debugfs_vf(struct xe_twin_vf *vf, struct dentry *sriov)
 {

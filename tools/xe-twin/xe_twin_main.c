@@ -72,6 +72,20 @@ static void xe_twin_cleanup(void)
 	}
 }
 
+/* PF i of the twin, with its debugfs; 0 or -errno */
+static int xe_twin_create(unsigned int i, const struct xe_device_config *cfg)
+{
+	twins[i].index = i;
+	twins[i].vfs = kcalloc(num_vfs + 1, sizeof(*twins[i].vfs), GFP_KERNEL);
+	if (!twins[i].vfs)
+		return -ENOMEM;
+	twins[i].xe = xe_device_create(cfg);
+	if (!twins[i].xe)
+		return xe_twin_errno ? -xe_twin_errno : -ENOMEM;
+	xe_twin_debugfs_register(&twins[i], twin_root);
+	return 0;
+}
+
 static int __init xe_twin_init(void)
 {
 	struct xe_device_config cfg;
@@ -83,17 +97,13 @@ static int __init xe_twin_init(void)
 		return err;
 	twin_root = debugfs_create_dir("xe_twin", NULL);
 	for (i = 0; i < devices; i++) {
-		twins[i].index = i;
-		twins[i].vfs = kcalloc(num_vfs + 1, sizeof(*twins[i].vfs),
-				       GFP_KERNEL);
-		twins[i].xe = twins[i].vfs ? xe_device_create(&cfg) : NULL;
-		if (!twins[i].xe) {
-			pr_err("xe_twin: device %u: bad parameters or no memory (%d)\n",
-			       i, -xe_twin_errno);
+		err = xe_twin_create(i, &cfg);
+		if (err) {
+			pr_err("xe_twin: PF %u: %d (bad parameters, or no memory)\n",
+			       i, err);
 			xe_twin_cleanup();
-			return -xe_twin_errno;
+			return err;
 		}
-		xe_twin_debugfs_register(&twins[i], twin_root);
 	}
 	pr_info("xe_twin: %u %s PFs with %u VFs each, debugfs xe_twin/\n",
 		devices, platform, num_vfs);
