@@ -24,7 +24,10 @@ struct mt_rec_hdr {
 	uint64_t events;
 	uint64_t drops;
 	char target[16];
-	char reserved[48];
+	/* the kernel's boot_id UUID: equal on both sides means one host and
+	 * one CLOCK_MONOTONIC (zero in files from before it was kept) */
+	uint8_t boot_id[16];
+	char reserved[32];
 	/* the state and packet names the events' numbers were made with */
 	struct xe_names names;
 };

@@ -13,6 +13,25 @@
 #include "common.h"
 #include "record.h"
 
+/* /proc/sys/kernel/random/boot_id as 16 bytes; zeros if unreadable */
+static void read_boot_id(uint8_t id[16])
+{
+	char text[64];
+	unsigned int i, n = 0, v;
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	memset(id, 0, 16);
+	if (!f)
+		return;
+	if (fgets(text, sizeof(text), f))
+		for (i = 0; text[i] && n < 16; i++)
+			if (text[i] != '-' && sscanf(&text[i], "%2x", &v) == 1) {
+				id[n++] = v;
+				i++;
+			}
+	fclose(f);
+}
+
 int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 		  uint64_t mono_start_ns)
 {
@@ -31,6 +50,7 @@ int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 	r->hdr.mono_start_ns = mono_start_ns;
 	r->hdr.realtime_start_ns = real.tv_sec * 1000000000ull + real.tv_nsec;
 	snprintf(r->hdr.target, sizeof(r->hdr.target), "%s", target);
+	read_boot_id(r->hdr.boot_id);
 	r->hdr.names = *xe_names_active();
 	if (fwrite(&r->hdr, sizeof(r->hdr), 1, r->f) != 1)
 		return ms_err("cannot write record file '%s': %s", path,

@@ -114,22 +114,42 @@ static int scan_modules(struct xe_kmod *m, const char *func, char *why,
 	return 0;
 }
 
+/*
+ * vmlinux BTF is megabytes and a command looks things up several times
+ * (ladder, doctor, trace): parsed once per directory, kept until exit.
+ */
+static struct btf *vmlinux_btf(const char *dir, char *why, size_t len)
+{
+	static char cached_dir[256];
+	static struct btf *cached;
+	char path[512];
+	struct btf *b;
+
+	if (cached && !strcmp(cached_dir, dir))
+		return cached;
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	b = btf__parse(path, NULL);
+	if (libbpf_get_error(b)) {
+		snprintf(why, len, "cannot read %s: %s", path,
+			 strerror(-(int)libbpf_get_error(b)));
+		return NULL;
+	}
+	btf__free(cached);
+	cached = b;
+	snprintf(cached_dir, sizeof(cached_dir), "%s", dir);
+	return cached;
+}
+
 int xe_kmod_find_holder(struct xe_kmod *m, const char *func, char *why,
 			size_t len)
 {
-	char path[512];
 	int err;
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->dir, sizeof(m->dir), "%s", btf_dir());
-	snprintf(path, sizeof(path), "%s/vmlinux", m->dir);
-	m->vmlinux = btf__parse(path, NULL);
-	if (libbpf_get_error(m->vmlinux)) {
-		err = (int)libbpf_get_error(m->vmlinux);
-		m->vmlinux = NULL;
-		snprintf(why, len, "cannot read %s: %s", path, strerror(-err));
-		return err;
-	}
+	m->vmlinux = vmlinux_btf(m->dir, why, len);
+	if (!m->vmlinux)
+		return -ENOENT;
 	if (own_func(m->vmlinux, NULL, func)) {
 		snprintf(m->name, sizeof(m->name), "vmlinux");
 		m->btf = m->vmlinux;
@@ -150,8 +170,7 @@ void xe_kmod_close(struct xe_kmod *m)
 {
 	if (m->btf && m->btf != m->vmlinux)
 		btf__free(m->btf);
-	btf__free(m->vmlinux);
-	m->btf = m->vmlinux = NULL;
+	m->btf = m->vmlinux = NULL;	/* vmlinux stays cached */
 }
 
 bool xe_kmod_has_func(const struct xe_kmod *m, const char *func)

@@ -25,7 +25,7 @@ struct bpf_program;
 struct xe_kmod {
 	char name[64];		/* the module, "vmlinux" when xe is built in */
 	char dir[256];		/* where its BTF was read */
-	struct btf *vmlinux;
+	struct btf *vmlinux;	/* cached for the process: never freed here */
 	struct btf *btf;	/* the module's (split) BTF, or vmlinux */
 };
 

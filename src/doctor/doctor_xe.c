@@ -102,8 +102,8 @@ static void print_summary(const struct xe_report *r)
 	else
 		printf("xe          module %s; NO state names: %s\n", r->module,
 		       r->why);
-	printf("xe needs    %d functions, fields and constants: %s\n", r->nreq,
-	       r->missing ? "SOME MISSING" : "all there");
+	printf("xe needs    %d functions, fields and constants: %d missing, %d optional absent\n",
+	       r->nreq, r->missing, r->absent);
 	for (i = 0; i < r->nreq; i++)
 		if (r->req[i].v != XE_REQ_OK)
 			printf("xe %-8s %s %s\n",

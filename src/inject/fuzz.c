@@ -18,7 +18,7 @@
 #include "xe_defects.h"
 #include "json.h"
 #include "ladders.h"
-#include "subcommands.h"
+#include "commands.h"
 
 #define FUZZ_MAX_ARGS	64
 #define FUZZ_OUT_MAX	8192
@@ -731,7 +731,7 @@ static int campaign(struct fuzz *fz)
 	return fz->findings ? 1 : 0;
 }
 
-static int cmd_fuzz(int argc, char **argv)
+int cmd_fuzz(int argc, char **argv)
 {
 	static struct fuzz fz;
 	int err, ret;
@@ -763,7 +763,3 @@ static int cmd_fuzz(int argc, char **argv)
 	inj_session_close(&fz.s);
 	return ret < 0 ? 1 : ret;
 }
-
-MS_SUBCOMMAND(fuzz, cmd_fuzz,
-	      "run many migrations under generated injection plans, classify each",
-	      41);

@@ -283,11 +283,12 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 		bpf_map__update_elem(s->obj->maps.tgids, &key, sizeof(key),
 				     &one, sizeof(one), BPF_ANY);
 	}
+	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
+		return -1;
+	/* said once attached: tests wait for this line before they start */
 	fprintf(stderr, "migscope: tracing the model through USDT in %s (%s)\n",
 		path, o->pid ? "one pid" : o->command ?
 		"the launched command and its children" : "every process");
-	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
-		return -1;
 	if (o->command) {
 		kill(s->child, SIGCONT);
 	} else if (o->pid) {
@@ -347,6 +348,27 @@ int mt_session_poll(struct mt_session *s, int timeout_ms)
 		return ms_err("reading events failed: %s", strerror(-n));
 	if (over)
 		return ms_events_drain(&s->ev) < 0 ? -1 : 1;
+	return 0;
+}
+
+int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
+			 uint64_t *runs)
+{
+	struct bpf_program *prog;
+
+	*run_ns = *runs = 0;
+	if (!s || !s->obj)
+		return -1;
+	bpf_object__for_each_program(prog, s->obj->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		*run_ns += info.run_time_ns;
+		*runs += info.run_cnt;
+	}
 	return 0;
 }
 

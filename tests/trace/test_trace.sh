@@ -4,6 +4,7 @@
 # (its --json) or from the upstream state walk, never from numbers
 # hard-coded for this machine.
 . "$(dirname "$0")/../lib/check.sh"
+. "$(dirname "$0")/../lib/migsim.sh"
 # check.sh assumes tests/test_*.sh; this test lives one level deeper
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/.output
@@ -76,18 +77,7 @@ run ptl-pf --platform ptl && "$MIGSCOPE" trace -q --perfetto "$W/ptl.pf" -- \
 # them; together they must account for the whole migration.
 "$MIGSIM" migrate --stop --vram 8M --chunk 1M --json >"$W/p.migsim" 2>/dev/null &
 parent=$!
-kids=""
-for _ in $(seq 300); do
-	kids=$(pgrep -P "$parent" | tr '\n' ' ')
-	[ "$(echo $kids | wc -w)" -eq 2 ] && break
-	sleep 0.1
-done
-# never leave stopped children for `wait` to hang on
-if [ "$(echo $kids | wc -w)" -ne 2 ]; then
-	kill -CONT $kids 2>/dev/null
-	kill "$parent" 2>/dev/null
-	kids=""
-fi
+kids=$(stopped_children "$parent")
 n=0
 for k in $kids; do
 	n=$((n + 1))
