@@ -316,6 +316,7 @@ struct {
 } gtvf SEC(".maps");
 
 #define IS_ERR_VALUE(x)	((unsigned long)(void *)(x) >= (unsigned long)-4095)
+#define MT_EAGAIN	11	/* the kernel's EAGAIN; BPF has no errno.h */
 
 static __always_inline void k_set_ctx(__u32 vf, __u32 gt)
 {
@@ -755,10 +756,19 @@ F_SAVE_CTX(f_mmio_save, "xe_gt_sriov_pf_migration_mmio_save")
 F_SAVE_CTX(f_vram_save, "xe_gt_sriov_pf_migration_vram_save")
 F_SAVE_CTX(f_vram_restore, "xe_gt_sriov_pf_migration_vram_restore")
 
+/*
+ * vram_save saves one chunk per call and says -EAGAIN while chunks remain
+ * (docs/upstream-xe.md §4): that chunk was copied, it is no failure.
+ */
+static __always_inline __s64 k_vram_save_ret(int ret)
+{
+	return ret == -MT_EAGAIN ? 0 : ret;
+}
+
 SEC("fexit/xe_gt_sriov_pf_migration_vram_save")
 int BPF_PROG(fx_vram_save, struct xe_gt___ms *gt, unsigned int vfid, int ret)
 {
-	mt_vram_end(ret, bpf_ktime_get_ns());
+	mt_vram_end(k_vram_save_ret(ret), bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -1030,7 +1040,7 @@ KP_SAVE_CTX(kp_vram_restore, "xe_gt_sriov_pf_migration_vram_restore")
 SEC("kretprobe/xe_gt_sriov_pf_migration_vram_save")
 int BPF_KRETPROBE(krp_vram_save, int ret)
 {
-	mt_vram_end(ret, bpf_ktime_get_ns());
+	mt_vram_end(k_vram_save_ret(ret), bpf_ktime_get_ns());
 	return 0;
 }
 

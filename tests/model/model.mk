@@ -37,12 +37,12 @@ $(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c $(SAN_SRCS) $(SAN_HDRS)
 	$(Q)$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		tests/model/fuzz_restore.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
 
-$(OUT)/asan/migsim: tools/migsim/migsim.c $(SAN_SRCS) $(SAN_HDRS)
+$(OUT)/asan/migsim: $(MIGSIM_SRCS) tools/migsim/migsim.h $(SAN_SRCS) $(SAN_HDRS)
 	$(call msg,ASAN,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined \
 		-fno-sanitize-recover=undefined \
-		tools/migsim/migsim.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
+		$(MIGSIM_SRCS) $(SAN_SRCS) -o $@ $(SAN_LIBS)
 
 TEST_ONLY_BINS += $(OUT)/fuzz/fuzz_restore $(OUT)/asan/migsim
 

@@ -320,7 +320,7 @@ static void gate_hook(struct xe_gt *gt, unsigned int vfid, unsigned int bit,
 	(void)state;
 	if (gt->info.id || vfid != 1 || enter ||
 	    bit != ST(RESTORE_PROCESS_DATA) ||
-	    !pthread_equal(pthread_self(), gt->control.thread))
+	    !pthread_equal(pthread_self(), gt->sriov.pf.control.worker.thread))
 		return;
 	pthread_mutex_lock(&gate_lock);
 	while (gate_closed)
@@ -690,7 +690,7 @@ static bool wait_not_state(struct xe_device *xe, unsigned int gt,
 static void test_save_failed(void)
 {
 	struct xe_device *xe = mkdev("bmg", SZ_1M, 65536, 4096, 65536, 1);
-	struct xe_ggtt_node *node = xe->gts[0].vfs[1].ggtt;
+	struct xe_ggtt_node *node = xe->gts[0].sriov.pf.vfs[1].ggtt;
 	char b[4096];
 	ssize_t n;
 

@@ -35,6 +35,8 @@ int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
 					      unsigned int vfid);
 int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
 					     unsigned int vfid);
+int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt, const u32 *msg,
+					  u32 len);
 int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 						unsigned int vfid);
 int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,

@@ -59,7 +59,7 @@ int xe_sriov_pf_control_stop_vf(struct xe_device *xe, unsigned int vfid)
 }
 
 /* 7.1+: every GT learns of the coming VF FLR before GuC reports it */
-int xe_sriov_pf_control_prepare_flr(struct xe_device *xe, unsigned int vfid)
+__xe_traced int xe_sriov_pf_control_prepare_flr(struct xe_device *xe, unsigned int vfid)
 {
 	if (xe->cfg.defects & XE_V619_NO_FLR_PREPARE)
 		return -EOPNOTSUPP;	/* 6.19 has no prepare step */

@@ -264,7 +264,7 @@ int xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
  * Both loops hold the per-VF mutex across blocking waits, as upstream, and
  * drop the count of bytes already moved when an error comes (§10.11).
  */
-ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
+__xe_traced ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
 				   char *buf, size_t len)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
@@ -287,7 +287,7 @@ ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
 	return consumed;
 }
 
-ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned int vfid,
+__xe_traced ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned int vfid,
 				    const char *buf, size_t len)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
