@@ -34,7 +34,6 @@ struct xe_device___ms;
 
 struct xe_tile___ms {
 	struct xe_device___ms *xe;
-	__u8 id;
 	struct xe_gt___ms *primary_gt;
 	struct xe_gt___ms *media_gt;
 } __attribute__((preserve_access_index));
@@ -102,11 +101,6 @@ enum xe_migrate_copy_dir___ms {
 static __always_inline __u32 xe_gt_id(struct xe_gt___ms *gt)
 {
 	return BPF_CORE_READ(gt, info.id);
-}
-
-static __always_inline __u32 xe_gt_tile(struct xe_gt___ms *gt)
-{
-	return BPF_CORE_READ(gt, tile, id);
 }
 
 static __always_inline __u32 xe_gt_max_vfs(struct xe_gt___ms *gt)

@@ -31,7 +31,6 @@ static const char *const xe_field_paths[] = {
 	"xe_sriov_packet.hdr.offset",
 	"xe_sriov_packet.hdr.size",
 	"xe_gt.info.id",
-	"xe_gt.tile.id",
 	"xe_gt.tile.xe.sriov.pf.driver_max_vfs",
 	"xe_gt.sriov.pf.vfs.control.state",
 	"xe_gt.sriov.pf.control.worker",
