@@ -228,10 +228,17 @@ $MIGSCOPE fuzz --plan random --runs 1000 --seed 3 -- \
 	$MIGSIM migrate --vram 4M --vfs 3 --vf 3 --timeout 300 >/dev/null 2>&1 &
 FPID=$!
 sleep 2
+# the programs this campaign holds, by id: other BPF users on the machine
+# (a second campaign, say) must not count
+ids=$(cat /proc/$FPID/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -u)
 kill -KILL $FPID
 wait $FPID 2>/dev/null
 sleep 0.5
-left=$(bpftool prog show 2>/dev/null | grep -cE ' name (fault_site|track_fork|track_exit|pkt_alloc|pkt_free|file_perm) ')
+left=0
+for id in $ids; do
+	bpftool prog show id "$id" >/dev/null 2>&1 && left=$((left + 1))
+done
+[ -n "$ids" ] || left="no program ids found before the kill:"
 orphans=$(pgrep -f -- '--vfs 3 --vf 3 --timeout 300' | wc -l)
 $MIGSIM migrate --vram 4M --json >"$TMP/after" 2>/dev/null
 if [ "$left" = 0 ] && [ "$orphans" = 0 ] &&

@@ -141,27 +141,12 @@ enum { O_PLATFORM = 256, O_VFS, O_VF, O_VRAM, O_CHUNK, O_GGTT, O_GUC, O_BUF,
        O_TIMEOUT, O_DEFECT, O_JSON, O_STOP, O_OUT, O_IN, O_ATTEMPTS,
        O_FLR_AT, O_TWIN, O_TWIN_DIR };
 
-static int parse_opt(struct opts *o, int c, const char *arg)
+/* the options that take a size: 0 done, 1 not one of them, <0 bad */
+static int parse_size_opt(struct opts *o, int c, const char *arg)
 {
-	const char *bad_name;
 	u64 v;
-	int bits;
 
 	switch (c) {
-	case O_PLATFORM:
-		if (!xe_platform_lookup(arg))
-			return bad("platform", arg);
-		o->cfg.platform = arg;
-		return 0;
-	case O_VFS:
-		if (!parse_uint(arg, &o->cfg.num_vfs) || !o->cfg.num_vfs ||
-		    o->cfg.num_vfs > 63)
-			return bad("--vfs (1..63)", arg);
-		return 0;
-	case O_VF:
-		if (!parse_uint(arg, &o->vf) || !o->vf)
-			return bad("--vf", arg);
-		return 0;
 	case O_VRAM:
 		if (!parse_size(arg, &o->cfg.vram_size))
 			return bad("--vram", arg);
@@ -185,6 +170,34 @@ static int parse_opt(struct opts *o, int c, const char *arg)
 		if (!parse_size(arg, &v) || !v || v > (1ULL << 30))
 			return bad("--buf (1..1G)", arg);
 		o->buf = v;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int parse_opt(struct opts *o, int c, const char *arg)
+{
+	const char *bad_name;
+	int bits, ret;
+
+	ret = parse_size_opt(o, c, arg);
+	if (ret <= 0)
+		return ret;
+	switch (c) {
+	case O_PLATFORM:
+		if (!xe_platform_lookup(arg))
+			return bad("platform", arg);
+		o->cfg.platform = arg;
+		return 0;
+	case O_VFS:
+		if (!parse_uint(arg, &o->cfg.num_vfs) || !o->cfg.num_vfs ||
+		    o->cfg.num_vfs > 63)
+			return bad("--vfs (1..63)", arg);
+		return 0;
+	case O_VF:
+		if (!parse_uint(arg, &o->vf) || !o->vf)
+			return bad("--vf", arg);
 		return 0;
 	case O_TIMEOUT:
 		if (!parse_uint(arg, &o->cfg.restore_timeout_ms))
