@@ -13,7 +13,14 @@ static const struct {
 	{ "busy_consume", XE_DEFECT_BUSY_CONSUME },
 	{ "save_init_leak", XE_DEFECT_SAVE_INIT_LEAK },
 	{ "mmio_pf_view", XE_DEFECT_MMIO_PF_VIEW },
+	/* fuzz targets */
+	{ "restore_pending_uaf", XE_DEFECT_RESTORE_PENDING_UAF },
+	{ "consume_done_late", XE_DEFECT_CONSUME_DONE_LATE },
+	{ "wait_data_race", XE_DEFECT_WAIT_DATA_RACE },
+	{ "save_double_free", XE_DEFECT_SAVE_DOUBLE_FREE },
 };
+
+#define NR_DEFECTS	(sizeof(defects) / sizeof(defects[0]))
 
 int xe_defects_parse(const char *list, const char **bad)
 {
@@ -29,7 +36,7 @@ int xe_defects_parse(const char *list, const char **bad)
 			n = sizeof(word) - 1;
 		memcpy(word, p, n);
 		word[n] = 0;
-		for (i = 0; i < sizeof(defects) / sizeof(defects[0]); i++) {
+		for (i = 0; i < NR_DEFECTS; i++) {
 			if (!strcasecmp(word, defects[i].name)) {
 				bits |= defects[i].bit;
 				found = true;
@@ -48,5 +55,12 @@ int xe_defects_parse(const char *list, const char **bad)
 
 const char *xe_defects_help(void)
 {
-	return "lost_wakeup,busy_consume,save_init_leak,mmio_pf_view";
+	return "lost_wakeup,busy_consume,save_init_leak,mmio_pf_view,"
+	       "restore_pending_uaf,consume_done_late,wait_data_race,"
+	       "save_double_free";
+}
+
+const char *xe_defect_name(unsigned int n)
+{
+	return n < NR_DEFECTS ? defects[n].name : NULL;
 }

@@ -72,6 +72,8 @@ static void pick_programs(struct inject_bpf *obj, unsigned int mech,
 	bpf_program__set_autoload(obj->progs.pkt_alloc, model && leaks);
 	bpf_program__set_autoload(obj->progs.pkt_free, model && leaks);
 	bpf_program__set_autoload(obj->progs.save_consume_ret, model && leaks);
+	bpf_program__set_autoload(obj->progs.state_enter, model && leaks);
+	bpf_program__set_autoload(obj->progs.state_exit, model && leaks);
 	bpf_program__set_autoload(obj->progs.file_perm, !model);
 }
 
@@ -168,6 +170,14 @@ int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 				     "xe", "packet_free", NULL);
 	if (add_link(s, l, "USDT xe:packet_free"))
 		return -1;
+	l = bpf_program__attach_usdt(s->obj->progs.state_enter, -1, binary,
+				     "xe", "state_enter", NULL);
+	if (add_link(s, l, "USDT xe:state_enter"))
+		return -1;
+	l = bpf_program__attach_usdt(s->obj->progs.state_exit, -1, binary,
+				     "xe", "state_exit", NULL);
+	if (add_link(s, l, "USDT xe:state_exit"))
+		return -1;
 	return attach_consume_probe(s, binary);
 }
 
@@ -187,32 +197,44 @@ static uint64_t prob_threshold(double p)
 	return (uint64_t)(p * 4294967296.0);
 }
 
-void inj_arm(struct inj_session *s, const struct inj_plan *p)
+static void arm_fault(struct inject_fault *f, const struct inj_plan *p)
+{
+	memset(f, 0, sizeof(*f));
+	f->mech = p->mech;
+	f->site = p->site;
+	f->err = p->err;
+	f->sig = p->sig;
+	f->delay_us = p->delay_us;
+	f->nth = p->nth;
+	f->interval = p->interval;
+	f->prob = prob_threshold(p->prob);
+	f->seed = p->seed;
+	f->times = p->times;
+	f->vf = p->vf;
+	f->gt = p->gt;
+	f->type = p->type;
+	f->off_lo = p->off_lo;
+	f->off_hi = p->off_hi;
+	f->armed = 1;
+}
+
+/* n plans (0..INJ_MAX_FAULTS) armed at once; the first one's file and
+ * dry run apply to all; with none, only the accounting probes run */
+void inj_arm(struct inj_session *s, const struct inj_plan *p, unsigned int n)
 {
 	struct inject_cfg *c = &s->obj->bss->cfg;
+	unsigned int i;
 
 	inj_disarm(s);
 	memset(&s->obj->bss->stats, 0, sizeof(s->obj->bss->stats));
-	c->mech = p->mech;
-	c->site = p->site;
-	c->err = p->err;
-	c->sig = p->sig;
-	c->dry_run = p->dry_run;
-	c->nth = p->nth;
-	c->interval = p->interval;
-	c->prob = prob_threshold(p->prob);
-	c->seed = p->seed;
-	c->times = p->times;
-	c->vf = p->vf;
-	c->gt = p->gt;
-	c->type = p->type;
-	c->off_lo = p->off_lo;
-	c->off_hi = p->off_hi;
-	c->kdev = p->kdev;
-	c->ino = p->ino;
+	memset(c->f, 0, sizeof(c->f));
+	for (i = 0; i < n && i < INJ_MAX_FAULTS; i++)
+		arm_fault(&c->f[i], &p[i]);
+	c->dry_run = n && p->dry_run;
+	c->kdev = n ? p->kdev : 0;
+	c->ino = n ? p->ino : 0;
 	c->all_tasks = 0;
 	c->track_leaks = 1;
-	c->delay_us = p->delay_us;
 	/* the programs see the whole plan before they see armed */
 	__atomic_store_n(&c->armed, 1, __ATOMIC_RELEASE);
 }
@@ -308,6 +330,22 @@ void inj_scope_clear(struct inj_session *s)
 	}
 }
 
+int inj_cov_take(struct inj_session *s, inj_cov_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(s->obj->maps.coverage);
+	struct inject_cov_key key;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key)) {
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+		if (fn)
+			fn(ctx, &key);
+		n++;
+	}
+	return n;
+}
+
 uint64_t inj_leaks_take(struct inj_session *s)
 {
 	int fd = bpf_map__fd(s->obj->maps.live_pkts);
@@ -352,7 +390,7 @@ void inj_session_close(struct inj_session *s)
 }
 
 static void child_exec(char **argv, unsigned int map_id, bool own_group,
-		       int out_fd, int go_fd)
+		       const int *out_fd, int go_fd)
 {
 	char id[16];
 	char c;
@@ -362,10 +400,12 @@ static void child_exec(char **argv, unsigned int map_id, bool own_group,
 		/* a campaign's run never outlives migscope */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	}
-	if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
+	if (out_fd[0] >= 0 && dup2(out_fd[0], STDOUT_FILENO) < 0)
+		_exit(127);
+	if (out_fd[1] >= 0 && dup2(out_fd[1], STDERR_FILENO) < 0)
 		_exit(127);
 	/* a campaign's table is the output; the model's notices are noise */
-	if (own_group && !ms_verbose) {
+	if (own_group && out_fd[1] < 0 && !ms_verbose) {
 		int null = open("/dev/null", O_WRONLY);
 
 		if (null >= 0)
@@ -386,7 +426,7 @@ static void child_exec(char **argv, unsigned int map_id, bool own_group,
 }
 
 pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
-		int out_fd)
+		const int out_fd[2])
 {
 	unsigned int id = s->mech == INJ_MECH_KERNEL ? 0 : inj_map_id(s);
 	int go[2];

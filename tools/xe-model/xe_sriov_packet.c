@@ -299,13 +299,16 @@ ssize_t xe_sriov_packet_write_single(struct xe_device *xe, unsigned int vfid,
 							      &consumed);
 		if (err) {
 			/*
-			 * The 2026 fix: pending is NULLed so the next write
-			 * does not touch the freed packet (§10.1).  A packet
-			 * the ring already took is not freed twice (§10.7).
+			 * The 7.1 fix: pending is NULLed so the next write
+			 * does not touch the freed packet (§10.1); the defect
+			 * leaves it dangling for teardown to free again.  A
+			 * packet the ring already took is not freed twice
+			 * (§10.7).
 			 */
 			if (!consumed)
 				xe_sriov_packet_free(*data);
-			*data = NULL;
+			if (!(xe->cfg.defects & XE_DEFECT_RESTORE_PENDING_UAF))
+				*data = NULL;
 			return err;
 		}
 		*data = NULL;
