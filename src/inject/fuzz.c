@@ -17,7 +17,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: migscope fuzz [--plan systematic|random] [--runs N] [--seed S]\n"
-"                     [--nth-max N] [--mutations N] [--repro N]\n"
+"                     [--nth-max N] [--phases LIST] [--sites LIST]\n"
+"                     [--mutations N] [--repro N]\n"
 "                     [--timeout-s T] [--report FILE] [--defect NAME] [-v]\n"
 "                     [-- migsim migrate ...]\n"
 "       migscope fuzz (--fault SPEC)... | --baseline  [--repeat N] [...]\n"
@@ -36,7 +37,8 @@ static void usage(FILE *f)
 "migration) and re-run --repro times (default 10): 10/10, or flaky 3/10.\n"
 "\n"
 "systematic plans, in phases: a baseline; every site x --nth 1..N\n"
-"(default 6; delay sites per GT with --delay-us %d, save_consume %d);\n"
+"(default 6; delay sites per GT with --delay-us %d, save_consume %d,\n"
+"save_wait %d);\n"
 "delay+delay: save_step and save_consume on one GT (worker and reader\n"
 "stalled together); fault+fault: every two error sites at their first hit\n"
 "(source and destination, or two on one side); retry: the first data_read\n"
@@ -45,7 +47,8 @@ static void usage(FILE *f)
 "40) coverage-guided plans: the probes' coverage (state transitions, site\n"
 "hits, faults taken, outcomes) keeps every plan that reached something\n"
 "new in a corpus, and mutations of corpus plans (nth, a fault more or\n"
-"less, errno, GT, migration size) follow.\n"
+"less, errno, GT, migration size) follow.  --phases LIST runs only those\n"
+"phases (the baseline always); --sites LIST plans faults only there.\n"
 "random: --runs plans (default 50) of one or two random faults from\n"
 "--seed.  --fault SPEC replays one plan --repeat times (default 1);\n"
 "SPEC is SITE:errno=E|delay=US[:nth=N][:gt=N][:vf=N][:type=N][:times=N]\n"
@@ -54,13 +57,30 @@ static void usage(FILE *f)
 "default command: migsim migrate --vram 4M --chunk 1M --buf 256K\n"
 "--timeout 300 --attempts 2 (migsim next to migscope; asan/migsim there\n"
 "when a --defect is a memory error); --json is added, and --defect.\n",
-		FUZZ_DELAY_US, FUZZ_CONSUME_DELAY_US);
+		FUZZ_DELAY_US, FUZZ_CONSUME_DELAY_US, FUZZ_WAIT_DELAY_US);
 }
 
 enum {
 	O_RUNS = 256, O_SEED, O_PLAN, O_TIMEOUT, O_REPORT, O_DEFECT, O_NTHMAX,
-	O_MUTATIONS, O_REPRO, O_FAULT, O_BASELINE, O_REPEAT,
+	O_MUTATIONS, O_REPRO, O_FAULT, O_BASELINE, O_REPEAT, O_SITES, O_PHASES,
 };
+
+static int parse_sites(struct fuzz_opts *o, const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+	int site;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		site = inj_site_from_name(tok);
+		if (site < 0)
+			return ms_usage_err("fuzz", "--sites: unknown site '%s' (sites: %s)",
+					    tok, inj_site_list());
+		o->sites |= 1u << site;
+	}
+	return 0;
+}
 
 static int parse_num(const char *opt, const char *arg, uint64_t *v, bool zero)
 {
@@ -101,6 +121,14 @@ static int parse_small(struct fuzz_opts *o, int c, const char *arg)
 		return 0;
 	case O_BASELINE:
 		o->replay = true;
+		return 0;
+	case O_SITES:
+		return parse_sites(o, arg);
+	case O_PHASES:
+		o->phases = fuzz_phases_parse(arg);
+		if (!o->phases)
+			return ms_usage_err("fuzz", "--phases takes a list of %s, not '%s'",
+					    fuzz_phase_list(), arg);
 		return 0;
 	}
 	return 2;
@@ -170,14 +198,15 @@ static int parse_args(struct fuzz_opts *o, int argc, char **argv)
 		{ "mutations", 1, NULL, O_MUTATIONS },
 		{ "repro", 1, NULL, O_REPRO }, { "fault", 1, NULL, O_FAULT },
 		{ "baseline", 0, NULL, O_BASELINE },
-		{ "repeat", 1, NULL, O_REPEAT }, { "verbose", 0, NULL, 'v' },
+		{ "repeat", 1, NULL, O_REPEAT }, { "sites", 1, NULL, O_SITES },
+		{ "phases", 1, NULL, O_PHASES }, { "verbose", 0, NULL, 'v' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	bool plan_given = false, muts_given = false;
 	int c, err;
 
 	o->nth_max = 6;
-	o->timeout_s = 5;
+	o->timeout_s = 3;
 	o->repro = 10;
 	opterr = 0;
 	optind = 1;
@@ -285,6 +314,7 @@ static void add_finding(struct fuzz *fz, const struct fuzz_run *r)
 	for (i = 0; i < fz->nfindings; i++) {
 		if (!strcmp(fz->findings[i].sig, r->sig)) {
 			fz->findings[i].runs++;
+			fuzz_finding_candidate(&fz->findings[i], &r->plan);
 			return;
 		}
 	}
@@ -298,6 +328,7 @@ static void add_finding(struct fuzz *fz, const struct fuzz_run *r)
 	f->runs = 1;
 	f->first_run = fz->nruns;
 	f->plan = f->min = r->plan;
+	fuzz_finding_candidate(f, &r->plan);
 	printf("run %llu: new finding #%u: %s\n", (unsigned long long)fz->nruns,
 	       fz->nfindings, r->sig);
 	fflush(stdout);
@@ -377,8 +408,7 @@ static void finish_findings(struct fuzz *fz)
 		printf("finding #%u: minimising and re-running %u times\n",
 		       i + 1, fz->o.repro);
 		fflush(stdout);
-		fuzz_minimise(fz, f);
-		fuzz_reproduce(fz, f);
+		fuzz_minimise_finding(fz, f);
 	}
 }
 

@@ -32,14 +32,18 @@
 #define FUZZ_PLAN_LEN		512
 #define FUZZ_MAX_FINDINGS	64
 #define FUZZ_CORPUS_MAX		256
+#define FUZZ_CANDIDATES		4
 /*
  * At a delay site: long enough for the other side of a race to finish
  * what it is doing (a whole default migration takes ~30 ms), short enough
- * to cost little per run.  The reader's delay is the longer one so that a
- * worker delayed at the same time finishes first.
+ * to cost little per run.  The reader's delay is longer than the worker's
+ * so that a worker delayed at the same time finishes first; the worker
+ * parked on a full ring waits longest, for the reader to drain five
+ * packets (a 4M GuC blob among them) on a loaded machine.
  */
 #define FUZZ_DELAY_US		50000
 #define FUZZ_CONSUME_DELAY_US	150000
+#define FUZZ_WAIT_DELAY_US	250000
 #define FUZZ_GTS		2	/* GTs a per-GT site is planned on */
 
 enum fuzz_class {
@@ -96,6 +100,13 @@ struct fuzz_finding {
 	char detail[512];
 	uint64_t runs, first_run;
 	struct fuzz_plan plan, min;
+	/*
+	 * Other plans that showed it, tried in turn when the first one's
+	 * minimised reproducer is flaky (a timing finding reproduces better
+	 * from a plan whose delay holds the window open).
+	 */
+	struct fuzz_plan cand[FUZZ_CANDIDATES];
+	unsigned int ncand;
 	bool minimised;
 	unsigned int repro_ok, repro_n;
 };
@@ -103,6 +114,7 @@ struct fuzz_finding {
 struct fuzz_opts {
 	uint64_t runs, seed, nth_max, timeout_s, repeat, mutations;
 	unsigned int repro;		/* re-runs of each minimised finding */
+	uint32_t sites, phases;		/* --sites, --phases masks; 0: all */
 	bool random, replay;		/* replay: --fault or --baseline */
 	const char *report, *defect, *plan_name;
 	struct fuzz_plan fixed;		/* --fault: replay this plan */
@@ -143,6 +155,9 @@ void fuzz_plan_baseline(struct fuzz_plan *p);
 void fuzz_fault_base(struct inj_plan *f, unsigned int site);
 bool fuzz_next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 			  struct fuzz_plan *p);
+/* "single,retry" -> a --phases mask; 0 if a name is unknown */
+uint32_t fuzz_phases_parse(const char *list);
+const char *fuzz_phase_list(void);
 void fuzz_next_random(struct fuzz *fz, struct fuzz_plan *p);
 void fuzz_mutate(struct fuzz *fz, const struct fuzz_plan *from,
 		 struct fuzz_plan *p);
@@ -176,8 +191,10 @@ unsigned int fuzz_cov_collect(struct fuzz *fz, const struct fuzz_run *r);
 void fuzz_corpus_add(struct fuzz *fz, const struct fuzz_plan *p);
 
 /* fuzz_minimise.c */
-void fuzz_minimise(struct fuzz *fz, struct fuzz_finding *f);
-void fuzz_reproduce(struct fuzz *fz, struct fuzz_finding *f);
+/* remember another plan that showed the finding */
+void fuzz_finding_candidate(struct fuzz_finding *f, const struct fuzz_plan *p);
+/* minimise and measure, candidate by candidate until one is reliable */
+void fuzz_minimise_finding(struct fuzz *fz, struct fuzz_finding *f);
 
 /* fuzz_report.c */
 void fuzz_print_header(void);

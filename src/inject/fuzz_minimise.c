@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Minimising a finding's plan and measuring its reproduction rate.  A
- * candidate is kept when it still shows the finding's signature on every
- * confirmation run (one for a hang, which costs a whole timeout; two
- * otherwise).  Order: fewer faults, then smaller nth, then the smallest
- * migration (VRAM size and chunking) that still shows it.
+ * candidate is kept when it still shows the finding's signature on both
+ * of two confirmation runs.  Order: fewer faults, then smaller nth, then the smallest
+ * migration (VRAM size and chunking) that still shows it.  A flaky result
+ * moves on to the next plan that showed the finding.
  */
 #include <string.h>
 
@@ -14,7 +14,7 @@
 static bool shows(struct fuzz *fz, const struct fuzz_plan *p,
 		  const struct fuzz_finding *f)
 {
-	unsigned int tries = f->cls == FZ_HANG ? 1 : 2, i;
+	unsigned int tries = 2, i;
 	struct fuzz_run r;
 
 	for (i = 0; i < tries && !ms_exiting; i++) {
@@ -95,20 +95,18 @@ static void smaller_migration(struct fuzz *fz, struct fuzz_finding *f)
 	}
 }
 
-void fuzz_minimise(struct fuzz *fz, struct fuzz_finding *f)
+static void minimise(struct fuzz *fz, struct fuzz_finding *f)
 {
 	unsigned int rounds = 0;
 
-	f->min = f->plan;
 	while (rounds++ < 8 && !ms_exiting &&
 	       (drop_faults(fz, f) || smaller_nth(fz, f)))
 		;
 	if (!ms_exiting)
 		smaller_migration(fz, f);
-	f->minimised = !ms_exiting;
 }
 
-void fuzz_reproduce(struct fuzz *fz, struct fuzz_finding *f)
+static void reproduce(struct fuzz *fz, struct fuzz_finding *f)
 {
 	struct fuzz_run r;
 	unsigned int i;
@@ -122,4 +120,81 @@ void fuzz_reproduce(struct fuzz *fz, struct fuzz_finding *f)
 		f->repro_n++;
 		f->repro_ok += !strcmp(r.sig, f->sig);
 	}
+}
+
+static bool has_delay(const struct fuzz_plan *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (ms_site_is_delay(p->f[i].site))
+			return true;
+	return false;
+}
+
+static bool same_plan(const struct fuzz_plan *a, const struct fuzz_plan *b)
+{
+	char ta[FUZZ_PLAN_LEN], tb[FUZZ_PLAN_LEN];
+
+	fuzz_plan_text(a, ta, sizeof(ta));
+	fuzz_plan_text(b, tb, sizeof(tb));
+	return !strcmp(ta, tb);
+}
+
+void fuzz_finding_candidate(struct fuzz_finding *f, const struct fuzz_plan *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->ncand; i++)
+		if (same_plan(&f->cand[i], p))
+			return;
+	if (f->ncand < FUZZ_CANDIDATES) {
+		f->cand[f->ncand++] = *p;
+		return;
+	}
+	/* keep one plan with a delay if any run had one */
+	for (i = 0; i < f->ncand; i++)
+		if (has_delay(&f->cand[i]))
+			return;
+	if (has_delay(p))
+		f->cand[FUZZ_CANDIDATES - 1] = *p;
+}
+
+static void keep_better(struct fuzz_finding *best,
+			const struct fuzz_finding *f, bool *have)
+{
+	if (!*have || f->repro_ok * best->repro_n > best->repro_ok * f->repro_n)
+		*best = *f;
+	*have = true;
+}
+
+static bool reliable(const struct fuzz_finding *f)
+{
+	return f->repro_n && f->repro_ok * 10 >= f->repro_n * 9;
+}
+
+void fuzz_minimise_finding(struct fuzz *fz, struct fuzz_finding *f)
+{
+	struct fuzz_finding best = *f;
+	bool have = false;
+	unsigned int i;
+
+	for (i = 0; i < f->ncand && !ms_exiting; i++) {
+		f->min = f->cand[i];
+		minimise(fz, f);
+		reproduce(fz, f);
+		if (!reliable(f) && !same_plan(&f->min, &f->cand[i])) {
+			/* the shrinking itself may have cost reliability */
+			keep_better(&best, f, &have);
+			f->min = f->cand[i];
+			reproduce(fz, f);
+		}
+		keep_better(&best, f, &have);
+		if (reliable(f))
+			break;
+		ms_info("candidate %u reproduces %u/%u: trying the next", i + 1,
+			f->repro_ok, f->repro_n);
+	}
+	*f = best;
+	f->minimised = !ms_exiting;
 }

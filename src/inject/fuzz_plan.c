@@ -19,6 +19,45 @@ static const char *const phase_names[] = {
 	"baseline", "single", "delay+delay", "fault+fault", "retry",
 };
 
+uint32_t fuzz_phases_parse(const char *list)
+{
+	char buf[128], *tok, *save = NULL;
+	uint32_t mask = 1u << PH_BASELINE;
+	unsigned int i;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < PH_DONE; i++)
+			if (!strcmp(tok, phase_names[i]))
+				break;
+		if (i == PH_DONE)
+			return 0;
+		mask |= 1u << i;
+	}
+	return mask;
+}
+
+const char *fuzz_phase_list(void)
+{
+	return "baseline, single, delay+delay, fault+fault, retry";
+}
+
+static bool site_ok(const struct fuzz *fz, unsigned int site)
+{
+	return !fz->o.sites || (fz->o.sites & (1u << site));
+}
+
+static bool plan_ok(const struct fuzz *fz, const struct fuzz_plan *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (!site_ok(fz, p->f[i].site))
+			return false;
+	return true;
+}
+
 uint64_t fuzz_rand(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -36,8 +75,13 @@ void fuzz_plan_baseline(struct fuzz_plan *p)
 
 static unsigned int delay_for(unsigned int site)
 {
-	return site == MS_SITE_SAVE_CONSUME ? FUZZ_CONSUME_DELAY_US :
-					      FUZZ_DELAY_US;
+	switch (site) {
+	case MS_SITE_SAVE_CONSUME:
+		return FUZZ_CONSUME_DELAY_US;
+	case MS_SITE_SAVE_WAIT:
+		return FUZZ_WAIT_DELAY_US;
+	}
+	return FUZZ_DELAY_US;
 }
 
 void fuzz_fault_base(struct inj_plan *f, unsigned int site)
@@ -61,10 +105,14 @@ static struct inj_plan *add_fault(struct fuzz_plan *p, unsigned int site,
 	return f;
 }
 
-/* per-GT sites are walked once per GT: their windows are per GT */
+/*
+ * Sites that report a GT are walked once per GT: a delay's window is per
+ * GT, and the GTs' hits interleave differently from run to run, so an
+ * nth counted over both would land on a different call each time.
+ */
 static bool per_gt(unsigned int site)
 {
-	return ms_site_is_delay(site);
+	return inj_site_has_gt(site);
 }
 
 /*
@@ -89,6 +137,8 @@ static bool next_single(struct fuzz *fz, const struct fuzz_run *last,
 	} else {
 		fz->nth++;
 	}
+	while (fz->site < MS_SITE_MAX && !site_ok(fz, fz->site))
+		fz->site++;
 	if (fz->site >= MS_SITE_MAX)
 		return false;
 	if (per_gt(fz->site))
@@ -191,9 +241,15 @@ bool fuzz_next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 	while (fz->phase < PH_DONE) {
 		fuzz_plan_baseline(p);
 		p->phase = phase_names[fz->phase];
+		if (fz->o.phases && !(fz->o.phases & (1u << fz->phase))) {
+			fz->phase++;
+			continue;
+		}
 		if (phase_next(fz, last, p)) {
 			fz->started = true;
-			return true;
+			if (plan_ok(fz, p))
+				return true;
+			continue;
 		}
 		fz->phase++;
 		fz->site = fz->site2 = fz->gt = fz->nth = fz->nth2 = 0;
@@ -210,6 +266,8 @@ static void random_fault(struct fuzz *fz, struct fuzz_plan *p)
 
 	if (p->n >= INJ_MAX_FAULTS)
 		return;
+	while (!site_ok(fz, 1 + r % (MS_SITE_MAX - 1)))
+		r = fuzz_rand(&fz->rng);
 	f = add_fault(p, 1 + r % (MS_SITE_MAX - 1), 0);
 	r = fuzz_rand(&fz->rng);
 	/* a delay site takes no errno: the bit picks its GT instead */

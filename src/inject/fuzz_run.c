@@ -365,6 +365,9 @@ int fuzz_run_one(struct fuzz *fz, struct fuzz_run *r)
 	r->ms = (ms_now_ns() - t0) / 1000000;
 	collect_stats(fz, r);
 	inj_scope_clear(&fz->s);
+	/* inj_spawn's child exits 127 when the exec fails: no run at all */
+	if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 127 && !obuf[0])
+		return ms_err("cannot run %s: %.200s", argv[0], ebuf);
 	fuzz_parse_result(obuf, &r->res);
 	fuzz_classify(r, ebuf);
 	return 0;

@@ -53,9 +53,11 @@ static void usage(FILE *f)
 "--times caps the number of failures.  Every injection is printed; a\n"
 "summary ends the run.  Nothing outside the process tree is touched, and\n"
 "nothing stays armed after migscope exits, however it exits.\n"
-"save_step is a delay site, not an error point: --delay-us N (1..%d)\n"
-"makes the chosen hits of the model's save worker step sleep N us first\n"
-"(workqueue latency), to open races such as a lost wake-up.\n"
+"Delay sites are not error points: --delay-us N (1..%d) makes the chosen\n"
+"hits sleep N us, to open races: save_step (the save worker, before its\n"
+"next step: workqueue latency), save_consume (the reader, after finding a\n"
+"GT's ring empty), save_wait (the worker, between finding the ring full\n"
+"and parking in SAVE_WAIT_DATA).\n"
 "\n"
 "sites: %s\n"
 "mechanisms: model (the reference model's fault sites: USDT + verdict\n"
@@ -252,7 +254,7 @@ static int check_opts(struct inject_opts *o)
 			return ms_usage_err("inject", "--delay-us N is required at %s (a delay site)",
 					    inj_site_name(p->site));
 	} else if (o->have_delay) {
-		return ms_usage_err("inject", "--delay-us is for delay sites (save_step); %s takes --errno",
+		return ms_usage_err("inject", "--delay-us is for delay sites (save_step, save_consume, save_wait); %s takes --errno",
 				    inj_site_name(p->site));
 	}
 	if (p->sig && o->have_errno)

@@ -150,33 +150,30 @@ static int attach_consume_probe(struct inj_session *s, const char *binary)
  * which follows forks; a uprobe attached to one pid would miss migsim's
  * two children.
  */
+static int attach_usdt(struct inj_session *s, struct bpf_program *prog,
+		       const char *binary, const char *name)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "USDT xe:%s", name);
+	return add_link(s, bpf_program__attach_usdt(prog, -1, binary, "xe",
+						    name, NULL), what);
+}
+
 int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 {
-	struct bpf_link *l;
+	struct inject_bpf *o = s->obj;
 
-	if (attach_fork_tracking(s))
-		return -1;
-	l = bpf_program__attach_usdt(s->obj->progs.fault_site, -1, binary,
-				     "xe", "fault_site", NULL);
-	if (add_link(s, l, "USDT xe:fault_site"))
+	if (attach_fork_tracking(s) ||
+	    attach_usdt(s, o->progs.fault_site, binary, "fault_site"))
 		return -1;
 	if (!leaks)
 		return 0;
-	l = bpf_program__attach_usdt(s->obj->progs.pkt_alloc, -1, binary,
-				     "xe", "packet_alloc", NULL);
-	if (add_link(s, l, "USDT xe:packet_alloc"))
-		return -1;
-	l = bpf_program__attach_usdt(s->obj->progs.pkt_free, -1, binary,
-				     "xe", "packet_free", NULL);
-	if (add_link(s, l, "USDT xe:packet_free"))
-		return -1;
-	l = bpf_program__attach_usdt(s->obj->progs.state_enter, -1, binary,
-				     "xe", "state_enter", NULL);
-	if (add_link(s, l, "USDT xe:state_enter"))
-		return -1;
-	l = bpf_program__attach_usdt(s->obj->progs.state_exit, -1, binary,
-				     "xe", "state_exit", NULL);
-	if (add_link(s, l, "USDT xe:state_exit"))
+	/* fuzz: leak accounting and coverage */
+	if (attach_usdt(s, o->progs.pkt_alloc, binary, "packet_alloc") ||
+	    attach_usdt(s, o->progs.pkt_free, binary, "packet_free") ||
+	    attach_usdt(s, o->progs.state_enter, binary, "state_enter") ||
+	    attach_usdt(s, o->progs.state_exit, binary, "state_exit"))
 		return -1;
 	return attach_consume_probe(s, binary);
 }

@@ -231,7 +231,7 @@ sleep 2
 kill -KILL $FPID
 wait $FPID 2>/dev/null
 sleep 0.5
-left=$(bpftool prog show 2>/dev/null | grep -cE ' name (fault_site|track_fork|track_exit|pkt_alloc|pkt_free|file_perm) ')
+left=$(bpftool prog show 2>/dev/null | grep -cE ' name (fault_site|track_fork|track_exit|pkt_alloc|pkt_free|state_enter|state_exit|save_consume_re|file_perm) ')
 orphans=$(pgrep -f -- '--vfs 3 --vf 3 --timeout 300' | wc -l)
 $MIGSIM migrate --vram 4M --json >"$TMP/after" 2>/dev/null
 if [ "$left" = 0 ] && [ "$orphans" = 0 ] &&
@@ -312,10 +312,10 @@ bad_input model-only-site "only reachable in the reference model" \
 
 # --- --list ----------------------------------------------------------------
 $MIGSCOPE inject --list >"$TMP/list"
-n=$(grep -cE '^(data_read|data_write|packet_alloc|user_copy|guc_save|guc_restore|ggtt_save|ggtt_load|vram_copy|ring_produce|save_step) ' "$TMP/list")
-if [ "$n" = 11 ] && grep -q '^  model    available' "$TMP/list" &&
-   grep -q '^save_step .*a delay site' "$TMP/list"; then
-	pass list "11 sites (save_step a delay site), model mechanism available"
+n=$(grep -cE '^(data_read|data_write|packet_alloc|user_copy|guc_save|guc_restore|ggtt_save|ggtt_load|vram_copy|ring_produce|save_step|save_consume|save_wait) ' "$TMP/list")
+if [ "$n" = 13 ] && grep -q '^  model    available' "$TMP/list" &&
+   [ "$(grep -cE '^save_(step|consume|wait) .*a delay site' "$TMP/list")" = 3 ]; then
+	pass list "13 sites (save_step, save_consume, save_wait delay sites), model mechanism available"
 else
 	fail list "$n sites listed: $(head -3 "$TMP/list" | tr '\n' '|')"
 fi
