@@ -622,7 +622,7 @@ class Bench:
             cpu = ratio(d["median_blocks"]["migscope"], d["median_blocks"]["none"])
             self.row(3, "CPU1 left, monitor/none @%dk/s (irq/s %.0f vs %.0f)"
                      % (rate // 1000, d["median_irq"]["migscope"] or 0, d["median_irq"]["none"] or 0),
-                     cpu, None, "x", note="no goal; compare only at similar irq/s (ref §D)")
+                     cpu, None, "x", note="no goal; compare only at similar irq/s")
             self.section(3, data)
 
     # ======================================================================

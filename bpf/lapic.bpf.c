@@ -82,6 +82,7 @@ struct stash {
 	__u32 pad;
 	__u64 cb_timer;		/* fentry/kprobe: apic_timer_fn in progress */
 	__s64 cb_now;
+	__s64 pass_now;		/* fentry/kprobe: now of this CPU's last pass */
 	struct stash_slot slot[2];
 };
 
@@ -191,22 +192,25 @@ static __always_inline void emit(struct lapic_vcpu *v, __u16 op, __u64 lag,
 /*
  * A replay is a callback after which the target is still not after the
  * pass's now: the hrtimer code re-runs it in the same pass.  A burst is the
- * run of replays in one pass; the first non-replay callback ends it.
+ * run of replays in one pass; the first non-replay callback ends it.  Its
+ * events carry the lag of its first callback: how far behind the timer was.
  */
 static __always_inline bool track_burst(struct lapic_vcpu *v,
-					struct lapic_sample *s, bool replay)
+					struct lapic_sample *s, bool replay,
+					__u64 lag)
 {
 	if (replay) {
 		if (v->burst_pass != s->pass_now || !v->burst_len) {
 			v->burst_pass = s->pass_now;
 			v->burst_len = 0;
+			v->burst_lag = lag;
 		}
 		v->replays++;
 		v->burst_len++;
 		if (alert_burst && v->burst_len == alert_burst) {
 			v->alerts++;
-			emit(v, MS_LAPIC_ALERT, 0, s->period, v->burst_len,
-			     LAPIC_ALERT_BURST, 0, s->real_now);
+			emit(v, MS_LAPIC_ALERT, v->burst_lag, s->period,
+			     v->burst_len, LAPIC_ALERT_BURST, 0, s->real_now);
 		}
 		return true;
 	}
@@ -214,8 +218,8 @@ static __always_inline bool track_burst(struct lapic_vcpu *v,
 		v->bursts++;
 		if (v->burst_len > v->burst_max)
 			v->burst_max = v->burst_len;
-		emit(v, MS_LAPIC_REPLAY, 0, s->period, v->burst_len, 0, 0,
-		     s->real_now);
+		emit(v, MS_LAPIC_REPLAY, v->burst_lag, s->period, v->burst_len,
+		     0, 0, s->real_now);
 		v->burst_len = 0;
 	}
 	return false;
@@ -267,7 +271,7 @@ static __noinline int lapic_classify(struct lapic_sample *s)
 		emit(v, MS_LAPIC_CLAMP, lag, period, 0, 0, prefix, s->real_now);
 	}
 	track_burst(v, s, s->target_new - s->target_old == s->period &&
-		    s->target_new <= s->pass_now);
+		    s->target_new <= s->pass_now, lag);
 	return 1;
 }
 
@@ -488,7 +492,25 @@ int tp_exit(struct trace_event_raw_hrtimer_class *ctx)
 
 /* --- fentry/fexit: the advance itself, hrtimer and HV timer paths ------- */
 
-/* remember when the callback began: the stand-in for the pass's now */
+/*
+ * __hrtimer_run_queues(cpu_base, now, ...) runs the callbacks of one pass,
+ * replays included, against that now (the monotonic base has offset 0).
+ * A hard timer's callback only runs inside one, with interrupts off, so the
+ * last pass entered on this CPU is the callback's.  The time a callback
+ * starts is no stand-in: a pre-fix replay burst would then span as many
+ * "passes" as callbacks, and a target due between the pass's now and the
+ * callback's start would count as a replay the kernel never ran.
+ */
+static __always_inline int pass_begins(__s64 now)
+{
+	struct stash *st = this_stash();
+
+	if (st && enabled)
+		st->pass_now = now;
+	return 0;
+}
+
+/* remember the pass the callback runs in (before the first one: its start) */
 static __always_inline int callback_begins(__u64 timer)
 {
 	struct stash *st = this_stash();
@@ -496,8 +518,14 @@ static __always_inline int callback_begins(__u64 timer)
 	if (!st || !enabled)
 		return 0;
 	st->cb_timer = timer;
-	st->cb_now = bpf_ktime_get_ns();
+	st->cb_now = st->pass_now ? st->pass_now : bpf_ktime_get_ns();
 	return 0;
+}
+
+SEC("fentry/__hrtimer_run_queues")
+int BPF_PROG(fentry_pass, void *cpu_base, ktime_t now)
+{
+	return pass_begins(now);
 }
 
 static __always_inline int advance_begins(__u64 timer)
@@ -532,6 +560,12 @@ int BPF_PROG(fexit_advance, struct kvm_lapic *apic)
 }
 
 /* --- kprobe/kretprobe: same, where trampolines are refused --------------- */
+
+SEC("kprobe/__hrtimer_run_queues")
+int BPF_KPROBE(kprobe_pass, void *cpu_base, ktime_t now)
+{
+	return pass_begins(now);
+}
 
 SEC("kprobe/apic_timer_fn")
 int BPF_KPROBE(kprobe_timer_fn, struct hrtimer *t)

@@ -81,6 +81,7 @@ struct lapic_vcpu {
 	__u64 last_ts;
 	__s64 burst_pass;	/* pass_now of the burst in progress */
 	__u64 burst_len;	/* replays so far in that pass */
+	__u64 burst_lag;	/* lag of that pass's first callback */
 	__u64 lag_hist[MS_LOG2_SLOTS];
 };
 

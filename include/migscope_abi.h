@@ -23,6 +23,7 @@
 #define MS_ANY			0xffffffffu
 #define MS_VF_UNKNOWN		0xffff
 #define MS_GT_UNKNOWN		0xff
+#define MS_MAX_GT		4	/* GTs per device the tools follow */
 
 #define MS_EVENT_SIZE		64	/* sizeof(struct ms_event), on disk too */
 #define MS_LOG2_SLOTS		40	/* 2^40 ns ~ 18 min: wide enough for any latency */

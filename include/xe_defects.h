@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Upstream behaviours of §10 that the model fixes by default and can
- * re-enable, one bit each, in xe_device_config.defects.  The NULL
- * dereferences (§10.2, §10.3) and the restore double free of §10.7 are
- * always fixed and only reported.
+ * Upstream behaviours of docs/upstream-xe.md §10 that the model fixes by
+ * default and can re-enable, one bit each, in xe_device_config.defects.
+ * The NULL dereferences (§10.2, §10.3) and the restore double free of
+ * §10.7 are always fixed and only reported.
  */
 #ifndef XE_DEFECTS_H
 #define XE_DEFECTS_H

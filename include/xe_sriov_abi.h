@@ -5,7 +5,7 @@
  * packet types, control state bits, wire header layout.
  *
  * Numbers follow upstream (xe_sriov_packet_types.h,
- * xe_gt_sriov_pf_control_types.h); see ../shared/reference/xe-migration.md.
+ * xe_gt_sriov_pf_control_types.h); see docs/upstream-xe.md.
  * This header is included from BPF code too, so it uses no libc.
  */
 #ifndef XE_SRIOV_ABI_H

@@ -127,17 +127,21 @@ static const char *verifier_verdict(char *log)
 const char *ms_libbpf_capture_end(void)
 {
 	static char reduced[512];
+	/* parsed in a copy: a second call gives the same answer */
+	static char work[sizeof(capture_buf)];
 	const char *verdict;
 	char *line, *save = NULL;
 
 	capturing = false;
 	reduced[0] = '\0';
-	verdict = verifier_verdict(capture_buf);
+	memcpy(work, capture_buf, capture_len + 1);
+	verdict = verifier_verdict(work);
 	if (verdict) {
 		snprintf(reduced, sizeof(reduced), "verifier: %s", verdict);
 		return reduced;
 	}
-	for (line = strtok_r(capture_buf, "\n", &save); line;
+	memcpy(work, capture_buf, capture_len + 1);
+	for (line = strtok_r(work, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (boilerplate(line))
 			continue;

@@ -25,7 +25,8 @@ void ms_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void ms_libbpf_setup(void);
 void ms_libbpf_capture_begin(void);
-/* the captured log, reduced to the lines that explain a failure */
+/* the captured log, reduced to the lines that explain a failure (the
+ * same answer however often it is called, until the next capture) */
 const char *ms_libbpf_capture_end(void);
 
 /* Fail with one line saying what to do unless we may load BPF programs. */

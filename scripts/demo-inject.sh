@@ -20,7 +20,7 @@ echo
 echo "== dry run: which hits a seeded 20% plan would fail (same seed, same hits)"
 $OUT/migscope inject --site data_read --errno EIO --probability 0.2 --seed 7 \
 	--dry-run -- $OUT/migsim save --out /dev/null --vram 4M --buf 256K >"$DEMO/inject-dry.txt" 2>&1 || true
-grep -c '^would inject' "$DEMO/inject-dry.txt" | sed 's/^/  would inject: /'
+grep -c ' would inject #' "$DEMO/inject-dry.txt" | sed 's/^/  would inject: /'
 
 echo
 echo "== fuzz: 8 runs with the mmio_pf_view defect on: one unique finding, minimised, re-run 5 times"

@@ -1,6 +1,6 @@
 # the migscope command
 MIGSCOPE_VERSION := 0.1
-MIGSCOPE_SRCS += src/migscope.c src/ladder/ladder.c src/ladder/ladders.c \
+MIGSCOPE_SRCS += src/migscope.c src/ladder/ladder.c src/ladder/ladders.c src/ladder/rung.c \
 		 src/ladder/doctor_usdt.c src/doctor/doctor.c
 BPF_OBJS += probe
 

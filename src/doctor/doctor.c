@@ -69,6 +69,7 @@ static void gather(struct kernel_facts *k)
 static void print_text(const struct kernel_facts *k)
 {
 	struct ms_ladder_choice c;
+	char loads[512];
 	int h, i;
 
 	printf("kernel      %s %s\n", k->uts.release, k->uts.machine);
@@ -91,12 +92,19 @@ static void print_text(const struct kernel_facts *k)
 		printf("%-14s %-12s %s\n", f->name,
 		       c.rung >= 0 ? f->rungs[c.rung].name : "UNAVAILABLE",
 		       c.why[0] ? c.why : "-");
+		if (c.rung < 0)
+			continue;
+		ms_rung_describe(&f->rungs[c.rung], ms_kernel_facts(), loads,
+				 sizeof(loads));
+		printf("%-27s loads %s from bpf/%s.bpf.c\n", "", loads,
+		       f->object);
 	}
 }
 
 static void print_json(const struct kernel_facts *k)
 {
 	struct ms_ladder_choice c;
+	char loads[512];
 	struct json j;
 	int h, i;
 
@@ -140,6 +148,15 @@ static void print_json(const struct kernel_facts *k)
 		else
 			json_null(&j);
 		json_kstr(&j, "why", c.why);
+		json_kstr(&j, "object", f->object);
+		json_key(&j, "loads");
+		if (c.rung >= 0) {
+			ms_rung_describe(&f->rungs[c.rung], ms_kernel_facts(),
+					 loads, sizeof(loads));
+			json_str(&j, loads);
+		} else {
+			json_null(&j);
+		}
 		json_obj_end(&j);
 	}
 	json_obj_end(&j);

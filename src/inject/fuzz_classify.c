@@ -126,7 +126,8 @@ static bool all_gts(const char states[][320], unsigned int n,
  * done or some GT failed, so each empty poll is followed by progress: at
  * most about one per packet, plus one per GT and attempt.  A loaded
  * machine makes the sleeps longer, not more numerous.  Many times more
- * means the wait condition was already true: a busy loop (§10.10).
+ * means the wait condition was already true: a busy loop
+ * (docs/upstream-xe.md §10.10).
  */
 static bool spinning(const struct inject_stats *st)
 {
@@ -136,7 +137,7 @@ static bool spinning(const struct inject_stats *st)
 /*
  * migsim recovers a failed source as a VMM does: it must be running
  * again (resumed, or reset where upstream cannot leave STOP_COPY,
- * §10.16); the destination must not be running.
+ * docs/upstream-xe.md §10.16); the destination must not be running.
  */
 static enum fuzz_class failed(struct fuzz_run *r)
 {

@@ -18,6 +18,7 @@
 #include "inject.h"
 #include "json.h"
 #include "ladders.h"
+#include "render.h"
 #include "subcommands.h"
 
 struct inject_opts {
@@ -32,6 +33,7 @@ struct inject_out {
 	struct json j;
 	bool json;
 	uint64_t logged;
+	uint64_t t0_ns;		/* event times are printed from here */
 };
 
 static void usage(FILE *f)
@@ -440,69 +442,17 @@ static int pick_mechanism(struct inject_opts *o, char *bin, size_t len)
 
 /* --- output ------------------------------------------------------------- */
 
-static const char *err_text(const struct ms_event *e, char *buf, size_t len)
-{
-	if (e->inject.mechanism == INJ_MECH_SIGNAL)
-		snprintf(buf, len, "%d", e->inject.err);
-	else
-		inj_verdict_text(e->inject.site, e->inject.err, buf, len);
-	return buf;
-}
-
 static int on_event(void *ctx, const struct ms_event *e)
 {
 	struct inject_out *out = ctx;
-	char what[32];
 
 	if (e->type != MS_EV_INJECT)
 		return 0;
 	out->logged++;
-	err_text(e, what, sizeof(what));
-	if (!out->json) {
-		printf("%s #%llu site=%s ",
-		       e->inject.dry_run ? "would inject" : "inject",
-		       (unsigned long long)e->inject.seq,
-		       inj_site_name(e->inject.site));
-		/* a delay is no errno: "delay 20000 us" reads as what it is */
-		if (e->inject.mechanism == INJ_MECH_SIGNAL)
-			printf("signal=%s", what);
-		else if (ms_site_is_delay(e->inject.site))
-			printf("%s", what);
-		else
-			printf("errno=%s", what);
-		printf(" pid=%u tid=%u vf=%u", e->pid, e->tid, e->vf);
-		if (e->gt != MS_GT_UNKNOWN)
-			printf(" gt=%u", e->gt);
-		printf(" hit=%llu mechanism=%s\n",
-		       (unsigned long long)e->inject.hit,
-		       inj_mech_name(e->inject.mechanism));
-		fflush(stdout);
-		return 0;
-	}
-	json_obj_begin(&out->j);
-	json_kstr(&out->j, "type", "inject");
-	json_ku64(&out->j, "schema", 1);
-	json_ku64(&out->j, "ts_ns", e->ts_ns);
-	json_ku64(&out->j, "seq", e->inject.seq);
-	json_ku64(&out->j, "hit", e->inject.hit);
-	json_kstr(&out->j, "site", inj_site_name(e->inject.site));
-	if (e->inject.mechanism == INJ_MECH_SIGNAL) {
-		json_ki64(&out->j, "signal", e->inject.err);
-	} else if (ms_site_is_delay(e->inject.site)) {
-		json_ki64(&out->j, "delay_us", e->inject.err);
-	} else {
-		json_kstr(&out->j, "errno", what);
-		json_ki64(&out->j, "err", e->inject.err);
-	}
-	json_ku64(&out->j, "pid", e->pid);
-	json_ku64(&out->j, "tid", e->tid);
-	json_ku64(&out->j, "vf", e->vf);
-	if (e->gt != MS_GT_UNKNOWN)
-		json_ku64(&out->j, "gt", e->gt);
-	json_kstr(&out->j, "mechanism", inj_mech_name(e->inject.mechanism));
-	json_kbool(&out->j, "dry_run", e->inject.dry_run);
-	json_obj_end(&out->j);
-	json_newline(&out->j);
+	if (out->json)
+		ms_event_json(&out->j, e);
+	else
+		ms_event_text(stdout, e, out->t0_ns);
 	fflush(stdout);
 	return 0;
 }
@@ -555,7 +505,7 @@ static bool target_gone(pid_t pid)
 
 static int run(struct inject_opts *o, const char *bin)
 {
-	struct inject_out out = { .json = o->json };
+	struct inject_out out = { .json = o->json, .t0_ns = ms_now_ns() };
 	struct inj_plan *p = &o->plan;
 	struct inj_session s;
 	int map_fd = -1, status = -1, ret = 1;

@@ -372,12 +372,7 @@ const struct ms_hook_status *ms_hook_probe(enum ms_hook hook)
 	return st;
 }
 
-bool ms_hook_ok(enum ms_hook hook)
-{
-	return ms_hook_probe(hook)->ok;
-}
-
-static struct btf *vmlinux_btf(void)
+struct btf *ms_vmlinux_btf(void)
 {
 	static struct btf *btf;
 	static bool tried;
@@ -395,7 +390,7 @@ bool ms_btf_has_func(const char *module, const char *func, char *why,
 		     size_t len)
 {
 	char path[128];
-	struct btf *base = vmlinux_btf(), *btf = base;
+	struct btf *base = ms_vmlinux_btf(), *btf = base;
 	bool found;
 
 	if (!base) {

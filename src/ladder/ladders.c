@@ -1,63 +1,140 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The attach ladder of every migscope feature, best rung first.  Features
- * pick their hooks with ms_ladder_pick() on these; doctor prints them.
+ * The attach ladder of every migscope feature, best rung first, with the
+ * programs each rung loads from the feature's BPF object.  Features pick
+ * their rung with ms_ladder_pick() and their programs with ms_rung_select()
+ * on these; doctor prints them.  Programs a command adds for its own
+ * options (following forks, counting leaks) work on every rung and are not
+ * listed here.
  */
 #include "ladders.h"
 
+/* --- migration tracing: bpf/migtrace.bpf.c ------------------------------ */
+
+static const struct ms_rung_prog mig_fentry_progs[] = {
+	MS_PROGS_IN("fentry/"), MS_PROGS_IN("fexit/"), {}
+};
+
+static const struct ms_rung_prog mig_kprobe_progs[] = {
+	MS_PROGS_IN("kprobe/"), MS_PROGS_IN("kretprobe/"), {}
+};
+
 static const struct ms_rung mig_kernel_rungs[] = {
 	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, "xe",
-	  "xe_sriov_pf_migration_read", NULL },
+	  "xe_sriov_pf_migration_read", NULL, mig_fentry_progs },
 	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, "xe",
-	  "xe_sriov_pf_migration_read", NULL },
+	  "xe_sriov_pf_migration_read", NULL, mig_kprobe_progs },
 };
 
 const struct ms_feature ms_feature_mig_kernel = {
-	"trace-kernel", "migration tracing on the real xe driver",
+	"trace-kernel", "migration tracing on the real xe driver", "migtrace",
 	mig_kernel_rungs, ARRAY_SIZE(mig_kernel_rungs),
 };
 
+/* attached by hand, one program per probe of the model's xe provider */
+static const struct ms_rung_prog mig_usdt_progs[] = {
+	MS_PROGS_IN("usdt"), {}
+};
+
 static const struct ms_rung mig_model_rungs[] = {
-	{ "usdt", MS_HOOK_USDT, MS_HOOK_RINGBUF, NULL, NULL, NULL },
+	{ "usdt", MS_HOOK_USDT, MS_HOOK_RINGBUF, NULL, NULL, NULL,
+	  mig_usdt_progs },
 };
 
 const struct ms_feature ms_feature_mig_model = {
 	"trace-model", "migration tracing on the reference model (USDT)",
-	mig_model_rungs, ARRAY_SIZE(mig_model_rungs),
+	"migtrace", mig_model_rungs, ARRAY_SIZE(mig_model_rungs),
 };
+
+/* --- the LAPIC timer monitor: bpf/lapic.bpf.c ---------------------------- */
+
+#define NOW_PTR	MS_FACT_HRTIMER_NOW_PTR
+#define CAST	MS_FACT_KVM_RDONLY_CAST
+
+static const struct ms_rung_prog lapic_fentry_progs[] = {
+	MS_PROG("fentry_pass"), MS_PROG("fentry_timer_fn"),
+	MS_PROG("fentry_advance"), MS_PROG("fexit_advance"),
+	MS_PROG("tp_hv_timer_state"), {}
+};
+
+static const struct ms_rung_prog lapic_kprobe_progs[] = {
+	MS_PROG("kprobe_pass"), MS_PROG("kprobe_timer_fn"),
+	MS_PROG("kprobe_advance"), MS_PROG("kretprobe_advance"),
+	MS_PROG("tp_hv_timer_state"), {}
+};
+
+/*
+ * One entry and one exit program for this kernel: `now` by pointer (6.18)
+ * or by value (7.x), and with KVM built in, direct loads through
+ * bpf_rdonly_cast instead of bpf_probe_read_kernel.
+ */
+static const struct ms_rung_prog lapic_tp_btf_progs[] = {
+	MS_PROG_IF("tp_btf_entry_ptr_cast", NOW_PTR | CAST, 0),
+	MS_PROG_IF("tp_btf_entry_val_cast", CAST, NOW_PTR),
+	MS_PROG_IF("tp_btf_exit_cast", CAST, 0),
+	MS_PROG_IF("tp_btf_entry_ptr", NOW_PTR, CAST),
+	MS_PROG_IF("tp_btf_entry_val", 0, NOW_PTR | CAST),
+	MS_PROG_IF("tp_btf_exit_plain", 0, CAST),
+	MS_PROG("tp_hv_timer_state"), {}
+};
+
+static const struct ms_rung_prog lapic_tracepoint_progs[] = {
+	MS_PROG("tp_entry"), MS_PROG("tp_exit"), MS_PROG("tp_hv_timer_state"),
+	{}
+};
+
+#undef NOW_PTR
+#undef CAST
 
 static const struct ms_rung lapic_rungs[] = {
 	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, "kvm",
-	  "advance_periodic_target_expiration", "/dev/kvm" },
+	  "advance_periodic_target_expiration", "/dev/kvm",
+	  lapic_fentry_progs },
 	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, "kvm",
-	  "advance_periodic_target_expiration", "/dev/kvm" },
+	  "advance_periodic_target_expiration", "/dev/kvm",
+	  lapic_kprobe_progs },
 	{ "tp_btf", MS_HOOK_TP_BTF, MS_HOOK_TP_BTF, "kvm", "apic_timer_fn",
-	  "/dev/kvm" },
+	  "/dev/kvm", lapic_tp_btf_progs },
 	{ "tracepoint", MS_HOOK_TRACEPOINT, MS_HOOK_TRACEPOINT, NULL, NULL,
-	  "/dev/kvm" },
+	  "/dev/kvm", lapic_tracepoint_progs },
 };
 
 const struct ms_feature ms_feature_lapic = {
-	"lapic", "LAPIC periodic timer monitor (real KVM)",
+	"lapic", "LAPIC periodic timer monitor (real KVM)", "lapic",
 	lapic_rungs, ARRAY_SIZE(lapic_rungs),
 };
 
+/* --- fault injection: bpf/inject.bpf.c ----------------------------------- */
+
+/* the model's fault site, scoped to the target's process tree */
+static const struct ms_rung_prog inject_site_progs[] = {
+	MS_PROG("fault_site"), MS_PROG("track_fork"), MS_PROG("track_exit"),
+	{}
+};
+
 static const struct ms_rung inject_model_rungs[] = {
-	{ "fault-site", MS_HOOK_USDT, MS_HOOK_MMAPABLE, NULL, NULL, NULL },
+	{ "fault-site", MS_HOOK_USDT, MS_HOOK_MMAPABLE, NULL, NULL, NULL,
+	  inject_site_progs },
 };
 
 const struct ms_feature ms_feature_inject_model = {
 	"inject-model", "fault injection at the model's cooperative fault sites",
-	inject_model_rungs, ARRAY_SIZE(inject_model_rungs),
+	"inject", inject_model_rungs, ARRAY_SIZE(inject_model_rungs),
 };
 
 static const struct ms_rung inject_signal_rungs[] = {
-	{ "send-signal", MS_HOOK_USDT, MS_HOOK_SEND_SIGNAL, NULL, NULL, NULL },
+	{ "send-signal", MS_HOOK_USDT, MS_HOOK_SEND_SIGNAL, NULL, NULL, NULL,
+	  inject_site_progs },
 };
 
 const struct ms_feature ms_feature_inject_signal = {
 	"inject-signal", "interrupting blocking reads/writes with a signal",
-	inject_signal_rungs, ARRAY_SIZE(inject_signal_rungs),
+	"inject", inject_signal_rungs, ARRAY_SIZE(inject_signal_rungs),
+};
+
+static const struct ms_rung_prog inject_fmod_ret_progs[] = {
+	MS_PROG("file_perm"), MS_PROG("track_fork"), MS_PROG("track_exit"),
+	{}
 };
 
 /*
@@ -66,12 +143,12 @@ const struct ms_feature ms_feature_inject_signal = {
  */
 static const struct ms_rung inject_kernel_rungs[] = {
 	{ "fmod_ret", MS_HOOK_FMOD_RET, MS_HOOK_FMOD_RET, NULL,
-	  "security_file_permission", NULL },
+	  "security_file_permission", NULL, inject_fmod_ret_progs },
 };
 
 const struct ms_feature ms_feature_inject_kernel = {
 	"inject-kernel", "fault injection at the VFIO read/write boundary of a real kernel",
-	inject_kernel_rungs, ARRAY_SIZE(inject_kernel_rungs),
+	"inject", inject_kernel_rungs, ARRAY_SIZE(inject_kernel_rungs),
 };
 
 const struct ms_feature *const ms_features[] = {

@@ -24,7 +24,8 @@
 #include "json.h"
 #include "ladders.h"
 #include "lapic_abi.h"
-#include "perfetto.h"
+#include "perfetto_events.h"
+#include "render.h"
 #include "subcommands.h"
 #include "lapic.skel.h"
 
@@ -58,11 +59,11 @@ struct lapic_run {
 	struct lapic_opts o;
 	struct lapic_bpf *obj;
 	const struct lapic_vcpu *table;	/* the BPF array, mmapped */
-	const char *rung;
+	const struct ms_rung *rung;
 	struct timer_row *rows;
 	size_t nr_rows, cap_rows;
 	struct ms_events ev;
-	struct perfetto pf;
+	struct ms_pf *pf;
 	struct json j;
 	uint64_t t0, last_tick;
 	uint64_t intervals;
@@ -178,38 +179,7 @@ static int check_kvm(uint64_t *timer_fn)
 	return 0;
 }
 
-/* --- BTF facts ----------------------------------------------------------- */
-
-/* true when the tracepoint passes `now` by pointer (6.18), false by value */
-static bool now_is_pointer(const struct btf *btf)
-{
-	const struct btf_type *t;
-	const struct btf_param *p;
-	int id = btf__find_by_name_kind(btf, "btf_trace_hrtimer_expire_entry",
-					BTF_KIND_TYPEDEF);
-
-	if (id <= 0)
-		return true;
-	t = btf__type_by_id(btf, id);
-	t = btf__type_by_id(btf, t->type);		/* pointer */
-	if (!t || !btf_is_ptr(t))
-		return true;
-	t = btf__type_by_id(btf, t->type);		/* func proto */
-	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 3)
-		return true;
-	p = btf_params(t);
-	t = btf__type_by_id(btf, p[2].type);
-	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
-		t = btf__type_by_id(btf, t->type);
-	return t && btf_is_ptr(t);
-}
-
-/* bpf_rdonly_cast needs the kfunc and struct kvm_timer in vmlinux BTF */
-static bool can_rdonly_cast(const struct btf *btf)
-{
-	return btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0 &&
-	       btf__find_by_name_kind(btf, "kvm_timer", BTF_KIND_STRUCT) > 0;
-}
+/* --- KVM's layout, from BTF ---------------------------------------------- */
 
 /* byte offset of a top-level member, or -1 */
 static int member_off(const struct btf *btf, const char *type, const char *name)
@@ -275,52 +245,7 @@ static int kvm_offsets(struct lapic_bpf *obj, struct btf *vmlinux)
 	return 0;
 }
 
-/* --- opening, rung by rung ---------------------------------------------- */
-
-static void autoload_only(struct lapic_bpf *obj, struct bpf_program **want,
-			  int n)
-{
-	struct bpf_program *p;
-	int i;
-
-	bpf_object__for_each_program(p, obj->obj) {
-		bool on = false;
-
-		for (i = 0; i < n; i++)
-			on |= p == want[i];
-		bpf_program__set_autoload(p, on);
-	}
-}
-
-static void select_programs(struct lapic_bpf *obj, const char *rung,
-			    bool now_ptr, bool cast)
-{
-	__typeof__(obj->progs) *p = &obj->progs;
-
-	if (!strcmp(rung, "fentry")) {
-		struct bpf_program *w[] = { p->fentry_timer_fn, p->fentry_advance,
-					    p->fexit_advance, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else if (!strcmp(rung, "kprobe")) {
-		struct bpf_program *w[] = { p->kprobe_timer_fn, p->kprobe_advance,
-					    p->kretprobe_advance, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else if (!strcmp(rung, "tp_btf") && cast) {
-		struct bpf_program *w[] = {
-			now_ptr ? p->tp_btf_entry_ptr_cast : p->tp_btf_entry_val_cast,
-			p->tp_btf_exit_cast, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else if (!strcmp(rung, "tp_btf")) {
-		struct bpf_program *w[] = {
-			now_ptr ? p->tp_btf_entry_ptr : p->tp_btf_entry_val,
-			p->tp_btf_exit_plain, p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	} else {
-		struct bpf_program *w[] = { p->tp_entry, p->tp_exit,
-					    p->tp_hv_timer_state };
-		autoload_only(obj, w, ARRAY_SIZE(w));
-	}
-}
+/* --- opening the rung ladder picked ----------------------------------- */
 
 static int pick_rung(struct lapic_run *r)
 {
@@ -334,51 +259,48 @@ static int pick_rung(struct lapic_run *r)
 		return ms_err("lapic: no rung of the attach ladder works here: %s",
 			      c.why);
 	}
-	r->rung = ms_feature_lapic.rungs[c.rung].name;
-	fprintf(stderr, "migscope lapic: rung %s%s%s%s\n", r->rung,
+	r->rung = &ms_feature_lapic.rungs[c.rung];
+	fprintf(stderr, "migscope lapic: rung %s%s%s%s\n", r->rung->name,
 		c.why[0] ? " (" : "", c.why, c.why[0] ? ")" : "");
 	return 0;
 }
 
 static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool now_ptr, cast;
+	struct btf *btf = ms_vmlinux_btf();
+	unsigned int facts = ms_kernel_facts();
+	const char *why;
 	int err;
 
-	if (libbpf_get_error(btf))
+	if (!btf)
 		return ms_err("the kernel has no BTF (/sys/kernel/btf/vmlinux): migscope lapic needs it");
-	now_ptr = now_is_pointer(btf);
-	cast = can_rdonly_cast(btf) && !r->o.probe_read &&
-	       !strcmp(r->rung, "tp_btf");
+	/* --probe-read: the helper-based reads, to compare their cost */
+	if (r->o.probe_read)
+		facts &= ~MS_FACT_KVM_RDONLY_CAST;
 	r->obj = lapic_bpf__open();
-	if (!r->obj) {
-		btf__free(btf);
+	if (!r->obj)
 		return ms_err("cannot open the lapic BPF object: %s",
 			      strerror(errno));
-	}
-	err = kvm_offsets(r->obj, btf);
-	btf__free(btf);
-	if (err)
-		return err;
+	if (kvm_offsets(r->obj, btf) ||
+	    ms_rung_select(r->rung, r->obj->obj, facts) < 0)
+		return -1;
 	ms_info("hrtimer_expire_entry passes now %s; kvm_timer reads %s",
-		now_ptr ? "by pointer" : "by value",
-		cast ? "direct (bpf_rdonly_cast)" : "by bpf_probe_read_kernel");
+		facts & MS_FACT_HRTIMER_NOW_PTR ? "by pointer" : "by value",
+		facts & MS_FACT_KVM_RDONLY_CAST ? "direct (bpf_rdonly_cast)" :
+		"by bpf_probe_read_kernel");
 	r->obj->rodata->apic_timer_fn_addr = timer_fn;
 	r->obj->rodata->targ_pid = r->o.pid;
 	r->obj->rodata->alert_lag_ns = r->o.alert_lag;
 	r->obj->rodata->alert_burst = r->o.alert_burst;
-	select_programs(r->obj, r->rung, now_ptr, cast);
 	ms_libbpf_capture_begin();
 	err = lapic_bpf__load(r->obj);
 	if (!err)
 		err = lapic_bpf__attach(r->obj);
+	why = ms_libbpf_capture_end();
 	if (err)
 		return ms_err("lapic: cannot load or attach the %s programs: %s%s%s",
-			      r->rung, strerror(-err),
-			      *ms_libbpf_capture_end() ? ": " : "",
-			      ms_libbpf_capture_end());
-	ms_libbpf_capture_end();
+			      r->rung->name, strerror(-err), *why ? ": " : "",
+			      why);
 	return 0;
 }
 
@@ -621,7 +543,7 @@ static void report_interval(struct lapic_run *r, uint64_t now)
 	} else {
 		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
 		printf("\n%s  rung %s  %llu VM timers  %.0f expiries/s  events dropped %llu\n",
-		       ts, r->rung, (unsigned long long)r->nr_rows,
+		       ts, r->rung->name, (unsigned long long)r->nr_rows,
 		       secs > 0 ? total / secs : 0.0,
 		       (unsigned long long)drops(r));
 		print_header();
@@ -658,7 +580,7 @@ static void report_summary(struct lapic_run *r, uint64_t now)
 		total += r->rows[i].cur.expiries;
 	if (!r->o.json) {
 		printf("\nSummary: %.1f s, rung %s, %llu expiries, %llu clamps, %llu replay bursts, %llu alerts, %llu hv/sw switches, %llu events dropped\n",
-		       secs, r->rung, (unsigned long long)total,
+		       secs, r->rung->name, (unsigned long long)total,
 		       (unsigned long long)r->clamp_ev,
 		       (unsigned long long)r->replay_ev,
 		       (unsigned long long)r->alert_ev,
@@ -676,7 +598,7 @@ static void report_summary(struct lapic_run *r, uint64_t now)
 	}
 	json_obj_begin(&r->j);
 	json_kstr(&r->j, "type", "summary");
-	json_kstr(&r->j, "rung", r->rung);
+	json_kstr(&r->j, "rung", r->rung->name);
 	json_kf64(&r->j, "duration_s", secs);
 	json_ku64(&r->j, "expiries", total);
 	json_ku64(&r->j, "drops", drops(r));
@@ -694,31 +616,9 @@ static void report_summary(struct lapic_run *r, uint64_t now)
 
 /* --- events and the Perfetto trace -------------------------------------- */
 
-static const char *op_name(uint16_t op, uint32_t why)
-{
-	switch (op) {
-	case MS_LAPIC_CLAMP: return "clamp";
-	case MS_LAPIC_REPLAY: return "replay";
-	case MS_LAPIC_HV_SWITCH: return "hv_switch";
-	case MS_LAPIC_ALERT:
-		return why == LAPIC_ALERT_BURST ? "alert_burst" : "alert_lag";
-	default: return "lapic";
-	}
-}
-
-static void name_track(struct lapic_run *r, uint32_t pid, uint32_t vcpu)
-{
-	char name[64];
-
-	snprintf(name, sizeof(name), "vcpu %u", vcpu);
-	perfetto_thread_name(&r->pf, pid, vcpu + 1, name);
-}
-
 static int on_event(void *ctx, const struct ms_event *e)
 {
 	struct lapic_run *r = ctx;
-	const struct ms_lapic_ev *l = &e->lapic;
-	const char *name = op_name(e->op, l->why);
 
 	if (e->type != MS_EV_LAPIC)
 		return 0;
@@ -728,36 +628,12 @@ static int on_event(void *ctx, const struct ms_event *e)
 	case MS_LAPIC_ALERT: r->alert_ev++; break;
 	case MS_LAPIC_HV_SWITCH: r->hv_ev++; break;
 	}
-	if (r->o.json) {
-		json_obj_begin(&r->j);
-		json_kstr(&r->j, "type", name);
-		json_kf64(&r->j, "t_s", e->ts_ns > r->t0 ?
-			  (e->ts_ns - r->t0) / 1e9 : 0);
-		json_ku64(&r->j, "pid", e->pid);
-		json_ku64(&r->j, "vcpu", l->vcpu);
-		json_ku64(&r->j, "lag_ns", l->lag_ns);
-		json_ku64(&r->j, "period_ns", l->period_ns);
-		json_ku64(&r->j, "burst", l->burst);
-		json_ku64(&r->j, "prefix_replays", l->prefix_replays);
-		json_ku64(&r->j, "hv_timer", l->hv);
-		json_obj_end(&r->j);
-		json_newline(&r->j);
-	} else if (e->op == MS_LAPIC_ALERT || e->op == MS_LAPIC_REPLAY) {
-		printf("%s pid %u vcpu %u: lag %.1f us, period %.1f us, burst %u\n",
-		       name, e->pid, l->vcpu, l->lag_ns / 1000.0,
-		       l->period_ns / 1000.0, l->burst);
-	}
-	if (r->pf.f && e->op != MS_LAPIC_HV_SWITCH) {
-		name_track(r, e->pid, l->vcpu);
-		perfetto_event_begin(&r->pf, 'i', name, "lapic", e->pid,
-				     l->vcpu + 1, e->ts_ns);
-		perfetto_event_args(&r->pf);
-		json_ku64(&r->pf.j, "lag_ns", l->lag_ns);
-		json_ku64(&r->pf.j, "period_ns", l->period_ns);
-		json_ku64(&r->pf.j, "burst", l->burst);
-		json_ku64(&r->pf.j, "prefix_replays", l->prefix_replays);
-		perfetto_event_end(&r->pf);
-	}
+	if (r->o.json)
+		ms_event_json(&r->j, e);
+	else if (e->op == MS_LAPIC_ALERT || e->op == MS_LAPIC_REPLAY)
+		ms_event_text(stdout, e, r->t0);
+	if (r->pf)
+		ms_pf_event(r->pf, e);
 	return 0;
 }
 
@@ -777,13 +653,15 @@ static void perfetto_sample(struct lapic_run *r)
 			char pname[64];
 
 			snprintf(pname, sizeof(pname), "VMM %u", row->cur.pid);
-			perfetto_process_name(&r->pf, row->cur.pid, pname);
-			name_track(r, row->cur.pid, row->cur.vcpu);
+			perfetto_process_name(ms_pf_writer(r->pf),
+					      row->cur.pid, pname);
+			ms_pf_name_vcpu(r->pf, row->cur.pid, row->cur.vcpu);
 			row->named = true;
 		}
 		snprintf(name, sizeof(name), "vm%d vcpu%u lag", row->vm,
 			 row->cur.vcpu);
-		perfetto_counter(&r->pf, name, row->cur.pid, row->cur.last_ts,
+		perfetto_counter(ms_pf_writer(r->pf), name, row->cur.pid,
+				 row->cur.last_ts,
 				 "lag_us", row->cur.last_lag / 1000.0);
 		row->perfetto_ts = row->cur.last_ts;
 	}
@@ -834,7 +712,7 @@ static int run(struct lapic_run *r)
 	while (!ms_exiting) {
 		ms_events_poll(&r->ev, POLL_MS);
 		now = ms_now_ns();
-		if (r->pf.f)
+		if (r->pf)
 			perfetto_sample(r);
 		if (end && now >= end)
 			break;
@@ -848,7 +726,7 @@ static int run(struct lapic_run *r)
 	r->obj->bss->enabled = false;
 	ms_events_drain(&r->ev);
 	now = ms_now_ns();
-	if (r->pf.f)
+	if (r->pf)
 		perfetto_sample(r);
 	if (now - r->last_tick >= step / 2 && !(r->o.count && r->intervals >= r->o.count))
 		report_interval(r, now);
@@ -972,13 +850,13 @@ static int cmd_lapic(int argc, char **argv)
 				     r.obj->maps.drops, on_event, &r);
 	r.t0 = r.last_tick = ms_now_ns();
 	if (!err && r.o.perfetto)
-		err = perfetto_open(&r.pf, r.o.perfetto, r.t0);
+		err = (r.pf = ms_pf_open(r.o.perfetto, r.t0)) ? 0 : -1;
 	if (!err) {
 		json_init(&r.j, stdout);
 		r.obj->bss->enabled = true;
 		err = run(&r);
 	}
-	if (r.pf.f && perfetto_close(&r.pf))
+	if (r.pf && ms_pf_close(r.pf, ms_now_ns()))
 		err = ms_err("writing the Perfetto trace %s failed", r.o.perfetto);
 	if (r.ev.rb)
 		ms_events_close(&r.ev);

@@ -127,7 +127,7 @@ static int parse_one(struct trace_opts *o, int opt, const char *arg)
 	case OPT_VF:
 		return parse_u32(cmd, "--vf", arg, 63, &o->vf);
 	case OPT_GT:
-		return parse_u32(cmd, "--gt", arg, MT_MAX_GT - 1, &o->gt);
+		return parse_u32(cmd, "--gt", arg, MS_MAX_GT - 1, &o->gt);
 	case OPT_TYPE:
 		return parse_type(cmd, arg, &o->type);
 	case 'j':
@@ -370,7 +370,7 @@ static int cmd_report(int argc, char **argv)
 	err = mt_rec_read(argv[optind], &hdr, mt_out_event, out);
 	if (err) {
 		if (out->pf)
-			mt_pf_close(out->pf, out->agg.last_ts);
+			ms_pf_close(out->pf, out->agg.last_ts);
 		free(out);
 		return 1;
 	}

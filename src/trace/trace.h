@@ -17,10 +17,9 @@
 #include "hist.h"
 #include "json.h"
 #include "migscope_abi.h"
-#include "perfetto.h"
+#include "perfetto_events.h"
 #include "record.h"
 
-#define MT_MAX_GT	4
 #define MT_MAX_TYPES	8	/* packet types 0..7 */
 #define MT_MAX_UNITS	64	/* (pid, VF) pairs followed */
 
@@ -73,9 +72,10 @@ struct mt_unit {
 	uint32_t pid;
 	uint16_t vf;
 	bool used;
-	uint64_t bits[MT_MAX_GT];	/* current state bitmap per GT */
-	uint64_t since[MT_MAX_GT][64];	/* enter time per set bit */
-	uint32_t occ[MT_MAX_GT];	/* last ring occupancy */
+	uint64_t bits[MS_MAX_GT];	/* current state bitmap per GT */
+	uint64_t since[MS_MAX_GT][64];	/* enter time per set bit */
+	uint32_t occ[MS_MAX_GT];	/* last ring occupancy */
+	unsigned int ngt;		/* GTs seen: 1 + the highest */
 	uint64_t read_bytes, write_bytes, vram_bytes;
 	uint64_t top_last_bytes;
 };
@@ -103,22 +103,9 @@ void mt_agg_summary_text(const struct mt_agg *a, FILE *f, uint64_t drops);
 void mt_agg_hists(const struct mt_agg *a, FILE *f);
 /* the phase name a state bitmap amounts to, for top */
 const char *mt_phase(uint64_t bits);
-double mt_gbps(uint64_t bytes, uint64_t ns);
-
-/* --- one event -> text or JSON line ------------------------------------- */
-
-void mt_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns);
-void mt_event_json(struct json *j, const struct ms_event *e);
-const char *mt_op_name(const struct ms_event *e);
-
-/* --- Perfetto ------------------------------------------------------------ */
-
-struct mt_pf;
-struct mt_pf *mt_pf_open(const char *path, uint64_t t0_ns);
-void mt_pf_event(struct mt_pf *pf, const struct ms_event *e);
-/* closes still-open slices at end_ns; returns -errno on a write error */
-int mt_pf_close(struct mt_pf *pf, uint64_t end_ns);
-
+/* the unit's phase over all its GTs, and "occ0/occ1/..." of their rings */
+const char *mt_unit_phase(const struct mt_unit *u);
+void mt_unit_rings(const struct mt_unit *u, char *buf, size_t len);
 /* --- the shared output layer -------------------------------------------- */
 
 struct mt_out {
@@ -126,7 +113,7 @@ struct mt_out {
 	FILE *f;			/* text or JSON lines */
 	struct json j;
 	struct mt_agg agg;
-	struct mt_pf *pf;
+	struct ms_pf *pf;
 	struct mt_rec *rec;
 	bool per_event;			/* print one line per event */
 	uint64_t t0_ns;

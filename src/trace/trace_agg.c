@@ -5,14 +5,36 @@
  * record files alike, so live and offline summaries cannot disagree.
  */
 #include <string.h>
+#include "render.h"
 #include "trace.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
-double mt_gbps(uint64_t bytes, uint64_t ns)
+static void unit_saw_gt(struct mt_unit *u, unsigned int gt)
 {
-	/* Gbit/s, as migsim reports: bits per ns */
-	return ns ? (double)bytes * 8.0 / (double)ns : 0.0;
+	if (gt >= u->ngt)
+		u->ngt = gt + 1;
+}
+
+void mt_unit_rings(const struct mt_unit *u, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int g;
+
+	snprintf(buf, len, "-");
+	for (g = 0; g < u->ngt && used < len; g++)
+		used += snprintf(buf + used, len - used, "%s%u", g ? "/" : "",
+				 u->occ[g]);
+}
+
+const char *mt_unit_phase(const struct mt_unit *u)
+{
+	uint64_t bits = 0;
+	unsigned int g;
+
+	for (g = 0; g < MS_MAX_GT; g++)
+		bits |= u->bits[g];
+	return mt_phase(bits);
 }
 
 struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf)
@@ -75,10 +97,12 @@ static void add_packet(struct mt_agg *a, const struct ms_event *e)
 		return;
 	}
 	if ((e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME) &&
-	    e->gt < MT_MAX_GT && e->vf != MS_VF_UNKNOWN) {
+	    e->gt < MS_MAX_GT && e->vf != MS_VF_UNKNOWN) {
 		u = mt_agg_unit(a, e->pid, e->vf);
-		if (u)
+		if (u) {
 			u->occ[e->gt] = p->ring_occ;
+			unit_saw_gt(u, e->gt);
+		}
 	}
 }
 
@@ -92,8 +116,9 @@ static void add_state(struct mt_agg *a, const struct ms_event *e)
 		a->states[bit].entered++;
 	else
 		a->states[bit].total_ns += s->held_ns;
-	if (!u || e->gt >= MT_MAX_GT)
+	if (!u || e->gt >= MS_MAX_GT)
 		return;
+	unit_saw_gt(u, e->gt);
 	if (s->entered) {
 		u->bits[e->gt] |= 1ull << bit;
 		u->since[e->gt][bit] = e->ts_ns;
@@ -180,7 +205,7 @@ void mt_agg_close(struct mt_agg *a)
 	for (i = 0; i < MT_MAX_UNITS; i++) {
 		struct mt_unit *u = &a->units[i];
 
-		for (g = 0; u->used && g < MT_MAX_GT; g++)
+		for (g = 0; u->used && g < MS_MAX_GT; g++)
 			for (b = 0; b < 64; b++)
 				if ((u->bits[g] >> b & 1) && u->since[g][b] &&
 				    a->last_ts > u->since[g][b])
@@ -248,7 +273,7 @@ static void vram_fields(struct json *j, const struct mt_vram_stats *v)
 	json_ku64(j, "chunks", v->chunks);
 	json_ku64(j, "bytes", v->bytes);
 	json_ku64(j, "copy_ns", v->dur_ns);
-	json_kf64(j, "gbps", mt_gbps(v->bytes, v->dur_ns));
+	json_kf64(j, "gbps", ms_gbps(v->bytes, v->dur_ns));
 	json_ku64(j, "errors", v->errors);
 }
 
@@ -354,7 +379,7 @@ static void text_vram(FILE *f, const char *what, const struct mt_vram_stats *v)
 		return;
 	fprintf(f, "  vram %-7s %6llu chunks %14llu bytes %8.3f Gbit/s %4llu errors\n",
 		what, (unsigned long long)v->chunks,
-		(unsigned long long)v->bytes, mt_gbps(v->bytes, v->dur_ns),
+		(unsigned long long)v->bytes, ms_gbps(v->bytes, v->dur_ns),
 		(unsigned long long)v->errors);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Choosing a target, loading migtrace with the right family of programs,
+ * Choosing a target, loading the programs of its attach-ladder rung,
  * attaching it (to a pid, to every process of a binary, or to a command
  * launched stopped) and draining its events until the traced work ends.
  */
@@ -21,16 +21,12 @@
 #include "trace.h"
 #include "migtrace.skel.h"
 
-#define MT_MAX_LINKS	128
-
 struct mt_session {
 	struct migtrace_bpf *obj;
 	struct ms_events ev;
 	bool ev_open;
 	enum mt_target target;
-	const char *rung;
-	struct bpf_link *links[MT_MAX_LINKS];
-	int nlinks;
+	const struct ms_rung *rung;
 	pid_t child;		/* launched command */
 	int child_status;
 	bool child_done;
@@ -38,21 +34,33 @@ struct mt_session {
 	uint64_t deadline_ns;
 };
 
-/* the model's USDT probes, in contract order (tools/xe-model/xe_usdt.h) */
+/* the model's USDT probes (tools/xe-model/xe_usdt.h) and their programs */
 struct usdt_probe {
 	const char *name;
 	size_t prog_off;	/* offsetof(progs) of the program */
 };
 
-#define P(n) { #n, offsetof(struct migtrace_bpf, progs.u_##n) }
+#define USDT(probe, prog) { probe, offsetof(struct migtrace_bpf, progs.prog) }
 static const struct usdt_probe usdt_probes[] = {
-	P(packet_alloc), P(packet_init), P(packet_init_from_hdr),
-	P(packet_free), P(ring_produce), P(ring_consume), P(state_enter),
-	P(state_exit), P(vram_copy_begin), P(vram_copy_end),
-	P(data_read_entry), P(data_read_return), P(data_write_entry),
-	P(data_write_return), P(descriptor), P(trailer), P(fault_injected),
+	USDT("packet_alloc", u_packet_alloc),
+	USDT("packet_init", u_packet_init),
+	USDT("packet_init_from_hdr", u_packet_init_from_hdr),
+	USDT("packet_free", u_packet_free),
+	USDT("ring_produce", u_ring_produce),
+	USDT("ring_consume", u_ring_consume),
+	USDT("state_enter", u_state_enter),
+	USDT("state_exit", u_state_exit),
+	USDT("vram_copy_begin", u_vram_copy_begin),
+	USDT("vram_copy_end", u_vram_copy_end),
+	USDT("data_read_entry", u_data_read_entry),
+	USDT("data_read_return", u_data_read_return),
+	USDT("data_write_entry", u_data_write_entry),
+	USDT("data_write_return", u_data_write_return),
+	USDT("descriptor", u_descriptor),
+	USDT("trailer", u_trailer),
+	USDT("fault_injected", u_fault_injected),
 };
-#undef P
+#undef USDT
 
 static struct bpf_program *usdt_prog(struct migtrace_bpf *obj,
 				     const struct usdt_probe *p)
@@ -60,38 +68,11 @@ static struct bpf_program *usdt_prog(struct migtrace_bpf *obj,
 	return *(struct bpf_program **)((char *)obj + p->prog_off);
 }
 
-static bool has_prefix(const char *s, const char *prefix)
+/* a link kept in the skeleton: migtrace_bpf__destroy() frees it */
+static int keep_link(struct migtrace_bpf *obj, struct bpf_program *p,
+		     struct bpf_link *l)
 {
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* which family a program belongs to: "usdt", "fentry", "kprobe" or NULL */
-static const char *prog_family(const struct bpf_program *p)
-{
-	const char *n = bpf_program__name(p);
-
-	if (has_prefix(n, "u_"))
-		return "usdt";
-	if (has_prefix(n, "f_") || has_prefix(n, "fx_"))
-		return "fentry";
-	if (has_prefix(n, "kp_") || has_prefix(n, "krp_"))
-		return "kprobe";
-	return NULL;
-}
-
-static void set_family(struct migtrace_bpf *obj, const char *family,
-		       bool follow_forks)
-{
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, obj->obj) {
-		const char *f = prog_family(p);
-
-		if (!f)		/* on_fork */
-			bpf_program__set_autoload(p, follow_forks);
-		else
-			bpf_program__set_autoload(p, !strcmp(f, family));
-	}
+	return ms_skel_keep_link(obj->skeleton, p, l);
 }
 
 /* Does the binary carry the model's USDT probes?  Cheap and explainable. */
@@ -120,7 +101,7 @@ static int pick_target(const struct trace_opts *o, struct mt_session *s)
 			return ms_err("cannot trace the model: %s (see migscope doctor)",
 				      c.why);
 		s->target = MT_TARGET_MODEL;
-		s->rung = f->rungs[c.rung].name;
+		s->rung = &f->rungs[c.rung];
 		return 0;
 	}
 	if (o->target == MT_TARGET_KERNEL && user)
@@ -135,22 +116,13 @@ static int pick_target(const struct trace_opts *o, struct mt_session *s)
 			      c.why);
 	}
 	s->target = MT_TARGET_KERNEL;
-	s->rung = f->rungs[c.rung].name;
+	s->rung = &f->rungs[c.rung];
 	if (c.why[0])
 		fprintf(stderr, "migscope: tracing the xe driver with %s (%s)\n",
-			s->rung, c.why);
+			s->rung->name, c.why);
 	else
 		fprintf(stderr, "migscope: tracing the xe driver with %s\n",
-			s->rung);
-	return 0;
-}
-
-static int add_link(struct mt_session *s, struct bpf_link *l)
-{
-	if (!l)
-		return -errno;
-	if (s->nlinks < MT_MAX_LINKS)
-		s->links[s->nlinks++] = l;
+			s->rung->name);
 	return 0;
 }
 
@@ -165,7 +137,7 @@ static int attach_usdt(struct mt_session *s, pid_t pid, const char *path)
 
 		l = bpf_program__attach_usdt(usdt_prog(s->obj, p), pid, path,
 					     "xe", p->name, NULL);
-		err = add_link(s, l);
+		err = keep_link(s->obj, usdt_prog(s->obj, p), l);
 		if (err)
 			return ms_err("cannot attach to USDT xe:%s in %s: %s",
 				      p->name, path, strerror(-err));
@@ -181,7 +153,7 @@ static int attach_kernel(struct mt_session *s)
 	bpf_object__for_each_program(p, s->obj->obj) {
 		if (!bpf_program__autoload(p))
 			continue;
-		err = add_link(s, bpf_program__attach(p));
+		err = keep_link(s->obj, p, bpf_program__attach(p));
 		if (err)
 			return ms_err("cannot attach %s (%s): %s",
 				      bpf_program__name(p),
@@ -199,9 +171,22 @@ static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o)
 	obj->rodata->filter_tgid = o->command != NULL;
 }
 
+/* the rung's programs, and on_fork to follow a launched command's children */
+static int select_programs(struct mt_session *s, const struct trace_opts *o)
+{
+	int n = ms_rung_select(s->rung, s->obj->obj, ms_kernel_facts());
+
+	if (n < 0)
+		return -1;
+	if (s->target == MT_TARGET_MODEL && n != (int)ARRAY_SIZE(usdt_probes))
+		return ms_err("migtrace has %d USDT programs but %zu probes are known",
+			      n, ARRAY_SIZE(usdt_probes));
+	bpf_program__set_autoload(s->obj->progs.on_fork, o->command != NULL);
+	return 0;
+}
+
 static int load(struct mt_session *s, const struct trace_opts *o)
 {
-	const char *family = s->target == MT_TARGET_MODEL ? "usdt" : s->rung;
 	int err;
 
 	s->obj = migtrace_bpf__open();
@@ -209,7 +194,8 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 		return ms_err("cannot open the migtrace BPF object: %s",
 			      strerror(errno));
 	set_filters(s->obj, o);
-	set_family(s->obj, family, o->command != NULL);
+	if (select_programs(s, o))
+		return -1;
 	if (o->ring_size &&
 	    bpf_map__set_max_entries(s->obj->maps.events, o->ring_size))
 		return ms_err("cannot size the event ring to %u bytes",
@@ -220,7 +206,8 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 		const char *why = ms_libbpf_capture_end();
 
 		return ms_err("loading the migtrace %s programs failed: %s%s%s",
-			      family, strerror(-err), *why ? ": " : "", why);
+			      s->rung->name, strerror(-err), *why ? ": " : "",
+			      why);
 	}
 	ms_libbpf_capture_end();
 	return 0;
@@ -272,6 +259,7 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 	char path[PATH_MAX];
 	__u8 one = 1;
 	__u32 key;
+	int err;
 
 	if (o->binary)
 		snprintf(path, sizeof(path), "%s", o->binary);
@@ -282,9 +270,11 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 	if (check_binary(path))
 		return -1;
 	if (o->command) {
-		if (add_link(s, bpf_program__attach(s->obj->progs.on_fork)))
+		err = keep_link(s->obj, s->obj->progs.on_fork,
+				bpf_program__attach(s->obj->progs.on_fork));
+		if (err)
 			return ms_err("cannot follow forks (sched_process_fork): %s",
-				      strerror(errno));
+				      strerror(-err));
 		if (launch(s, o->command))
 			return -1;
 		key = s->child;
@@ -370,7 +360,7 @@ const char *mt_session_target(struct mt_session *s)
 
 int mt_session_close(struct mt_session *s)
 {
-	int i, rc = 0;
+	int rc = 0;
 
 	if (!s)
 		return 0;
@@ -383,8 +373,6 @@ int mt_session_close(struct mt_session *s)
 		rc = WEXITSTATUS(s->child_status);
 	else if (s->child_done && WIFSIGNALED(s->child_status))
 		rc = 128 + WTERMSIG(s->child_status);
-	for (i = 0; i < s->nlinks; i++)
-		bpf_link__destroy(s->links[i]);
 	if (s->ev_open)
 		ms_events_close(&s->ev);
 	migtrace_bpf__destroy(s->obj);
@@ -393,13 +381,13 @@ int mt_session_close(struct mt_session *s)
 }
 
 /*
- * --attach-check: load every program of a kernel family in one object, as
- * a real run does, then attach them one by one so each verdict is its own.
+ * --attach-check: load every program of a kernel rung in one object, as a
+ * real run does, then attach them one by one so each verdict is its own.
  * If the object does not load, load each program alone to find the ones
  * the kernel rejects (slow under emulation, so only then).  One line per
  * program for the VM tier.
  */
-static int load_alone(const char *family, const char *name, char *why,
+static int load_alone(const char *rung, const char *name, char *why,
 		      size_t len)
 {
 	struct migtrace_bpf *obj = migtrace_bpf__open();
@@ -414,7 +402,7 @@ static int load_alone(const char *family, const char *name, char *why,
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(obj);
 	if (err)
-		snprintf(why, len, "load (%s): %s: %s", family,
+		snprintf(why, len, "load (%s): %s: %s", rung,
 			 strerror(-err), ms_libbpf_capture_end());
 	else
 		ms_libbpf_capture_end();
@@ -433,69 +421,64 @@ static void verdict(const struct bpf_program *p, const char *why)
 	fflush(stdout);
 }
 
-static int check_family(const char *family)
+/* one program's verdict; 0 if it loads (alone) or attaches (together) */
+static int check_prog(struct migtrace_bpf *obj, struct bpf_program *p,
+		      const char *rung, bool loaded)
+{
+	char why[600];
+	int err;
+
+	if (!loaded) {
+		err = load_alone(rung, bpf_program__name(p), why, sizeof(why));
+		verdict(p, err ? why : NULL);
+		return err;
+	}
+	err = keep_link(obj, p, bpf_program__attach(p));
+	if (err)
+		snprintf(why, sizeof(why), "attach: %s", strerror(-err));
+	verdict(p, err ? why : NULL);
+	return err;
+}
+
+static int check_rung(const struct ms_rung *rung)
 {
 	struct migtrace_bpf *obj = migtrace_bpf__open();
-	int nprog = 0, nfail = 0, nlinks = 0, err;
-	struct bpf_link *links[MT_MAX_LINKS];
+	int nprog = 0, nfail = 0, err;
 	struct bpf_program *p;
 	char why[600];
 
 	if (!obj)
 		return ms_err("cannot open the migtrace BPF object");
-	set_family(obj, family, false);
+	if (ms_rung_select(rung, obj->obj, ms_kernel_facts()) < 0) {
+		migtrace_bpf__destroy(obj);
+		return -1;
+	}
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(obj);
 	snprintf(why, sizeof(why), "%s", ms_libbpf_capture_end());
-	printf("together %s %s %s\n", family, err ? "FAIL" : "ok",
+	printf("together %s %s %s\n", rung->name, err ? "FAIL" : "ok",
 	       err ? why : "(loaded in one object)");
 	bpf_object__for_each_program(p, obj->obj) {
-		struct bpf_link *l;
-
-		if (!bpf_program__autoload(p) || !prog_family(p))
+		if (!bpf_program__autoload(p))
 			continue;
 		nprog++;
-		if (err) {
-			if (load_alone(family, bpf_program__name(p), why,
-				       sizeof(why))) {
-				nfail++;
-				verdict(p, why);
-			} else {
-				verdict(p, NULL);
-			}
-			continue;
-		}
-		l = bpf_program__attach(p);
-		if (!l) {
+		if (check_prog(obj, p, rung->name, !err))
 			nfail++;
-			snprintf(why, sizeof(why), "attach: %s",
-				 strerror(errno));
-			verdict(p, why);
-			continue;
-		}
-		verdict(p, NULL);
-		if (nlinks < MT_MAX_LINKS)
-			links[nlinks++] = l;
-		else
-			bpf_link__destroy(l);
 	}
-	while (nlinks)
-		bpf_link__destroy(links[--nlinks]);
 	migtrace_bpf__destroy(obj);
-	printf("family %s %d programs, %d failed\n", family, nprog, nfail);
+	printf("family %s %d programs, %d failed\n", rung->name, nprog, nfail);
 	return nfail || err ? -1 : 0;
 }
 
 int mt_attach_check(const struct trace_opts *o)
 {
-	const char *families[] = { "fentry", "kprobe" };
-	size_t i;
-	int rc = 0;
+	const struct ms_feature *f = &ms_feature_mig_kernel;
+	int i, rc = 0;
 
-	for (i = 0; i < ARRAY_SIZE(families); i++) {
-		if (o->hook && strcmp(o->hook, families[i]))
+	for (i = 0; i < f->nr_rungs; i++) {
+		if (o->hook && strcmp(o->hook, f->rungs[i].name))
 			continue;
-		if (check_family(families[i]))
+		if (check_rung(&f->rungs[i]))
 			rc = 1;
 	}
 	return rc;

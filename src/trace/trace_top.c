@@ -25,7 +25,7 @@ static void states_str(const struct mt_unit *u, char *buf, size_t len)
 	int g, b;
 
 	buf[0] = '\0';
-	for (g = 0; g < MT_MAX_GT; g++) {
+	for (g = 0; g < MS_MAX_GT; g++) {
 		if (!u->bits[g])
 			continue;
 		used += snprintf(buf + used, len - used, "%sGT%d:", used ? " " : "",
@@ -59,15 +59,15 @@ static void print_table(struct mt_agg *a, double interval_s, bool tty)
 	for (i = 0; i < MT_MAX_UNITS; i++) {
 		struct mt_unit *u = &a->units[i];
 		uint64_t moved;
-		char ring[16];
+		char ring[4 * MS_MAX_GT + 4];
 
 		if (!u->used || u->vf == MS_VF_UNKNOWN)
 			continue;
 		moved = u->read_bytes + u->write_bytes;
-		snprintf(ring, sizeof(ring), "%u/%u", u->occ[0], u->occ[1]);
+		mt_unit_rings(u, ring, sizeof(ring));
 		states_str(u, states, sizeof(states));
 		printf("%-8u %-3u %-10s %12llu %10.3f %-7s %s\n", u->pid, u->vf,
-		       mt_phase(u->bits[0] | u->bits[1]),
+		       mt_unit_phase(u),
 		       (unsigned long long)moved,
 		       /* the unit of every throughput migscope and migsim print */
 		       (moved - u->top_last_bytes) * 8.0 / interval_s / 1e9, ring,

@@ -208,7 +208,7 @@ $MIGSCOPE inject --site save_step --delay-us 30000 --nth 2 --gt 0 -- \
 	$MIGSIM migrate --vram 4M --json >"$TMP/delay" 2>"$TMP/delay.err"
 rc=$?
 if [ $rc = 0 ] && [ "$(jf "$TMP/delay" verified)" = true ] &&
-   [ "$(grep -c 'inject #1 site=save_step delay 30000 us .* gt=0 hit=2 ' "$TMP/delay")" = 1 ] &&
+   [ "$(grep -c 'GT0 inject #1 site=save_step delay 30000 us hit=2 ' "$TMP/delay")" = 1 ] &&
    [ "$(jf "$TMP/delay" total_ms | cut -d. -f1)" -ge 30 ]; then
 	pass delay "2nd save step of GT0 held 30 ms, migration verified in $(jf "$TMP/delay" total_ms) ms"
 else
@@ -216,7 +216,7 @@ else
 fi
 $MIGSCOPE inject --site save_step --delay-us 30000 --dry-run -- \
 	$MIGSIM migrate --vram 4M --json >"$TMP/delay" 2>"$TMP/delay.err"
-if [ "$(grep -c '^would inject .*site=save_step delay 30000 us' "$TMP/delay")" -ge 4 ] &&
+if [ "$(grep -c ' would inject .*site=save_step delay 30000 us' "$TMP/delay")" -ge 4 ] &&
    [ "$(jf "$TMP/delay" verified)" = true ]; then
 	pass delay-dry-run "every save step logged as a would-be delay"
 else

@@ -37,7 +37,7 @@ d = sys.argv[1]
 every = [json.loads(l) for l in open(d + "/trace.json") if '"type":"inject"' in l]
 inj = [x for x in every if x["site"] != "save_step"]
 delay = [x for x in every if x["site"] == "save_step"]
-mig = json.loads(open(d + "/migsim.json").readline())
+mig = [json.loads(l) for l in open(d + "/migsim.json") if '"result"' in l][0]
 ok = len(inj) == 1 and inj[0]["site"] == "data_read" and inj[0]["err"] == -5
 print(("ok - inject-trace-json" if ok else
        "not ok - inject-trace-json: want one data_read EIO inject record, got %r" % inj))

@@ -28,6 +28,7 @@
 struct seen {
 	unsigned int clamps, replays, alerts_burst, alerts_lag;
 	__u64 burst;			/* of the last REPLAY event */
+	__u64 burst_lag;		/* its lag */
 	__u64 prefix;			/* of the last CLAMP event */
 };
 
@@ -46,6 +47,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	case MS_LAPIC_REPLAY:
 		s->replays++;
 		s->burst = e->lapic.burst;
+		s->burst_lag = e->lapic.lag_ns;
 		break;
 	case MS_LAPIC_ALERT:
 		if (e->lapic.why == LAPIC_ALERT_BURST)
@@ -165,6 +167,11 @@ static void test_prefix_storm(struct fixture *f)
 	check(f->seen.replays == 1 && f->seen.burst == BEHIND,
 	      "prefix-storm-event", "%u REPLAY events, burst %llu",
 	      f->seen.replays, (unsigned long long)f->seen.burst);
+	/* the event says how far behind the burst began: its first lag */
+	check(f->seen.burst_lag == real - (PASS_NOW - BEHIND * PERIOD),
+	      "prefix-storm-event-lag", "REPLAY lag %llu ns, want %llu",
+	      (unsigned long long)f->seen.burst_lag,
+	      (unsigned long long)(real - (PASS_NOW - BEHIND * PERIOD)));
 	check(v->clamped == 0 && f->seen.clamps == 0, "prefix-storm-no-clamp",
 	      "clamped %llu", (unsigned long long)v->clamped);
 	/* lag of the first callback in whole periods: what it would replay */

@@ -77,11 +77,17 @@ run ptl-pf --platform ptl && "$MIGSCOPE" trace -q --perfetto "$W/ptl.pf" -- \
 "$MIGSIM" migrate --stop --vram 8M --chunk 1M --json >"$W/p.migsim" 2>/dev/null &
 parent=$!
 kids=""
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	kids=$(pgrep -P "$parent" | tr '\n' ' ')
 	[ "$(echo $kids | wc -w)" -eq 2 ] && break
 	sleep 0.1
 done
+# never leave stopped children for `wait` to hang on
+if [ "$(echo $kids | wc -w)" -ne 2 ]; then
+	kill -CONT $kids 2>/dev/null
+	kill "$parent" 2>/dev/null
+	kids=""
+fi
 n=0
 for k in $kids; do
 	n=$((n + 1))

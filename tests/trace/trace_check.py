@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Checks for tests/trace/test_trace.sh.  Prints ok/not ok lines; exits 1 if
 # any check failed.  Expected values come from migsim's own --json output
-# of the same run and from the upstream state walk (xe-migration.md §3).
+# of the same run and from the upstream state walk (docs/upstream-xe.md §3).
 import json
 import sys
 
@@ -98,7 +98,7 @@ def check_walks(name, events, m):
         return
     ngt = len(m["src_states"])
     pkts = [e for e in events if e["type"] == "packet" and
-            e["op"] == "init" and "gt" in e]
+            e["op"] == "init" and e.get("gt") is not None]
     for (pid, gt), ev in sorted(by.items()):
         role = "src" if pid in saving else "dst"
         walk = SAVE_WALK if role == "src" else RESTORE_WALK
@@ -251,7 +251,7 @@ def filt(name, path, field, value):
         rel = [e for e in events if e["type"] == "packet"
                and e["ptype"] != "-"]
     else:
-        rel = [e for e in events if field in e]
+        rel = [e for e in events if e.get(field) is not None]
     wrong = [e for e in rel if str(e[field]) != value]
     expect(name, not wrong and (rel or field == "vf"),
            f"{len(wrong)} of {len(rel)} events with {field} != {value}"

@@ -12,6 +12,8 @@
 #   VM_TEST_TIMEOUT      per guest test limit in seconds (default 120)
 #   VM_EXTRA_TESTS       more directories whose files are copied beside the
 #                        guest tests (trying a test, or the harness, locally)
+#   VM_GUEST_TESTS       the guest test files to run instead of every
+#                        guest/test_*.sh (guest/lib.sh is always there)
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +41,13 @@ cp "$BUSYBOX" "$STAGE/bin/busybox"
 cp "$HERE/guest-init" "$STAGE/init"
 chmod 0755 "$STAGE/init"
 cp -R "$KDIR/modroot/lib/modules" "$STAGE/lib/"
-cp -R "$HERE/guest/." "$STAGE/tests/"
+if [ -n "${VM_GUEST_TESTS:-}" ]; then
+	cp "$HERE/guest/lib.sh" "$STAGE/tests/"
+	# shellcheck disable=SC2086 # a blank-separated list of files
+	cp $VM_GUEST_TESTS "$STAGE/tests/"
+else
+	cp -R "$HERE/guest/." "$STAGE/tests/"
+fi
 for d in ${VM_EXTRA_TESTS:-}; do
 	cp -R "$d/." "$STAGE/tests/"
 done

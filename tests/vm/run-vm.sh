@@ -9,9 +9,15 @@
 #   MIGSCOPE_VM_TIMEOUT   seconds for the whole boot (default 240)
 #   MIGSCOPE_VM_APPEND    extra kernel arguments (e.g. loglevel=7 to debug)
 #   MIGSCOPE_VM_KEEP=1    keep the initramfs in .output/vm/ after the run
+#   MIGSCOPE_VM_NAME      the prefix of result lines and log names (default vm)
+#   MIGSCOPE_VM_DRIVER    a host program run beside qemu, with qemu's pid and
+#                         the raw console file as arguments (e.g. to pause
+#                         the guest when it asks); its ok/not ok/skip lines
+#                         count like the guest's, anything else it prints is
+#                         shown
 #   and those of fetch-kernel.sh and mkinitramfs.sh.
-# Logs: .output/test-logs/vm-console.log (the guest's serial console),
-#       .output/test-logs/vm-fetch.log.
+# Logs: .output/test-logs/<name>-console.log (the guest's serial console),
+#       .output/test-logs/<name>-fetch.log.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,63 +26,80 @@ OUT=$ROOT/.output
 LOGDIR=$OUT/test-logs
 mkdir -p "$LOGDIR" "$OUT/vm"
 VM_TIMEOUT=${MIGSCOPE_VM_TIMEOUT:-240}
+NAME=${MIGSCOPE_VM_NAME:-vm}
+DRIVER=${MIGSCOPE_VM_DRIVER:-}
 T0=$(date +%s.%N)
 since() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # --- 1. kernel ------------------------------------------------------------
-FETCH_LOG=$LOGDIR/vm-fetch.log
+FETCH_LOG=$LOGDIR/$NAME-fetch.log
 rc=0
 kout=$("$HERE/fetch-kernel.sh" 2>"$FETCH_LOG") || rc=$?
 if [ "$rc" -eq 77 ]; then
-	echo "skip - vm: $(sed -n 's/^fetch-kernel: SKIP: //p' "$FETCH_LOG" | tail -n 1)"
+	echo "skip - $NAME: $(sed -n 's/^fetch-kernel: SKIP: //p' "$FETCH_LOG" | tail -n 1)"
 	exit 0
 elif [ "$rc" -ne 0 ]; then
 	cat "$FETCH_LOG"
-	echo "not ok - vm:fetch: $(grep -v '^[[:space:]]*$' "$FETCH_LOG" | tail -n 1)"
+	echo "not ok - $NAME:fetch: $(grep -v '^[[:space:]]*$' "$FETCH_LOG" | tail -n 1)"
 	exit 1
 fi
 cat "$FETCH_LOG"
 KDIR=$(printf '%s\n' "$kout" | sed -n 's/^KDIR=//p' | tail -n 1)
 KVER=$(cat "$KDIR/kver")
-echo "vm: kernel $KVER ready after $(since) s"
+echo "$NAME: kernel $KVER ready after $(since) s"
 
 # --- 2. initramfs ----------------------------------------------------------
 WORK=$(mktemp -d "$OUT/vm/run.XXXXXX")
 [ "${MIGSCOPE_VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 if ! "$HERE/mkinitramfs.sh" "$KDIR" "$WORK/initramfs.cpio"; then
-	echo "not ok - vm:initramfs: building the initramfs failed"
+	echo "not ok - $NAME:initramfs: building the initramfs failed"
 	exit 1
 fi
-echo "vm: initramfs $(du -m "$WORK/initramfs.cpio" | cut -f1) MiB ready after $(since) s"
+echo "$NAME: initramfs $(du -m "$WORK/initramfs.cpio" | cut -f1) MiB ready after $(since) s"
 
 # --- 3. boot ------------------------------------------------------------------
 RAW=$WORK/console.raw
 CONSOLE=$WORK/console.log	# this run's; copied to $LOGDIR (runs may overlap)
 T1=$(date +%s.%N)
 qrc=0
+: >"$RAW"
 timeout --kill-after=5 "$VM_TIMEOUT" qemu-system-x86_64 \
 	-accel tcg,thread=single -machine q35 -cpu qemu64,+svm,+npt -m 2G -smp 2 \
-	-nographic -no-reboot -nic none \
+	-nographic -no-reboot -nic none -pidfile "$WORK/qemu.pid" \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet ${MIGSCOPE_VM_APPEND:-}" \
-	</dev/null >"$RAW" 2>&1 || qrc=$?
+	</dev/null >"$RAW" 2>&1 &
+QEMU=$!
+: >"$WORK/driver.out"
+if [ -n "$DRIVER" ]; then
+	i=0
+	while [ ! -s "$WORK/qemu.pid" ] && kill -0 "$QEMU" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$DRIVER" "$(cat "$WORK/qemu.pid" 2>/dev/null)" "$RAW" >"$WORK/driver.out" 2>&1 ||
+		echo "not ok - $NAME:driver: $DRIVER exited $?" >>"$WORK/driver.out"
+fi
+wait "$QEMU" || qrc=$?
 BOOT_S=$(awk -v a="$T1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 # Serial lines end in CR LF; drop the CRs and the firmware's escape codes.
 tr -d '\r' <"$RAW" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' >"$CONSOLE"
-cp "$CONSOLE" "$LOGDIR/vm-console.log.$$"
-mv "$LOGDIR/vm-console.log.$$" "$LOGDIR/vm-console.log"
-echo "vm: qemu exited $qrc after ${BOOT_S} s (console: $LOGDIR/vm-console.log)"
+cp "$CONSOLE" "$LOGDIR/$NAME-console.log.$$"
+mv "$LOGDIR/$NAME-console.log.$$" "$LOGDIR/$NAME-console.log"
+echo "$NAME: qemu exited $qrc after ${BOOT_S} s (console: $LOGDIR/$NAME-console.log)"
 
 # --- 4. results ---------------------------------------------------------------
 # A kernel message can land in front of ours on the same line: match anywhere.
-sed -nE 's/.*VMRESULT (ok|not ok|skip) - /\1 - vm:/p' "$CONSOLE" >"$WORK/results"
+sed -nE 's/.*VMRESULT (ok|not ok|skip) - /\1 - '"$NAME"':/p' "$CONSOLE" >"$WORK/results"
+grep -E '^(ok|not ok|skip) - ' "$WORK/driver.out" >>"$WORK/results" || true
+grep -vE '^(ok|not ok|skip) - ' "$WORK/driver.out" || true
 cat "$WORK/results"
 
 failed=0
 grep -q '^not ok - ' "$WORK/results" && failed=1
 
 # The output of each guest test that failed, for the log tests/run shows.
-for t in $(sed -nE 's/^not ok - vm:([^/:]*).*/\1/p' "$WORK/results" | sort -u); do
+for t in $(sed -nE 's/^not ok - '"$NAME"':([^/:]*).*/\1/p' "$WORK/results" | sort -u); do
 	echo "--- guest output of $t:"
 	sed -n "s/.*VMLOG $t: /    /p" "$CONSOLE"
 done
@@ -86,10 +109,10 @@ if [ -n "$done_line" ]; then
 	ntests=$(echo "$done_line" | sed -nE 's/.*VMDONE ([0-9]+).*/\1/p')
 	uptime=$(echo "$done_line" | sed -nE 's/.*uptime=([0-9.]+).*/\1/p')
 	if [ "$ntests" -eq 0 ]; then
-		echo "not ok - vm:boot: the guest ran no test (no tests/vm/guest/test_*.sh?)"
+		echo "not ok - $NAME:boot: the guest ran no test (no tests/vm/guest/test_*.sh?)"
 		failed=1
 	else
-		echo "ok - vm:boot: $KVER, $ntests guest tests, guest uptime ${uptime} s, qemu ${BOOT_S} s, tier $(since) s"
+		echo "ok - $NAME:boot: $KVER, $ntests guest tests, guest uptime ${uptime} s, qemu ${BOOT_S} s, tier $(since) s"
 	fi
 else
 	failed=1
@@ -111,6 +134,6 @@ else
 		echo "--- last console lines:"
 		tail -n 40 "$CONSOLE" | sed 's/^/    /'
 	fi
-	echo "not ok - vm:boot: $why"
+	echo "not ok - $NAME:boot: $why"
 fi
 exit "$failed"

@@ -256,7 +256,8 @@ static void recover_source(const struct opts *o, struct xe_device *xe,
 		/*
 		 * VFIO_DEVICE_RESET: an FLR of the VF.  Upstream needs it after
 		 * nearly every failed save: finish_save wants SAVE_DATA_DONE on
-		 * every GT, so STOP_COPY -> STOP fails for good (§10.16).
+		 * every GT, so STOP_COPY -> STOP fails for good
+		 * (docs/upstream-xe.md §10.16).
 		 */
 		s->reset = true;
 		s->reset_ok = !xe_sriov_pf_control_reset_vf(xe, vf);

@@ -8,7 +8,7 @@
  * .migration) so that readers of the kernel code find their way around.
  * Kernel primitives are replaced by pthread equivalents: a wait queue is a
  * mutex + condvar, a completion a flag + condvar, the control worker one
- * thread per GT.  See /work/shared/reference/xe-migration.md.
+ * thread per GT.  See docs/upstream-xe.md.
  */
 #ifndef XE_DEVICE_H
 #define XE_DEVICE_H

@@ -3,7 +3,8 @@
  * The VF's GGTT node: one 8-byte PTE per 4 KiB page.  Save checks that
  * every PTE belongs to the VF (-EPERM otherwise) and stores it with the
  * VFID field zeroed; load writes the stream's PTEs with the VFID field
- * forced to the target VF and everything else as given (§10.6).
+ * forced to the target VF and everything else as given (docs/upstream-xe.md
+ * §10.6).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,8 @@
  * bit numbers, one worker thread per GT that runs one step of the VF state
  * machine at a time in upstream's priority order, and the pause, resume,
  * stop, FLR, save and restore flows with their preconditions and error
- * codes (§3).  GuC round trips are simulated synchronously inside the
+ * codes (docs/upstream-xe.md §3).  GuC round trips are simulated synchronously
+ * inside the
  * worker, but every intermediate state is entered and left as upstream.
  */
 #include <stdio.h>

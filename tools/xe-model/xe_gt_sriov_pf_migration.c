@@ -341,7 +341,10 @@ void xe_gt_sriov_pf_migration_save_data_complete(struct xe_gt *gt,
 	pf_pick_gt_migration(gt, vfid)->save.data_remaining &= ~(1UL << type);
 }
 
-/* One header per part; only one for VRAM although it is chunked (§5.4). */
+/*
+ * One header per part; only one for VRAM although it is chunked
+ * (docs/upstream-xe.md §5.4).
+ */
 ssize_t xe_gt_sriov_pf_migration_size(struct xe_gt *gt, unsigned int vfid)
 {
 	ssize_t total = 0, size;

@@ -5,7 +5,8 @@
  * hdr_remaining/remaining counters of upstream xe_sriov_packet.c.
  *
  * The user-copy step is a memcpy; it has a fault site so -EFAULT paths can
- * be exercised.  Where upstream's merged code has defects (§10.1, §10.2,
+ * be exercised.  Where upstream's merged code has defects (docs/upstream-xe.md
+ * §10.1, §10.2,
  * §10.13) this follows the fixed behaviour; see comments at each place.
  */
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * GT and combine as upstream: result = result ? -EUCLEAN : err, so once a
  * GT failed every later GT turns the result into -EUCLEAN.  The save and
  * restore wrappers stop at the first error without rolling back earlier
- * GTs (§10.12).
+ * GTs (docs/upstream-xe.md §10.12).
  */
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_gt_sriov_pf_migration.h"

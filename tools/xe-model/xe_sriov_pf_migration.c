@@ -90,7 +90,7 @@ ssize_t xe_sriov_pf_migration_size(struct xe_device *xe, unsigned int vfid)
 /*
  * Upstream compares PTR_ERR() with a positive EAGAIN, so any ERR_PTR from
  * a GT, -EAGAIN included, is returned at once and GTs are drained in
- * strict for_each_gt order (§2.3, §10.10).  Kept as is.
+ * strict for_each_gt order (docs/upstream-xe.md §2.3, §10.10).  Kept as is.
  */
 static struct xe_sriov_packet *pf_migration_consume(struct xe_device *xe,
 						    unsigned int vfid)

@@ -22,7 +22,7 @@ int xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
 /*
  * Model helper behind restore_produce: *consumed tells whether the packet
  * was taken (queued or freed) even when an error is returned, so the
- * caller never frees it twice (§10.7).
+ * caller never frees it twice (docs/upstream-xe.md §10.7).
  */
 int __xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
 					    unsigned int vfid,

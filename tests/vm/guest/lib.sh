@@ -10,6 +10,8 @@
 #                            when there is one) and its exit status
 #   need_bin BIN             0 if /bin/BIN exists; else reports
 #                            "not ok - <test>/BIN: BIN binary missing"
+#   need_lapic_tools         0 if migscope, lapic-load and /dev/kvm (kvm_amd
+#                            loaded on demand) are there; else reports which
 #   json_hook JSON KEY       the {...} object of KEY inside "hooks" of a
 #                            one-line JSON document (no jq in busybox)
 #   json_field OBJ FIELD     the value of a string/bool/number field
@@ -58,6 +60,15 @@ check() {
 need_bin() {
 	[ -x "/bin/$1" ] && return 0
 	fail "$1" "$1 binary missing (not built into .output/ when the initramfs was made)"
+	return 1
+}
+
+need_lapic_tools() {
+	need_bin migscope || return 1
+	need_bin lapic-load || return 1
+	[ -c /dev/kvm ] || modprobe kvm_amd >/dev/null 2>&1
+	[ -c /dev/kvm ] && return 0
+	fail dev-kvm "/dev/kvm missing (kvm_amd not loaded?)"
 	return 1
 }
 

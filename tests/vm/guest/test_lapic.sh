@@ -7,14 +7,7 @@
 set -u
 . "${0%/*}/lib.sh"
 
-need_bin migscope || { guest_exit; exit; }
-need_bin lapic-load || { guest_exit; exit; }
-[ -c /dev/kvm ] || modprobe kvm_amd >/dev/null 2>&1
-if [ ! -c /dev/kvm ]; then
-	fail dev-kvm "/dev/kvm missing (kvm_amd not loaded?)"
-	guest_exit
-	exit
-fi
+need_lapic_tools || { guest_exit; exit; }
 
 MEASURE=3
 LOADPID=

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Migration events as a Chrome JSON trace for ui.perfetto.dev.
+ * Events as a Chrome JSON trace for ui.perfetto.dev: the one Perfetto
+ * renderer of every event type.
  *
- * One Perfetto process per traced (pid, VF).  Its threads are tracks:
+ * LAPIC events are instants on a track per vCPU of their VMM's process.
+ * Migration events: one Perfetto process per traced (pid, VF).  Its threads are tracks:
  *   GT<n> states      state bits as slices (enter .. exit)
  *   GT<n> packets     packet lifetimes (alloc .. free)
  *   data_read / data_write   one slice per call
@@ -18,10 +20,12 @@
 #include <string.h>
 #include "common.h"
 #include "fault_sites.h"
-#include "trace.h"
+#include "perfetto_events.h"
+#include "render.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
+#define PF_PROCS	64	/* (pid, VF) pairs followed */
 #define PF_LANES	16
 #define PF_PKTS		1024	/* packets alive at once we keep track of */
 
@@ -47,8 +51,8 @@ struct pf_proc {
 	uint32_t pid;
 	uint16_t vf;
 	bool used;
-	struct pf_lanes lanes[MT_MAX_GT + 1][PF_NR_TRACKS];
-	uint64_t since[MT_MAX_GT][64];
+	struct pf_lanes lanes[MS_MAX_GT + 1][PF_NR_TRACKS];
+	uint64_t since[MS_MAX_GT][64];
 };
 
 /* a packet between alloc (or init) and free */
@@ -63,15 +67,15 @@ struct pf_pkt {
 	bool used;
 };
 
-struct mt_pf {
+struct ms_pf {
 	struct perfetto p;
-	struct pf_proc procs[MT_MAX_UNITS];
+	struct pf_proc procs[PF_PROCS];
 	struct pf_pkt pkts[PF_PKTS];
 };
 
-struct mt_pf *mt_pf_open(const char *path, uint64_t t0_ns)
+struct ms_pf *ms_pf_open(const char *path, uint64_t t0_ns)
 {
-	struct mt_pf *pf = calloc(1, sizeof(*pf));
+	struct ms_pf *pf = calloc(1, sizeof(*pf));
 
 	if (!pf) {
 		ms_err("out of memory");
@@ -85,13 +89,13 @@ struct mt_pf *mt_pf_open(const char *path, uint64_t t0_ns)
 }
 
 /* perfetto pid of a (pid, VF): 1-based slot, named on first use */
-static struct pf_proc *proc_of(struct mt_pf *pf, uint32_t pid, uint16_t vf,
+static struct pf_proc *proc_of(struct ms_pf *pf, uint32_t pid, uint16_t vf,
 			       uint32_t *ppid)
 {
 	char name[64];
 	int i;
 
-	for (i = 0; i < MT_MAX_UNITS; i++) {
+	for (i = 0; i < PF_PROCS; i++) {
 		struct pf_proc *pr = &pf->procs[i];
 
 		if (pr->used && pr->pid == pid && pr->vf == vf) {
@@ -114,8 +118,8 @@ static struct pf_proc *proc_of(struct mt_pf *pf, uint32_t pid, uint16_t vf,
 	return NULL;
 }
 
-/* tid of a free lane of track kind on GT gt (MT_MAX_GT: not per GT) */
-static uint32_t lane_tid(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+/* tid of a free lane of track kind on GT gt (MS_MAX_GT: not per GT) */
+static uint32_t lane_tid(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 			 unsigned int gt, enum pf_track kind, uint64_t start,
 			 uint64_t end)
 {
@@ -124,8 +128,8 @@ static uint32_t lane_tid(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	unsigned int i;
 	uint32_t tid;
 
-	if (gt > MT_MAX_GT)
-		gt = MT_MAX_GT;
+	if (gt > MS_MAX_GT)
+		gt = MS_MAX_GT;
 	l = &pr->lanes[gt][kind];
 	for (i = 0; i < PF_LANES - 1; i++)
 		if (l->end[i] <= start)
@@ -135,7 +139,7 @@ static uint32_t lane_tid(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	tid = 1 + gt * 1000 + kind * 100 + i;
 	if (!l->named[i]) {
 		l->named[i] = true;
-		if (gt < MT_MAX_GT)
+		if (gt < MS_MAX_GT)
 			snprintf(name, sizeof(name), "GT%u %s%s%.0u", gt,
 				 track_names[kind], i ? " #" : "", i + !!i);
 		else
@@ -146,7 +150,7 @@ static uint32_t lane_tid(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	return tid;
 }
 
-static void slice(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void slice(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 		  unsigned int gt, enum pf_track kind, const char *name,
 		  uint64_t start, uint64_t end)
 {
@@ -158,16 +162,16 @@ static void slice(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	perfetto_event_args(&pf->p);
 }
 
-static void instant(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void instant(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 		    const char *name, uint64_t ts)
 {
-	uint32_t tid = lane_tid(pf, pr, ppid, MT_MAX_GT, PF_EVENTS, 0, 0);
+	uint32_t tid = lane_tid(pf, pr, ppid, MS_MAX_GT, PF_EVENTS, 0, 0);
 
 	perfetto_event_begin(&pf->p, 'i', name, "error", ppid, tid, ts);
 	perfetto_event_args(&pf->p);
 }
 
-static struct pf_pkt *pkt_slot(struct mt_pf *pf, uint32_t pid, uint64_t pkt,
+static struct pf_pkt *pkt_slot(struct ms_pf *pf, uint32_t pid, uint64_t pkt,
 			       bool create)
 {
 	struct pf_pkt *free_slot = NULL;
@@ -192,7 +196,7 @@ static struct pf_pkt *pkt_slot(struct mt_pf *pf, uint32_t pid, uint64_t pkt,
 	return free_slot;
 }
 
-static void pkt_lifetime(struct mt_pf *pf, const struct ms_event *e)
+static void pkt_lifetime(struct ms_pf *pf, const struct ms_event *e)
 {
 	const struct ms_packet_ev *p = &e->packet;
 	struct pf_pkt *k;
@@ -211,7 +215,7 @@ static void pkt_lifetime(struct mt_pf *pf, const struct ms_event *e)
 		k->start = e->ts_ns;
 	if (e->op == MS_PKT_INIT || e->op == MS_PKT_INIT_FROM_HDR) {
 		k->vf = e->vf;
-		k->gt = p->ptype <= XE_SRIOV_PACKET_TYPE_TRAILER ? MT_MAX_GT :
+		k->gt = p->ptype <= XE_SRIOV_PACKET_TYPE_TRAILER ? MS_MAX_GT :
 			e->gt;
 		k->type = p->ptype;
 		k->size = p->size;
@@ -231,7 +235,7 @@ static void pkt_lifetime(struct mt_pf *pf, const struct ms_event *e)
 	k->used = false;
 }
 
-static void packet_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void packet_event(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 			 const struct ms_event *e)
 {
 	const struct ms_packet_ev *p = &e->packet;
@@ -239,27 +243,27 @@ static void packet_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 
 	pkt_lifetime(pf, e);
 	if ((e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME) &&
-	    e->gt < MT_MAX_GT) {
+	    e->gt < MS_MAX_GT) {
 		snprintf(name, sizeof(name), "GT%u ring occupancy", e->gt);
 		perfetto_counter(&pf->p, name, ppid, e->ts_ns, "packets",
 				 p->ring_occ);
 	}
 	if (p->ret < 0 && pr) {
 		snprintf(name, sizeof(name), "packet %s failed: %s",
-			 mt_op_name(e), ms_errno_name(-p->ret));
+			 ms_event_op_name(e), ms_errno_name(-p->ret));
 		instant(pf, pr, ppid, name, e->ts_ns);
 		perfetto_event_end(&pf->p);
 	}
 }
 
-static void state_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void state_event(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 			const struct ms_event *e)
 {
 	unsigned int bit = e->state.bit & 63;
 	uint64_t start;
 	const char *name = xe_state_name(bit);
 
-	if (e->gt >= MT_MAX_GT)
+	if (e->gt >= MS_MAX_GT)
 		return;
 	if (e->state.entered) {
 		pr->since[e->gt][bit] = e->ts_ns;
@@ -275,13 +279,13 @@ static void state_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	perfetto_event_end(&pf->p);
 }
 
-static void data_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void data_event(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 		       const struct ms_event *e)
 {
 	const struct ms_data_ev *d = &e->data;
 	char name[64];
 
-	slice(pf, pr, ppid, MT_MAX_GT, d->dir ? PF_DATA_WRITE : PF_DATA_READ,
+	slice(pf, pr, ppid, MS_MAX_GT, d->dir ? PF_DATA_WRITE : PF_DATA_READ,
 	      d->dir ? "data_write" : "data_read", e->ts_ns - d->dur_ns,
 	      e->ts_ns);
 	json_ku64(&pf->p.j, "len", d->len);
@@ -295,7 +299,7 @@ static void data_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	}
 }
 
-static void vram_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void vram_event(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 		       const struct ms_event *e)
 {
 	const struct ms_vram_ev *v = &e->vram;
@@ -309,10 +313,10 @@ static void vram_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 		return;
 	}
 	perfetto_counter(&pf->p, "VRAM Gbit/s", ppid, e->ts_ns, "Gbit/s",
-			 mt_gbps(v->bytes, v->dur_ns));
+			 ms_gbps(v->bytes, v->dur_ns));
 }
 
-static void inject_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
+static void inject_event(struct ms_pf *pf, struct pf_proc *pr, uint32_t ppid,
 			 const struct ms_event *e)
 {
 	char name[64], what[32];
@@ -328,11 +332,47 @@ static void inject_event(struct mt_pf *pf, struct pf_proc *pr, uint32_t ppid,
 	perfetto_event_end(&pf->p);
 }
 
-void mt_pf_event(struct mt_pf *pf, const struct ms_event *e)
+void ms_pf_name_vcpu(struct ms_pf *pf, uint32_t pid, uint32_t vcpu)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "vcpu %u", vcpu);
+	perfetto_thread_name(&pf->p, pid, vcpu + 1, name);
+}
+
+/* clamps, replays and alerts: an instant on the vCPU's track */
+static void lapic_event(struct ms_pf *pf, const struct ms_event *e)
+{
+	const struct ms_lapic_ev *l = &e->lapic;
+
+	if (e->op == MS_LAPIC_HV_SWITCH)
+		return;
+	ms_pf_name_vcpu(pf, e->pid, l->vcpu);
+	perfetto_event_begin(&pf->p, 'i', ms_event_op_name(e), "lapic", e->pid,
+			     l->vcpu + 1, e->ts_ns);
+	perfetto_event_args(&pf->p);
+	json_ku64(&pf->p.j, "lag_ns", l->lag_ns);
+	json_ku64(&pf->p.j, "period_ns", l->period_ns);
+	json_ku64(&pf->p.j, "burst", l->burst);
+	json_ku64(&pf->p.j, "prefix_replays", l->prefix_replays);
+	perfetto_event_end(&pf->p);
+}
+
+struct perfetto *ms_pf_writer(struct ms_pf *pf)
+{
+	return &pf->p;
+}
+
+void ms_pf_event(struct ms_pf *pf, const struct ms_event *e)
 {
 	struct pf_proc *pr = NULL;
 	uint32_t ppid = 0;
 
+	/* a VMM's process, not a (pid, VF) one */
+	if (e->type == MS_EV_LAPIC) {
+		lapic_event(pf, e);
+		return;
+	}
 	if (e->vf != MS_VF_UNKNOWN)
 		pr = proc_of(pf, e->pid, e->vf, &ppid);
 	switch (e->type) {
@@ -363,14 +403,14 @@ void mt_pf_event(struct mt_pf *pf, const struct ms_event *e)
 }
 
 /* states still set at the end become slices up to the last event */
-static void close_open_states(struct mt_pf *pf, uint64_t end_ns)
+static void close_open_states(struct ms_pf *pf, uint64_t end_ns)
 {
 	int i, g, b;
 
-	for (i = 0; i < MT_MAX_UNITS; i++) {
+	for (i = 0; i < PF_PROCS; i++) {
 		struct pf_proc *pr = &pf->procs[i];
 
-		for (g = 0; pr->used && g < MT_MAX_GT; g++)
+		for (g = 0; pr->used && g < MS_MAX_GT; g++)
 			for (b = 0; b < 64; b++) {
 				const char *name = xe_state_name(b);
 
@@ -385,7 +425,7 @@ static void close_open_states(struct mt_pf *pf, uint64_t end_ns)
 	}
 }
 
-int mt_pf_close(struct mt_pf *pf, uint64_t end_ns)
+int ms_pf_close(struct ms_pf *pf, uint64_t end_ns)
 {
 	int err;
 

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ladder is the one place that maps a rung to programs.  For every
+ * feature, rung and combination of kernel facts, the programs the rung
+ * names exist in the feature's BPF object (opened, not loaded: no root);
+ * every program of an object is loaded by some rung or is one a command
+ * adds for its own options; the tp_btf rung of lapic loads exactly one
+ * entry and one exit program on any kernel.  And a link kept in the
+ * skeleton's slot is left empty when the attach failed.
+ */
+#include <errno.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "../lib/check.h"
+#include "common.h"
+#include "ladders.h"
+#include "inject_abi.h"
+#include "inject.skel.h"
+#include "lapic.skel.h"
+#include "migtrace.skel.h"
+
+/* programs commands add for their own options, on every rung */
+static const char *const extras[] = {
+	"on_fork",					/* trace -- COMMAND */
+	"pkt_alloc", "pkt_free", "save_consume_ret",	/* fuzz: leaks, spin */
+};
+
+static struct bpf_object *open_object(const char *name, void **skel)
+{
+	if (!strcmp(name, "migtrace")) {
+		struct migtrace_bpf *o = migtrace_bpf__open();
+
+		*skel = o;
+		return o ? o->obj : NULL;
+	}
+	if (!strcmp(name, "lapic")) {
+		struct lapic_bpf *o = lapic_bpf__open();
+
+		*skel = o;
+		return o ? o->obj : NULL;
+	}
+	if (!strcmp(name, "inject")) {
+		struct inject_bpf *o = inject_bpf__open();
+
+		*skel = o;
+		return o ? o->obj : NULL;
+	}
+	return NULL;
+}
+
+static void close_object(const char *name, void *skel)
+{
+	if (!strcmp(name, "migtrace"))
+		migtrace_bpf__destroy(skel);
+	else if (!strcmp(name, "lapic"))
+		lapic_bpf__destroy(skel);
+	else if (!strcmp(name, "inject"))
+		inject_bpf__destroy(skel);
+}
+
+static bool is_extra(const char *prog)
+{
+	size_t i;
+
+	/* test_*: entries for BPF_PROG_TEST_RUN, never attached */
+	if (!strncmp(prog, "test_", 5))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(extras); i++)
+		if (!strcmp(prog, extras[i]))
+			return true;
+	return false;
+}
+
+static int count_in(struct bpf_object *obj, const char *sec)
+{
+	struct bpf_program *p;
+	int n = 0;
+
+	bpf_object__for_each_program(p, obj)
+		n += bpf_program__autoload(p) &&
+		     !strcmp(bpf_program__section_name(p), sec);
+	return n;
+}
+
+/* rungs of f: each selects programs under every combination of facts */
+static void select_all(const struct ms_feature *f, struct bpf_object *obj,
+		       bool *used)
+{
+	struct bpf_program *p;
+	unsigned int facts;
+	char name[96];
+	int r, i, bad = 0;
+
+	for (r = 0; r < f->nr_rungs; r++)
+		for (facts = 0; facts < 4; facts++) {
+			if (ms_rung_select(&f->rungs[r], obj, facts) <= 0)
+				bad++;
+			i = 0;
+			bpf_object__for_each_program(p, obj)
+				used[i++] |= bpf_program__autoload(p);
+		}
+	snprintf(name, sizeof(name), "rungs-%s", f->name);
+	check(!bad, name, "%d rung/fact combinations failed or selected nothing",
+	      bad);
+}
+
+/* every program of an object is some rung's or a command's extra */
+static void check_object(const char *object)
+{
+	char name[96], missed[512] = "";
+	bool used[256] = {};
+	struct bpf_program *p;
+	struct bpf_object *obj;
+	void *skel = NULL;
+	int i;
+
+	obj = open_object(object, &skel);
+	snprintf(name, sizeof(name), "rungs-cover-%s", object);
+	if (!obj) {
+		check(0, name, "cannot open bpf/%s.bpf.c", object);
+		return;
+	}
+	for (i = 0; i < ms_nr_features; i++)
+		if (!strcmp(ms_features[i]->object, object))
+			select_all(ms_features[i], obj, used);
+	i = 0;
+	bpf_object__for_each_program(p, obj)
+		if (!used[i++] && !is_extra(bpf_program__name(p)))
+			snprintf(missed + strlen(missed),
+				 sizeof(missed) - strlen(missed), " %s",
+				 bpf_program__name(p));
+	check(!missed[0], name, "no rung loads%s", missed);
+	close_object(object, skel);
+}
+
+/* whatever the kernel, tp_btf loads one entry and one exit program */
+static void check_lapic_variants(void)
+{
+	const struct ms_rung *tp = NULL;
+	struct lapic_bpf *o = lapic_bpf__open();
+	unsigned int facts;
+	int i, bad = 0;
+
+	for (i = 0; i < ms_feature_lapic.nr_rungs; i++)
+		if (!strcmp(ms_feature_lapic.rungs[i].name, "tp_btf"))
+			tp = &ms_feature_lapic.rungs[i];
+	if (!o || !tp) {
+		check(0, "rungs-lapic-tp_btf", "no lapic object or tp_btf rung");
+		return;
+	}
+	for (facts = 0; facts < 4; facts++) {
+		if (ms_rung_select(tp, o->obj, facts) != 3 ||
+		    count_in(o->obj, "tp_btf/hrtimer_expire_entry") != 1 ||
+		    count_in(o->obj, "tp_btf/hrtimer_expire_exit") != 1)
+			bad++;
+		/* a pointer `now` is read by the *_ptr programs only */
+		if (bpf_program__autoload(o->progs.tp_btf_entry_ptr) +
+		    bpf_program__autoload(o->progs.tp_btf_entry_ptr_cast) !=
+		    !!(facts & MS_FACT_HRTIMER_NOW_PTR))
+			bad++;
+	}
+	check(!bad, "rungs-lapic-tp_btf", "%d fact combinations loaded the wrong entry/exit programs",
+	      bad);
+	lapic_bpf__destroy(o);
+}
+
+/* a failed attach leaves the skeleton's slot empty and says why */
+static void check_keep_link(void)
+{
+	struct lapic_bpf *o = lapic_bpf__open();
+	int err;
+
+	if (!o) {
+		check(0, "skel-keep-link", "cannot open lapic");
+		return;
+	}
+	errno = ENOENT;
+	err = ms_skel_keep_link(o->skeleton, o->progs.tp_entry, NULL);
+	check(err == -ENOENT && !o->links.tp_entry, "skel-keep-link",
+	      "a failed attach returned %d", err);
+	lapic_bpf__destroy(o);
+}
+
+int main(void)
+{
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	check_object("migtrace");
+	check_object("lapic");
+	check_object("inject");
+	check_lapic_variants();
+	check_keep_link();
+	return check_exit();
+}

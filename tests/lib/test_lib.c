@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of lib/: JSON escaping, log2 buckets against the BPF side's,
+ * the record-file reader on good and bad files, the option-value parsers,
+ * the libbpf log capture, and the event renderers (one line per type, the
+ * same JSON keys for every record of a type).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "check.h"
+#include "common.h"
+#include "hist.h"
+#include "inject_abi.h"
+#include "json.h"
+#include "record.h"
+#include "render.h"
+
+/* the BPF side's bucketing, compiled here as plain C */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#define log2_slot bpf_log2_slot
+#include "../../bpf/lib/bits.bpf.h"
+#undef log2_slot
+
+/* --- json ------------------------------------------------------------------ */
+
+static char *json_of(const char *s)
+{
+	static char buf[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct json j;
+
+	json_init(&j, f);
+	json_str(&j, s);
+	fclose(f);
+	return buf;
+}
+
+static void test_json(void)
+{
+	check(!strcmp(json_of("a\"b\\c"), "\"a\\\"b\\\\c\""), "json-quote",
+	      "got %s", json_of("a\"b\\c"));
+	check(!strcmp(json_of("l1\nl2\tx\r"), "\"l1\\nl2\\tx\\u000d\""),
+	      "json-control", "got %s", json_of("l1\nl2\tx\r"));
+	check(!strcmp(json_of("\x01\x1f"), "\"\\u0001\\u001f\""), "json-low",
+	      "got %s", json_of("\x01\x1f"));
+	check(!strcmp(json_of("µs"), "\"µs\""), "json-utf8", "got %s",
+	      json_of("µs"));
+}
+
+/* --- histograms ----------------------------------------------------------- */
+
+static void test_hist(void)
+{
+	uint64_t v, bad = 0, first = 0;
+	int shift;
+
+	for (shift = 0; shift < 64; shift++)
+		for (v = (1ull << shift) - 1; v <= (1ull << shift) + 1 &&
+		     v >= (1ull << shift) - 1; v++)
+			if (log2_slot(v) != bpf_log2_slot(v) && !bad++)
+				first = v;
+	check(!bad, "hist-buckets-match-bpf",
+	      "%llu values bucketed differently, first %llu",
+	      (unsigned long long)bad, (unsigned long long)first);
+	check(log2_slot(0) == 0 && log2_slot(1) == 1 && log2_slot(1023) == 10 &&
+	      log2_slot(1024) == 11 && log2_slot(~0ull) == MS_LOG2_SLOTS - 1,
+	      "hist-buckets", "0->%u 1->%u 1023->%u 1024->%u max->%u",
+	      log2_slot(0), log2_slot(1), log2_slot(1023), log2_slot(1024),
+	      log2_slot(~0ull));
+}
+
+/* --- record files --------------------------------------------------------- */
+
+static int count_event(void *ctx, const struct ms_event *e)
+{
+	(void)e;
+	++*(int *)ctx;
+	return 0;
+}
+
+static void write_rec(const char *path, int n, bool finish)
+{
+	struct ms_event e = { .type = MS_EV_DATA, .op = 0 };
+	struct mt_rec r;
+	int i;
+
+	if (mt_rec_create(&r, path, "model", 1))
+		return;
+	for (i = 0; i < n; i++) {
+		e.ts_ns = 100 + i;
+		mt_rec_write(&r, &e);
+	}
+	if (finish)
+		mt_rec_finish(&r, 7);
+	else
+		fclose(r.f);
+}
+
+static int read_rec(const char *path, int *n)
+{
+	struct mt_rec_hdr h;
+
+	*n = 0;
+	return mt_rec_read(path, &h, count_event, n);
+}
+
+static void test_record(const char *dir)
+{
+	char path[256];
+	FILE *f;
+	int n, err;
+
+	snprintf(path, sizeof(path), "%s/good.rec", dir);
+	write_rec(path, 5, true);
+	err = read_rec(path, &n);
+	check(!err && n == 5, "record-roundtrip", "err %d, %d events", err, n);
+	truncate(path, sizeof(struct mt_rec_hdr) + 2 * sizeof(struct ms_event) + 3);
+	err = read_rec(path, &n);
+	check(err && !n, "record-truncated", "err %d, %d events read", err, n);
+	truncate(path, sizeof(struct mt_rec_hdr) + 2 * sizeof(struct ms_event));
+	err = read_rec(path, &n);
+	check(err && !n, "record-count-mismatch", "err %d, %d events read", err, n);
+	snprintf(path, sizeof(path), "%s/killed.rec", dir);
+	write_rec(path, 3, false);
+	err = read_rec(path, &n);
+	check(!err && n == 3, "record-unfinished", "err %d, %d events", err, n);
+	f = fopen(path, "r+b");
+	if (f) {
+		fputs("NOTAREC!", f);
+		fclose(f);
+	}
+	err = read_rec(path, &n);
+	check(err && !n, "record-bad-magic", "err %d, %d events", err, n);
+	snprintf(path, sizeof(path), "%s/bad-event.rec", dir);
+	write_rec(path, 2, true);
+	f = fopen(path, "r+b");
+	if (f) {
+		struct ms_event e = { .type = MS_EV_STATE };
+
+		e.state.bit = 64;
+		fseek(f, sizeof(struct mt_rec_hdr) + sizeof(e), SEEK_SET);
+		fwrite(&e, sizeof(e), 1, f);
+		fclose(f);
+	}
+	err = read_rec(path, &n);
+	check(err && n == 1, "record-bad-event", "err %d, %d events", err, n);
+}
+
+static void remove_dir(const char *dir)
+{
+	static const char *const files[] = {
+		"good.rec", "killed.rec", "bad-event.rec",
+	};
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/* --- option values ---------------------------------------------------------- */
+
+static void test_parsers(void)
+{
+	uint64_t v = 0;
+
+	check(!ms_parse_u64("010", &v) && v == 10, "parse-u64-decimal", "%llu",
+	      (unsigned long long)v);
+	check(!ms_parse_u64("0x10", &v) && v == 16, "parse-u64-hex", "%llu",
+	      (unsigned long long)v);
+	check(ms_parse_u64("-1", &v) && ms_parse_u64("", &v) &&
+	      ms_parse_u64(" 1", &v) && ms_parse_u64("1x", &v) &&
+	      ms_parse_u64("99999999999999999999", &v), "parse-u64-refuses",
+	      "a bad number was accepted");
+	check(!ms_parse_size("4K", &v) && v == 4096 &&
+	      !ms_parse_size("2m", &v) && v == 2 << 20, "parse-size", "%llu",
+	      (unsigned long long)v);
+	check(ms_parse_size("17179869184G", &v) == -ERANGE && ms_parse_size("K", &v),
+	      "parse-size-refuses", "an overflowing or empty size was accepted");
+	check(ms_errno_from_name("eio") == EIO && ms_errno_from_name("-5") == EIO &&
+	      ms_errno_from_name("ERESTARTSYS") == 512 &&
+	      ms_errno_from_name("EWHAT") == -1, "parse-errno",
+	      "a name or number mapped wrongly");
+	check(!strcmp(ms_errno_name(-ENOMEM), "ENOMEM"), "errno-name", "%s",
+	      ms_errno_name(-ENOMEM));
+}
+
+/* --- libbpf log capture ------------------------------------------------------ */
+
+static void feed(libbpf_print_fn_t fn, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fn(LIBBPF_WARN, fmt, ap);
+	va_end(ap);
+}
+
+static void test_capture(void)
+{
+	libbpf_print_fn_t fn;
+	char first[512];
+	const char *second;
+
+	ms_libbpf_setup();
+	fn = libbpf_set_print(NULL);
+	libbpf_set_print(fn);
+	ms_libbpf_capture_begin();
+	feed(fn, "%s", "libbpf: prog 'x': BPF program load failed: Permission denied\n");
+	feed(fn, "%s", "libbpf: prog 'x': -- BEGIN PROG LOAD LOG --\n0: R1=ctx()\n");
+	feed(fn, "%s", "invalid mem access 'scalar'\nprocessed 3 insns\n-- END PROG LOAD LOG --\n");
+	snprintf(first, sizeof(first), "%s", ms_libbpf_capture_end());
+	second = ms_libbpf_capture_end();
+	check(!strcmp(first, "verifier: invalid mem access 'scalar'"),
+	      "capture-verdict", "got '%s'", first);
+	check(!strcmp(first, second), "capture-read-twice",
+	      "first '%s', then '%s'", first, second);
+}
+
+/* --- renderers --------------------------------------------------------------- */
+
+/* the top-level keys of one JSON object, "a,b,c," */
+static void top_keys(const char *s, char *out, size_t len)
+{
+	const char *key = NULL;
+	bool in_str = false;
+	size_t used = 0;
+	int depth = 0;
+
+	out[0] = '\0';
+	for (; *s && used < len; s++) {
+		if (in_str && *s == '\\') {
+			s++;
+		} else if (in_str && *s == '"') {
+			in_str = false;
+			if (depth == 1 && key && s[1] == ':')
+				used += snprintf(out + used, len - used, "%.*s,",
+						 (int)(s - key), key);
+		} else if (!in_str && *s == '"') {
+			in_str = true;
+			key = s + 1;
+		} else if (!in_str) {
+			depth += (*s == '{' || *s == '[') - (*s == '}' || *s == ']');
+		}
+	}
+}
+
+static void render(const struct ms_event *e, char *json, char *text,
+		   size_t len)
+{
+	FILE *f = fmemopen(json, len, "w");
+	struct json j;
+
+	json_init(&j, f);
+	ms_event_json(&j, e);
+	fclose(f);
+	f = fmemopen(text, len, "w");
+	ms_event_text(f, e, 0);
+	fclose(f);
+}
+
+#define EV(t, o, ...) { .type = (t), .op = (o), .vf = 1, .gt = 0, __VA_ARGS__ }
+
+static const struct ms_event variants[] = {
+	EV(MS_EV_PACKET, MS_PKT_PRODUCE, .packet = { .ptype = 6, .ret = -5 }),
+	{ .type = MS_EV_PACKET, .op = MS_PKT_ALLOC, .vf = MS_VF_UNKNOWN,
+	  .gt = MS_GT_UNKNOWN },
+	EV(MS_EV_STATE, 0, .state = { .bit = 3, .entered = 1 }),
+	EV(MS_EV_STATE, 0, .state = { .bit = 3, .held_ns = 10 }),
+	EV(MS_EV_VRAM, 0, .vram = { .bytes = 4096, .dur_ns = 100, .dir = 1 }),
+	EV(MS_EV_DATA, 0, .data = { .len = 10, .ret = 0 }),
+	EV(MS_EV_DATA, 0, .data = { .len = 10, .ret = -4 }),
+	EV(MS_EV_INJECT, 0, .inject = { .site = MS_SITE_DATA_READ, .err = -5,
+					.mechanism = INJ_MECH_MODEL }),
+	EV(MS_EV_INJECT, 0, .inject = { .site = MS_SITE_DATA_READ, .err = 10,
+					.mechanism = INJ_MECH_SIGNAL }),
+	EV(MS_EV_INJECT, 0, .inject = { .site = MS_SITE_SAVE_STEP, .err = 500,
+					.dry_run = 1,
+					.mechanism = INJ_MECH_MODEL }),
+	EV(MS_EV_LAPIC, MS_LAPIC_CLAMP, .lapic = { .lag_ns = 9, .period_ns = 5 }),
+	EV(MS_EV_LAPIC, MS_LAPIC_REPLAY, .lapic = { .burst = 3 }),
+	EV(MS_EV_LAPIC, MS_LAPIC_HV_SWITCH, .lapic = { .hv = 1 }),
+	EV(MS_EV_LAPIC, MS_LAPIC_ALERT, .lapic = { .why = 2 }),
+};
+
+static void test_render(void)
+{
+	char keys[MS_EV_TYPE_MAX][512] = {}, k[512], json[2048], text[2048];
+	static const char common[] = "type,ts_ns,pid,tid,vf,gt,op,";
+	int bad_keys = 0, bad_text = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(variants); i++) {
+		const struct ms_event *e = &variants[i];
+
+		render(e, json, text, sizeof(json));
+		top_keys(json, k, sizeof(k));
+		if (strncmp(k, common, strlen(common)) ||
+		    (keys[e->type][0] && strcmp(keys[e->type], k))) {
+			if (!bad_keys++)
+				printf("# %s\n#   vs %s\n", k, keys[e->type]);
+		}
+		snprintf(keys[e->type], sizeof(keys[0]), "%s", k);
+		if (strstr(text, "event type") ||
+		    !strstr(text, ms_event_type_name(e))) {
+			if (!bad_text++)
+				printf("# %s", text);
+		}
+	}
+	check(!bad_keys, "render-json-keys",
+	      "%d records differ from their type's key set", bad_keys);
+	check(!bad_text, "render-text", "%d events without their own line",
+	      bad_text);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/migscope-test-lib.XXXXXX";
+
+	test_json();
+	test_hist();
+	test_parsers();
+	test_capture();
+	test_render();
+	if (mkdtemp(dir)) {
+		test_record(dir);
+		remove_dir(dir);
+	} else {
+		check(0, "record", "mkdtemp: %s", strerror(errno));
+	}
+	return check_exit();
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `migscope top` shows every GT a unit has, up to MS_MAX_GT: a unit whose
+ * only activity is on GT2 and GT3 shows their phase and ring occupancy.
+ */
+#include <string.h>
+#include "check.h"
+#include "trace.h"
+#include "xe_sriov_abi.h"
+
+static struct mt_agg agg;
+
+static void feed(uint16_t type, uint16_t op, uint8_t gt, uint32_t a,
+		 uint32_t b)
+{
+	struct ms_event e = {
+		.ts_ns = 1000, .pid = 42, .type = type, .op = op, .vf = 1,
+		.gt = gt,
+	};
+
+	if (type == MS_EV_STATE) {
+		e.state.bit = a;
+		e.state.entered = 1;
+	} else {
+		e.packet.ptype = XE_SRIOV_PACKET_TYPE_GUC;
+		e.packet.ring_occ = a;
+		e.packet.pkt = b;
+	}
+	mt_agg_add(&agg, &e);
+}
+
+int main(void)
+{
+	struct mt_unit *u;
+	char rings[64];
+
+	feed(MS_EV_STATE, 0, 3, XE_GT_SRIOV_STATE_SAVE_WIP, 0);
+	feed(MS_EV_PACKET, MS_PKT_PRODUCE, 2, 1, 0x100);
+	feed(MS_EV_PACKET, MS_PKT_PRODUCE, 3, 2, 0x200);
+	u = mt_agg_unit(&agg, 42, 1);
+	if (!u) {
+		check(0, "top-gts", "no unit for pid 42 VF1");
+		return check_exit();
+	}
+	check(!strcmp(mt_unit_phase(u), "SAVING"), "top-phase-gt3",
+	      "a save on GT3 shows phase %s", mt_unit_phase(u));
+	mt_unit_rings(u, rings, sizeof(rings));
+	check(!strcmp(rings, "0/0/1/2"), "top-rings-gt2-gt3",
+	      "rings of GT0..GT3 shown as %s", rings);
+	return check_exit();
+}
