@@ -197,8 +197,10 @@ static __always_inline void cov_add(__u32 kind, __u32 a, __s32 b, __u32 c)
 	struct inject_cov_key k = { .kind = kind, .a = a, .b = b, .c = c };
 	__u8 one = 1;
 
-	if (cfg.track_leaks && in_scope())
+	if (cfg.track_leaks && in_scope()) {
 		bpf_map_update_elem(&coverage, &k, &one, BPF_NOEXIST);
+		stats.last_ns = bpf_ktime_get_ns();
+	}
 }
 
 /* a negative errno at an error site, positive microseconds at a delay site */

@@ -67,6 +67,9 @@ struct inject_stats {
 	 * polls an empty ring about once per packet, a spinning one far more */
 	__u64 empty_polls;
 	__u64 consumed;
+	/* fuzz: when the target last did something (a site hit, a state
+	 * change, a packet), CLOCK_MONOTONIC: a hang is a long silence */
+	__u64 last_ns;
 };
 
 /*

@@ -43,7 +43,7 @@
  */
 #define FUZZ_DELAY_US		50000
 #define FUZZ_CONSUME_DELAY_US	150000
-#define FUZZ_WAIT_DELAY_US	250000
+#define FUZZ_WAIT_DELAY_US	500000
 #define FUZZ_GTS		2	/* GTs a per-GT site is planned on */
 
 enum fuzz_class {

@@ -170,9 +170,9 @@ static enum fuzz_class classify(struct fuzz_run *r, const char *err)
 	enum fuzz_class c;
 
 	if (r->timed_out) {
-		snprintf(r->sig, sizeof(r->sig), "hang: no exit within the timeout");
+		snprintf(r->sig, sizeof(r->sig), "hang: no progress within the timeout");
 		snprintf(r->detail, sizeof(r->detail),
-			 "no exit within the timeout: a side waits for ever");
+			 "no fault-site hit or state change for --timeout-s: the sides wait for ever");
 		return FZ_HANG;
 	}
 	c = crashed(r, err);

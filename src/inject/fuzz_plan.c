@@ -149,26 +149,39 @@ static bool next_single(struct fuzz *fz, const struct fuzz_run *last,
 }
 
 /*
- * delay+delay: the save worker stalled before its nth step on one GT
- * while the reader stalls after finding that GT's ring empty (nth2): the
- * reader's window then spans the worker's next produce.
+ * delay+delay, per GT: the save worker stalled before its nth step while
+ * the reader stalls after finding that GT's ring empty (nth2), so the
+ * reader's window spans the worker's next produce; then the reader
+ * stalled at an empty ring (nth) while the worker fills the ring and
+ * stalls before parking (nth2), so the reader drains the ring inside the
+ * worker's window.
  */
+static const unsigned int delay_pairs[][2] = {
+	{ MS_SITE_SAVE_STEP, MS_SITE_SAVE_CONSUME },
+	{ MS_SITE_SAVE_CONSUME, MS_SITE_SAVE_WAIT },
+};
+
 static bool next_delay_pair(struct fuzz *fz, struct fuzz_plan *p)
 {
+	const unsigned int *pair;
+
 	if (!fz->nth) {
-		fz->gt = 0;
-		fz->nth = 1;
-		fz->nth2 = 1;
+		fz->site2 = fz->gt = 0;
+		fz->nth = fz->nth2 = 1;
 	} else if (++fz->nth2 > 2) {
 		fz->nth2 = 1;
 		if (++fz->nth > fz->o.nth_max) {
 			fz->nth = 1;
-			if (++fz->gt >= FUZZ_GTS)
-				return false;
+			if (++fz->gt >= FUZZ_GTS) {
+				fz->gt = 0;
+				if (++fz->site2 >= ARRAY_SIZE(delay_pairs))
+					return false;
+			}
 		}
 	}
-	add_fault(p, MS_SITE_SAVE_STEP, fz->nth)->gt = fz->gt;
-	add_fault(p, MS_SITE_SAVE_CONSUME, fz->nth2)->gt = fz->gt;
+	pair = delay_pairs[fz->site2];
+	add_fault(p, pair[0], fz->nth)->gt = fz->gt;
+	add_fault(p, pair[1], fz->nth2)->gt = fz->gt;
 	return true;
 }
 

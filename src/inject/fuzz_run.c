@@ -294,9 +294,24 @@ static void capture_poll(struct capture *c)
 	drain(c->err[0], c->ebuf, FUZZ_ERR_MAX, &c->elen);
 }
 
-/* wait for the group leader, or kill the whole group at the deadline */
+/*
+ * A hang is --timeout-s without any sign of life from the target (no
+ * fault-site hit, no state change): a loaded machine makes a run slow,
+ * not silent.  Ten timeouts in all is the hard limit.
+ */
+static bool hung(struct fuzz *fz, uint64_t t0)
+{
+	uint64_t now = ms_now_ns(), quiet = fz->o.timeout_s * 1000000000ULL;
+	uint64_t last = inj_stats(&fz->s).last_ns;
+
+	if (last < t0)
+		last = t0;
+	return now > last + quiet || now > t0 + 10 * quiet;
+}
+
+/* wait for the group leader, or kill the whole group when it hangs */
 static void wait_run(struct fuzz *fz, struct fuzz_run *r, pid_t pid,
-		     struct capture *c, uint64_t deadline)
+		     struct capture *c, uint64_t t0)
 {
 	for (;;) {
 		struct pollfd p[2] = {
@@ -309,7 +324,7 @@ static void wait_run(struct fuzz *fz, struct fuzz_run *r, pid_t pid,
 		ms_events_poll(&fz->s.ev, 0);
 		if (waitpid(pid, &r->status, WNOHANG) == pid)
 			break;
-		if (ms_exiting || ms_now_ns() > deadline) {
+		if (ms_exiting || hung(fz, t0)) {
 			r->timed_out = !ms_exiting;
 			kill(-pid, SIGKILL);
 			waitpid(pid, &r->status, 0);
@@ -354,8 +369,7 @@ int fuzz_run_one(struct fuzz *fz, struct fuzz_run *r)
 	close(c.out[1]);
 	close(c.err[1]);
 	if (pid >= 0)
-		wait_run(fz, r, pid, &c,
-			 t0 + fz->o.timeout_s * 1000000000ULL);
+		wait_run(fz, r, pid, &c, t0);
 	close(c.out[0]);
 	close(c.err[0]);
 	inj_disarm(&fz->s);

@@ -71,9 +71,11 @@ defect mmio_pf_view corruption "verify MMIO gt0" --phases single --sites data_re
 defect busy_consume spin "polls empty rings" --phases single --sites save_step --nth-max 1
 # migsim retries a failed migration on the same source (--attempts 2)
 defect save_init_leak leak "never freed" --phases single --sites data_read --nth-max 2
-# a delayed save step or WAIT_DATA entry opens the lost wake-up
+# a delayed last save step opens the lost wake-up; a reader stalled until the
+# ring is full, then draining it while the worker is stalled before parking,
+# opens the WAIT_DATA race
 defect lost_wakeup hang "timeout" --phases single --sites save_step --nth-max 3
-defect wait_data_race hang "timeout" --phases single --sites save_wait --nth-max 2
+defect wait_data_race hang "timeout" --phases delay+delay --nth-max 1
 # worker and reader delayed together: the late DATA_DONE test drops a packet
 defect consume_done_late corruption "verify" --phases delay+delay --nth-max 2
 # memory errors, in the AddressSanitizer build
