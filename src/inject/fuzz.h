@@ -35,14 +35,15 @@
 #define FUZZ_CANDIDATES		4
 /*
  * At a delay site: long enough for the other side of a race to finish
- * what it is doing (a whole default migration takes ~30 ms), short enough
- * to cost little per run.  The reader's delay is longer than the worker's
- * so that a worker delayed at the same time finishes first; the worker
- * parked on a full ring waits longest, for the reader to drain five
- * packets (a 4M GuC blob among them) on a loaded machine.
+ * what it is doing (a whole default migration takes ~30 ms; a loaded
+ * machine several times that), short enough to cost little per run.  The
+ * reader's delay is longer than the worker's so that a worker delayed at
+ * the same time finishes first; the worker parked on a full ring waits
+ * longest, for the reader to drain five packets, a 4M GuC blob among
+ * them.
  */
-#define FUZZ_DELAY_US		50000
-#define FUZZ_CONSUME_DELAY_US	150000
+#define FUZZ_DELAY_US		100000
+#define FUZZ_CONSUME_DELAY_US	200000
 #define FUZZ_WAIT_DELAY_US	500000
 #define FUZZ_GTS		2	/* GTs a per-GT site is planned on */
 

@@ -183,7 +183,8 @@ void fuzz_minimise_finding(struct fuzz *fz, struct fuzz_finding *f)
 		f->min = f->cand[i];
 		minimise(fz, f);
 		reproduce(fz, f);
-		if (!reliable(f) && !same_plan(&f->min, &f->cand[i])) {
+		if (f->repro_ok < f->repro_n &&
+		    !same_plan(&f->min, &f->cand[i])) {
 			/* the shrinking itself may have cost reliability */
 			keep_better(&best, f, &have);
 			f->min = f->cand[i];

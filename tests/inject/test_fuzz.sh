@@ -24,7 +24,7 @@ make -s -C "$ROOT" "$OUT/asan/migsim" >/dev/null 2>&1 ||
 rj() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
 # --- defects off: no finding, every phase ran, coverage grew ---------------
-$MIGSCOPE fuzz --nth-max 1 --mutations 10 --repro 3 --report "$TMP/clean.json" >"$TMP/clean.out" 2>&1
+$MIGSCOPE fuzz --nth-max 1 --mutations 6 --repro 3 --report "$TMP/clean.json" >"$TMP/clean.out" 2>&1
 rc=$?
 f=$(rj "$TMP/clean.json" 'len(r["findings"])')
 phases=$(rj "$TMP/clean.json" '",".join(sorted({x["phase"] for x in r["runs"]}))')
@@ -74,8 +74,9 @@ defect save_init_leak leak "never freed" --phases single --sites data_read --nth
 # a delayed last save step opens the lost wake-up; a reader stalled until the
 # ring is full, then draining it while the worker is stalled before parking,
 # opens the WAIT_DATA race
-defect lost_wakeup hang "timeout" --phases single --sites save_step --nth-max 3
-defect wait_data_race hang "timeout" --phases delay+delay --nth-max 1
+# (a hang is a second without any site hit or state change)
+defect lost_wakeup hang "no progress" --phases single --sites save_step --nth-max 3 --timeout-s 1
+defect wait_data_race hang "no progress" --phases delay+delay --nth-max 1 --timeout-s 1
 # worker and reader delayed together: the late DATA_DONE test drops a packet
 defect consume_done_late corruption "verify" --phases delay+delay --nth-max 2
 # memory errors, in the AddressSanitizer build
