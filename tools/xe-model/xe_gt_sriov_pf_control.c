@@ -958,12 +958,16 @@ int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 	return 0;
 }
 
-/* the trailer has been seen: the stream is over for this GT */
+/*
+ * The trailer has been seen: the stream is over for this GT (RESTORED
+ * alone may be left from an earlier restore while a new one runs).
+ */
 bool xe_gt_sriov_pf_control_check_restore_ended(struct xe_gt *gt,
 						unsigned int vfid)
 {
 	return pf_check_vf_state(gt, vfid, ST(RESTORE_DATA_DONE)) ||
-	       pf_check_vf_state(gt, vfid, ST(RESTORED));
+	       (pf_check_vf_state(gt, vfid, ST(RESTORED)) &&
+		!pf_check_vf_state(gt, vfid, ST(RESTORE_WIP)));
 }
 
 int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
