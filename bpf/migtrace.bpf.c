@@ -150,7 +150,7 @@ int BPF_USDT(u_vram_copy_begin, long gt, long vfid, long dir, long offset,
 	     long bytes)
 {
 	U_GUARD();
-	mt_vram_begin(gt, vfid, dir, offset, bytes);
+	mt_vram_begin(gt, vfid, dir, offset, bytes, XE_SRIOV_PACKET_TYPE_VRAM);
 	return 0;
 }
 
@@ -316,6 +316,7 @@ struct {
 } gtvf SEC(".maps");
 
 #define IS_ERR_VALUE(x)	((unsigned long)(void *)(x) >= (unsigned long)-4095)
+#define MT_EAGAIN	11	/* the kernel's EAGAIN; BPF has no errno.h */
 
 static __always_inline void k_set_ctx(__u32 vf, __u32 gt)
 {
@@ -347,19 +348,22 @@ static __always_inline struct mt_gtvf *k_gtvf(struct xe_gt___ms *gt, __u32 vf)
 
 /*
  * The enter/exit helpers of the state machine are static and inlined, so
- * transitions are found by diffing the bitmap against the last one seen.
- * The first look at a (GT, VF) only records a baseline.
+ * transitions are found by diffing the bitmap against the last one seen
+ * for (GT, VF).  The first look at a (GT, VF) only records a baseline.
  *
  * A global function: the verifier checks it once, not once per VF of the
- * worker's scan (inlined, 16 VFs x 39 bits is too much for it).  The GT
- * pointer travels as a scalar: it is only read through probe-read helpers.
+ * worker's scan (inlined, 16 VFs x 64 bits is too much for it).  The GT
+ * pointer travels as a scalar key: it is only read through probe-read
+ * helpers.  The whole word is diffed: bit numbers differ between kernels
+ * (7.1 inserted FLR_PREPARE), so no count of states is assumed here; user
+ * space names the bits from the running kernel's BTF.
  */
-__noinline int k_state_diff(__u64 gt_addr, __u32 vf)
+__noinline int mt_state_diff(__u64 gt_key, __u32 gt_id, __u32 vf,
+			     __u64 now_bits)
 {
-	struct xe_gt___ms *gt = (void *)gt_addr;
-	__u64 now_bits = xe_vf_state(gt, vf), changed;
-	struct mt_gtvf *v = k_gtvf(gt, vf);
-	__u32 gt_id, i;
+	struct mt_gtvf *v = k_gtvf((void *)gt_key, vf);
+	__u64 changed;
+	__u32 i;
 
 	if (!v)
 		return 0;
@@ -369,16 +373,33 @@ __noinline int k_state_diff(__u64 gt_addr, __u32 vf)
 		return 0;
 	}
 	changed = v->bitmap ^ now_bits;
-	if (!changed)
-		return 0;
 	v->bitmap = now_bits;
-	gt_id = xe_gt_id(gt);
-	for (i = 0; i < XE_GT_SRIOV_NUM_STATES; i++) {
-		if (!(changed & (1ull << i)))
-			continue;
-		mt_state(gt_id, vf, i, now_bits & (1ull << i), now_bits);
+	for (i = 0; i < 64; i++) {
+		if (!(changed >> i))
+			break;
+		if (changed & (1ull << i))
+			mt_state(gt_id, vf, i, now_bits & (1ull << i),
+				 now_bits);
 	}
 	return 0;
+}
+
+static __always_inline void k_state_diff(__u64 gt_addr, __u32 vf)
+{
+	struct xe_gt___ms *gt = (void *)gt_addr;
+
+	mt_state_diff(gt_addr, xe_gt_id(gt), vf, xe_vf_state(gt, vf));
+}
+
+/*
+ * BPF_PROG_TEST_RUN entry for tests: (gt key, gt id, vf, bitmap) through
+ * the same diff.  Never attached; its family ("test") is never loaded by
+ * migscope itself.
+ */
+SEC("raw_tp/sched_process_exit")
+int test_state_diff(__u64 *ctx)
+{
+	return mt_state_diff(ctx[0], ctx[1], ctx[2], ctx[3]);
 }
 
 /*
@@ -402,6 +423,20 @@ static __always_inline void k_state_diff_all(struct xe_gt___ms *gt)
 			break;
 		k_state_diff(mt_scalar(gt), vf);
 	}
+}
+
+/* every GT of the device (tile 0's primary and media GT) for one VF */
+static __always_inline void k_state_diff_dev(__u64 xe_addr, __u32 vf)
+{
+	struct xe_device___ms *xe = (void *)xe_addr;
+	struct xe_gt___ms *gt;
+
+	gt = BPF_CORE_READ(xe, tiles[0].primary_gt);
+	if (gt)
+		k_state_diff(mt_scalar(gt), vf);
+	gt = BPF_CORE_READ(xe, tiles[0].media_gt);
+	if (gt)
+		k_state_diff(mt_scalar(gt), vf);
 }
 
 static __always_inline void k_packet_hdr_event(__u16 op, void *pkt, __s64 ret,
@@ -436,29 +471,83 @@ static __always_inline void k_free(void *pkt)
 	k_packet_hdr_event(MS_PKT_FREE, pkt, 0, MS_VF_UNKNOWN, 0);
 }
 
+/*
+ * A produce hands the packet to a ring another thread may consume and free
+ * before the producer returns: everything the event needs is read at
+ * entry, and the exit pairs with it by the packet pointer only.
+ */
+struct mt_produce {
+	__u64 pkt;
+	__u64 gt;
+	__u32 vf;
+	__u32 pad;
+	struct mt_hdr h;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MT_MAX_INFLIGHT);
+	__type(key, __u32);
+	__type(value, struct mt_produce);
+} produce_in SEC(".maps");
+
 /* ring produce/consume with occupancy counted here: ptr_ring has no count */
-static __always_inline void k_ring(__u16 op, struct xe_gt___ms *gt, __u32 vf,
-				   void *pkt, __s64 ret, __u32 dir)
+static __always_inline void k_ring_event(__u16 op, struct xe_gt___ms *gt,
+					 __u32 vf, void *pkt,
+					 const struct mt_hdr *h, __s64 ret,
+					 __u32 dir)
 {
 	struct mt_gtvf *v = k_gtvf(gt, vf);
-	struct mt_pkt p = { .pkt = (__u64)pkt, .ret = ret, .vf = vf,
-			    .dir = dir };
-	struct mt_hdr h = {};
+	struct mt_pkt p = {
+		.pkt = (__u64)pkt, .ret = ret, .vf = vf, .dir = dir,
+		.type = h->type, .tile = h->tile, .offset = h->offset,
+		.size = h->size,
+	};
 
-	if (op == MS_PKT_CONSUME && (!pkt || IS_ERR_VALUE(pkt)))
-		return;		/* empty ring, or an error: nothing consumed */
 	if (v && op == MS_PKT_PRODUCE && !ret)
 		v->occ++;
 	else if (v && op == MS_PKT_CONSUME && v->occ > 0)
 		v->occ--;
-	xe_packet_hdr(pkt, &h);
-	p.type = h.type;
-	p.tile = h.tile;
-	p.offset = h.offset;
-	p.size = h.size;
 	p.gt = xe_gt_id(gt);
 	p.occ = v ? v->occ : 0;
 	mt_packet(op, &p);
+}
+
+static __always_inline void k_produce_entry(struct xe_gt___ms *gt, __u32 vf,
+					    void *pkt)
+{
+	struct mt_produce in = { .pkt = (__u64)pkt, .gt = (__u64)gt,
+				 .vf = vf };
+	__u32 tid = mt_tid();
+
+	xe_packet_hdr(pkt, &in.h);
+	bpf_map_update_elem(&produce_in, &tid, &in, BPF_ANY);
+}
+
+/* pkt 0: the exit does not know it (kretprobe), take the entry's */
+static __always_inline void k_produce_exit(__u64 pkt, __s64 ret, __u32 dir)
+{
+	__u32 tid = mt_tid();
+	struct mt_produce *in = bpf_map_lookup_elem(&produce_in, &tid);
+
+	if (!in)
+		return;
+	if (!pkt || pkt == in->pkt)
+		k_ring_event(MS_PKT_PRODUCE, (void *)in->gt, in->vf,
+			     (void *)in->pkt, &in->h, ret, dir);
+	bpf_map_delete_elem(&produce_in, &tid);
+}
+
+/* the consumer owns what it got: its header is safe to read at exit */
+static __always_inline void k_consume(struct xe_gt___ms *gt, __u32 vf,
+				      void *pkt, __u32 dir)
+{
+	struct mt_hdr h;
+
+	if (!pkt || IS_ERR_VALUE(pkt))
+		return;		/* empty ring, or an error: nothing consumed */
+	xe_packet_hdr(pkt, &h);
+	k_ring_event(MS_PKT_CONSUME, gt, vf, pkt, &h, 0, dir);
 }
 
 static __always_inline void k_ring_free(struct xe_gt___ms *gt, __u32 vf)
@@ -469,7 +558,7 @@ static __always_inline void k_ring_free(struct xe_gt___ms *gt, __u32 vf)
 		v->occ = 0;
 }
 
-/* xe_migrate_copy_dir: TO_VRAM 0 (restore), TO_SRAM 1 (save) */
+/* enum xe_migrate_copy_dir: TO_SRAM saves, TO_VRAM restores */
 static __always_inline void k_vram_chunk(__u64 offset, __u64 size, __u32 dir)
 {
 	__u32 tid = mt_tid();
@@ -477,8 +566,9 @@ static __always_inline void k_vram_chunk(__u64 offset, __u64 size, __u32 dir)
 
 	if (!c)
 		return;
-	mt_vram_begin(c->gt, c->vf, dir ? MS_DIR_SAVE : MS_DIR_RESTORE,
-		      offset, size);
+	mt_vram_begin(c->gt, c->vf,
+		      dir == XE_COPY_TO_SRAM ? MS_DIR_SAVE : MS_DIR_RESTORE,
+		      offset, size, XE_TYPE(VRAM));
 }
 
 static __always_inline void k_save_args(__u32 fn, __u64 a0, __u64 a1,
@@ -505,10 +595,11 @@ static __always_inline bool k_pop_args(__u32 fn, struct mt_args *out)
 
 /* ids for saved_args, one per kretprobe that needs its entry arguments */
 enum {
-	FN_INIT = 1, FN_INIT_FROM_HDR, FN_SAVE_PRODUCE, FN_SAVE_CONSUME,
-	FN_RESTORE_PRODUCE, FN_RESTORE_CONSUME, FN_GUC2PF,
+	FN_INIT = 1, FN_INIT_FROM_HDR, FN_SAVE_CONSUME, FN_RESTORE_CONSUME,
+	FN_GUC2PF,
 	FN_WORKER, FN_PROCESS_DESC,
 	FN_CONTROL,	/* + 1..n: one per control function */
+	FN_DEV_CONTROL = FN_CONTROL + 32,	/* + 1..n: device-level ones */
 };
 
 /* --- fentry/fexit flavour ------------------------------------------------- */
@@ -547,7 +638,7 @@ SEC("fexit/xe_sriov_packet_process_descriptor")
 int BPF_PROG(fx_process_descriptor, void *xe, unsigned int vfid, void *data,
 	     int ret)
 {
-	struct mt_pkt p = { .vf = vfid, .type = XE_SRIOV_PACKET_TYPE_DESCRIPTOR,
+	struct mt_pkt p = { .vf = vfid, .type = XE_TYPE(DESCRIPTOR),
 			    .ret = ret, .dir = MS_DIR_RESTORE };
 
 	mt_packet(MS_PKT_DESCRIPTOR, &p);
@@ -595,11 +686,19 @@ int BPF_PROG(fx_migration_write, void *xe, unsigned int vfid, void *buf,
 	return 0;
 }
 
+SEC("fentry/xe_gt_sriov_pf_migration_save_produce")
+int BPF_PROG(f_save_produce, struct xe_gt___ms *gt, unsigned int vfid,
+	     void *data)
+{
+	k_produce_entry(gt, vfid, data);
+	return 0;
+}
+
 SEC("fexit/xe_gt_sriov_pf_migration_save_produce")
 int BPF_PROG(fx_save_produce, struct xe_gt___ms *gt, unsigned int vfid,
 	     void *data, int ret)
 {
-	k_ring(MS_PKT_PRODUCE, gt, vfid, data, ret, MS_DIR_SAVE);
+	k_produce_exit(mt_scalar(data), ret, MS_DIR_SAVE);
 	return 0;
 }
 
@@ -607,7 +706,15 @@ SEC("fexit/xe_gt_sriov_pf_migration_save_consume")
 int BPF_PROG(fx_save_consume, struct xe_gt___ms *gt, unsigned int vfid,
 	     void *ret)
 {
-	k_ring(MS_PKT_CONSUME, gt, vfid, ret, 0, MS_DIR_SAVE);
+	k_consume(gt, vfid, ret, MS_DIR_SAVE);
+	return 0;
+}
+
+SEC("fentry/xe_gt_sriov_pf_migration_restore_produce")
+int BPF_PROG(f_restore_produce, struct xe_gt___ms *gt, unsigned int vfid,
+	     void *data)
+{
+	k_produce_entry(gt, vfid, data);
 	return 0;
 }
 
@@ -615,7 +722,7 @@ SEC("fexit/xe_gt_sriov_pf_migration_restore_produce")
 int BPF_PROG(fx_restore_produce, struct xe_gt___ms *gt, unsigned int vfid,
 	     void *data, int ret)
 {
-	k_ring(MS_PKT_PRODUCE, gt, vfid, data, ret, MS_DIR_RESTORE);
+	k_produce_exit(mt_scalar(data), ret, MS_DIR_RESTORE);
 	return 0;
 }
 
@@ -623,7 +730,7 @@ SEC("fexit/xe_gt_sriov_pf_migration_restore_consume")
 int BPF_PROG(fx_restore_consume, struct xe_gt___ms *gt, unsigned int vfid,
 	     void *ret)
 {
-	k_ring(MS_PKT_CONSUME, gt, vfid, ret, 0, MS_DIR_RESTORE);
+	k_consume(gt, vfid, ret, MS_DIR_RESTORE);
 	return 0;
 }
 
@@ -649,10 +756,19 @@ F_SAVE_CTX(f_mmio_save, "xe_gt_sriov_pf_migration_mmio_save")
 F_SAVE_CTX(f_vram_save, "xe_gt_sriov_pf_migration_vram_save")
 F_SAVE_CTX(f_vram_restore, "xe_gt_sriov_pf_migration_vram_restore")
 
+/*
+ * vram_save saves one chunk per call and says -EAGAIN while chunks remain
+ * (docs/upstream-xe.md §4): that chunk was copied, it is no failure.
+ */
+static __always_inline __s64 k_vram_save_ret(int ret)
+{
+	return ret == -MT_EAGAIN ? 0 : ret;
+}
+
 SEC("fexit/xe_gt_sriov_pf_migration_vram_save")
 int BPF_PROG(fx_vram_save, struct xe_gt___ms *gt, unsigned int vfid, int ret)
 {
-	mt_vram_end(ret, bpf_ktime_get_ns());
+	mt_vram_end(k_vram_save_ret(ret), bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -672,20 +788,27 @@ int BPF_PROG(f_vram_copy_chunk, void *vram_bo, __u64 vram_offset,
 	return 0;
 }
 
-/* control functions: diff the VF's bits before and after each call */
-#define F_CONTROL(name, fn)						\
+/*
+ * Control functions: diff the VF's bits before and after each call.  The
+ * first argument is a GT (k_state_diff) or, for device-level entry points,
+ * the device (k_state_diff_dev: every GT).
+ */
+#define F_DIFF(name, fn, type, diff)					\
 SEC("fentry/" fn)							\
-int BPF_PROG(f_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
+int BPF_PROG(f_##name, type *p, unsigned int vfid)			\
 {									\
-	k_state_diff(mt_scalar(gt), vfid);						\
+	diff(mt_scalar(p), vfid);					\
 	return 0;							\
 }									\
 SEC("fexit/" fn)							\
-int BPF_PROG(fx_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
+int BPF_PROG(fx_##name, type *p, unsigned int vfid)			\
 {									\
-	k_state_diff(mt_scalar(gt), vfid);						\
+	diff(mt_scalar(p), vfid);					\
 	return 0;							\
 }
+
+#define F_CONTROL(name, fn) \
+	F_DIFF(name, fn, struct xe_gt___ms, k_state_diff)
 
 F_CONTROL(pause_vf, "xe_gt_sriov_pf_control_pause_vf")
 F_CONTROL(resume_vf, "xe_gt_sriov_pf_control_resume_vf")
@@ -698,6 +821,30 @@ F_CONTROL(finish_restore_vf, "xe_gt_sriov_pf_control_finish_restore_vf")
 F_CONTROL(process_save_data, "xe_gt_sriov_pf_control_process_save_data")
 F_CONTROL(process_restore_data, "xe_gt_sriov_pf_control_process_restore_data")
 F_CONTROL(restore_data_done, "xe_gt_sriov_pf_control_restore_data_done")
+/* 7.1+: optional, dropped where the kernel lacks it */
+F_CONTROL(prepare_flr, "xe_gt_sriov_pf_control_prepare_flr")
+
+/*
+ * Device-level entry points (xe, vfid): the 7.1+ FLR prepare and the
+ * control calls xe-vfio-pci makes (absent where xe is built without it).
+ * Each diffs the VF's state on every GT before and after the call, so a
+ * VMM's request and what it changed line up on the timeline.
+ */
+#define XE_DEV_CONTROL_FUNCS(X)						\
+	X(dev_prepare_flr, "xe_sriov_pf_control_prepare_flr", 1)	\
+	X(vfio_flr_prepare, "xe_sriov_vfio_flr_prepare", 2)		\
+	X(vfio_wait_flr_done, "xe_sriov_vfio_wait_flr_done", 3)	\
+	X(vfio_suspend_device, "xe_sriov_vfio_suspend_device", 4)	\
+	X(vfio_resume_device, "xe_sriov_vfio_resume_device", 5)	\
+	X(vfio_stop_copy_enter, "xe_sriov_vfio_stop_copy_enter", 6)	\
+	X(vfio_stop_copy_exit, "xe_sriov_vfio_stop_copy_exit", 7)	\
+	X(vfio_resume_data_enter, "xe_sriov_vfio_resume_data_enter", 8) \
+	X(vfio_resume_data_exit, "xe_sriov_vfio_resume_data_exit", 9)	\
+	X(vfio_error, "xe_sriov_vfio_error", 10)
+
+#define F_DEV(name, fn, n) \
+	F_DIFF(name, fn, struct xe_device___ms, k_state_diff_dev)
+XE_DEV_CONTROL_FUNCS(F_DEV)
 
 /* GuC notifications (PAUSE_DONE, FLR_DONE) flip bits of some VF */
 SEC("fexit/xe_gt_sriov_pf_control_process_guc2pf")
@@ -777,7 +924,7 @@ int BPF_KPROBE(kp_process_descriptor, void *xe, unsigned int vfid)
 SEC("kretprobe/xe_sriov_packet_process_descriptor")
 int BPF_KRETPROBE(krp_process_descriptor, int ret)
 {
-	struct mt_pkt p = { .type = XE_SRIOV_PACKET_TYPE_DESCRIPTOR,
+	struct mt_pkt p = { .type = XE_TYPE(DESCRIPTOR),
 			    .ret = ret, .dir = MS_DIR_RESTORE };
 	struct mt_args a;
 
@@ -827,12 +974,27 @@ int BPF_KRETPROBE(krp_migration_write, long ret)
 	return 0;
 }
 
-/* ring functions: (gt, vfid[, data]) saved at entry */
-#define KP_RING(name, fn, id, op, dir, consume)				\
+/* produce: the header at entry (the packet may be freed by the exit) */
+#define KP_PRODUCE(name, fn, dir)					\
 SEC("kprobe/" fn)							\
 int BPF_KPROBE(kp_##name, void *gt, unsigned int vfid, void *data)	\
 {									\
-	k_save_args(id, (__u64)gt, vfid, (__u64)data);			\
+	k_produce_entry(gt, vfid, data);				\
+	return 0;							\
+}									\
+SEC("kretprobe/" fn)							\
+int BPF_KRETPROBE(krp_##name, long ret)					\
+{									\
+	k_produce_exit(0, (int)ret, dir);				\
+	return 0;							\
+}
+
+/* consume: (gt, vfid) saved at entry, the packet is the return value */
+#define KP_CONSUME(name, fn, id, dir)					\
+SEC("kprobe/" fn)							\
+int BPF_KPROBE(kp_##name, void *gt, unsigned int vfid)			\
+{									\
+	k_save_args(id, (__u64)gt, vfid, 0);				\
 	return 0;							\
 }									\
 SEC("kretprobe/" fn)							\
@@ -840,24 +1002,19 @@ int BPF_KRETPROBE(krp_##name, long ret)					\
 {									\
 	struct mt_args a;						\
 									\
-	if (!k_pop_args(id, &a))					\
-		return 0;						\
-	if (consume)							\
-		k_ring(op, (void *)a.a[0], a.a[1], (void *)ret, 0, dir); \
-	else								\
-		k_ring(op, (void *)a.a[0], a.a[1], (void *)a.a[2],	\
-		       (int)ret, dir);					\
+	if (k_pop_args(id, &a))						\
+		k_consume((void *)a.a[0], a.a[1], (void *)ret, dir);	\
 	return 0;							\
 }
 
-KP_RING(save_produce, "xe_gt_sriov_pf_migration_save_produce",
-	FN_SAVE_PRODUCE, MS_PKT_PRODUCE, MS_DIR_SAVE, 0)
-KP_RING(save_consume, "xe_gt_sriov_pf_migration_save_consume",
-	FN_SAVE_CONSUME, MS_PKT_CONSUME, MS_DIR_SAVE, 1)
-KP_RING(restore_produce, "xe_gt_sriov_pf_migration_restore_produce",
-	FN_RESTORE_PRODUCE, MS_PKT_PRODUCE, MS_DIR_RESTORE, 0)
-KP_RING(restore_consume, "xe_gt_sriov_pf_migration_restore_consume",
-	FN_RESTORE_CONSUME, MS_PKT_CONSUME, MS_DIR_RESTORE, 1)
+KP_PRODUCE(save_produce, "xe_gt_sriov_pf_migration_save_produce",
+	   MS_DIR_SAVE)
+KP_CONSUME(save_consume, "xe_gt_sriov_pf_migration_save_consume",
+	   FN_SAVE_CONSUME, MS_DIR_SAVE)
+KP_PRODUCE(restore_produce, "xe_gt_sriov_pf_migration_restore_produce",
+	   MS_DIR_RESTORE)
+KP_CONSUME(restore_consume, "xe_gt_sriov_pf_migration_restore_consume",
+	   FN_RESTORE_CONSUME, MS_DIR_RESTORE)
 
 SEC("kprobe/xe_gt_sriov_pf_migration_ring_free")
 int BPF_KPROBE(kp_ring_free, struct xe_gt___ms *gt, unsigned int vfid)
@@ -883,7 +1040,7 @@ KP_SAVE_CTX(kp_vram_restore, "xe_gt_sriov_pf_migration_vram_restore")
 SEC("kretprobe/xe_gt_sriov_pf_migration_vram_save")
 int BPF_KRETPROBE(krp_vram_save, int ret)
 {
-	mt_vram_end(ret, bpf_ktime_get_ns());
+	mt_vram_end(k_vram_save_ret(ret), bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -903,12 +1060,13 @@ int BPF_KPROBE(kp_vram_copy_chunk, void *vram_bo, __u64 vram_offset,
 	return 0;
 }
 
-#define KP_CONTROL(name, fn, id)						\
+/* the kprobe twins of F_DIFF: the entry's arguments kept for the exit */
+#define KP_DIFF(name, fn, id, diff)					\
 SEC("kprobe/" fn)							\
-int BPF_KPROBE(kp_##name, struct xe_gt___ms *gt, unsigned int vfid)	\
+int BPF_KPROBE(kp_##name, void *p, unsigned int vfid)			\
 {									\
-	k_state_diff(mt_scalar(gt), vfid);						\
-	k_save_args(id, (__u64)gt, vfid, 0);			\
+	diff((__u64)p, vfid);						\
+	k_save_args(id, (__u64)p, vfid, 0);				\
 	return 0;							\
 }									\
 SEC("kretprobe/" fn)							\
@@ -916,10 +1074,12 @@ int BPF_KRETPROBE(krp_##name)						\
 {									\
 	struct mt_args a;						\
 									\
-	if (k_pop_args(id, &a))					\
-		k_state_diff(a.a[0], a.a[1]);			\
+	if (k_pop_args(id, &a))						\
+		diff(a.a[0], a.a[1]);					\
 	return 0;							\
 }
+
+#define KP_CONTROL(name, fn, id) KP_DIFF(name, fn, id, k_state_diff)
 
 KP_CONTROL(pause_vf, "xe_gt_sriov_pf_control_pause_vf", FN_CONTROL + 1)
 KP_CONTROL(resume_vf, "xe_gt_sriov_pf_control_resume_vf", FN_CONTROL + 2)
@@ -932,6 +1092,12 @@ KP_CONTROL(finish_restore_vf, "xe_gt_sriov_pf_control_finish_restore_vf", FN_CON
 KP_CONTROL(process_save_data, "xe_gt_sriov_pf_control_process_save_data", FN_CONTROL + 9)
 KP_CONTROL(process_restore_data, "xe_gt_sriov_pf_control_process_restore_data", FN_CONTROL + 10)
 KP_CONTROL(restore_data_done, "xe_gt_sriov_pf_control_restore_data_done", FN_CONTROL + 11)
+KP_CONTROL(prepare_flr, "xe_gt_sriov_pf_control_prepare_flr", FN_CONTROL + 12)
+
+#define KP_DEV_CONTROL(name, fn, n) \
+	KP_DIFF(name, fn, FN_DEV_CONTROL + (n), k_state_diff_dev)
+
+XE_DEV_CONTROL_FUNCS(KP_DEV_CONTROL)
 
 SEC("kprobe/xe_gt_sriov_pf_control_process_guc2pf")
 int BPF_KPROBE(kp_process_guc2pf, void *gt)

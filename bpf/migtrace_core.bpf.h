@@ -221,8 +221,10 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 
 /* --- VRAM chunk copies -------------------------------------------------- */
 
+/* vram_type: the VRAM packet type's value on this target (for --type) */
 static __always_inline void mt_vram_begin(__u32 gt, __u32 vf, __u32 dir,
-					  __u64 offset, __u64 bytes)
+					  __u64 offset, __u64 bytes,
+					  __u32 vram_type)
 {
 	struct mt_call c = {
 		.offset = offset, .len = bytes, .dir = dir, .vf = vf, .gt = gt,
@@ -230,7 +232,7 @@ static __always_inline void mt_vram_begin(__u32 gt, __u32 vf, __u32 dir,
 	__u32 tid = mt_tid();
 	struct mt_call *in;
 
-	if (!mt_pass(vf, gt, XE_SRIOV_PACKET_TYPE_VRAM))
+	if (!mt_pass(vf, gt, vram_type))
 		return;
 	bpf_map_update_elem(&vram_calls, &tid, &c, BPF_ANY);
 	/*

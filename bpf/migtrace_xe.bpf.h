@@ -29,17 +29,24 @@ struct xe_device_pf___ms {
 	__u16 driver_max_vfs;
 } __attribute__((preserve_access_index));
 
+struct xe_gt___ms;
+struct xe_device___ms;
+
+struct xe_tile___ms {
+	struct xe_device___ms *xe;
+	__u8 id;
+	struct xe_gt___ms *primary_gt;
+	struct xe_gt___ms *media_gt;
+} __attribute__((preserve_access_index));
+
+/* tiles[0] only: every SR-IOV migration platform has one tile */
 struct xe_device___ms {
 	struct {
 		union {
 			struct xe_device_pf___ms pf;
 		};
 	} sriov;
-} __attribute__((preserve_access_index));
-
-struct xe_tile___ms {
-	struct xe_device___ms *xe;
-	__u8 id;
+	struct xe_tile___ms tiles[1];
 } __attribute__((preserve_access_index));
 
 struct xe_gt_sriov_control_state___ms {
@@ -70,6 +77,26 @@ struct xe_gt___ms {
 	} sriov;
 } __attribute__((preserve_access_index));
 
+/*
+ * Enum constants, relocated against the target's BTF: never a compiled-in
+ * number (the values here only name the enumerators CO-RE looks up).
+ */
+enum xe_sriov_packet_type___ms {
+	XE_SRIOV_PACKET_TYPE_DESCRIPTOR___ms = 1,
+	XE_SRIOV_PACKET_TYPE_VRAM___ms = 6,
+};
+
+enum xe_migrate_copy_dir___ms {
+	XE_MIGRATE_COPY_TO_SRAM___ms = 1,
+};
+
+#define XE_TYPE(x) \
+	bpf_core_enum_value(enum xe_sriov_packet_type___ms, \
+			    XE_SRIOV_PACKET_TYPE_##x##___ms)
+#define XE_COPY_TO_SRAM \
+	bpf_core_enum_value(enum xe_migrate_copy_dir___ms, \
+			    XE_MIGRATE_COPY_TO_SRAM___ms)
+
 #define MT_MAX_SCAN_VFS	16	/* VFs a worker pass is diffed over */
 
 static __always_inline __u32 xe_gt_id(struct xe_gt___ms *gt)
@@ -84,7 +111,12 @@ static __always_inline __u32 xe_gt_tile(struct xe_gt___ms *gt)
 
 static __always_inline __u32 xe_gt_max_vfs(struct xe_gt___ms *gt)
 {
-	__u32 n = BPF_CORE_READ(gt, tile, xe, sriov.pf.driver_max_vfs);
+	__u32 n;
+
+	/* a kernel without the field: scan as many VFs as we can afford */
+	if (!bpf_core_field_exists(struct xe_device_pf___ms, driver_max_vfs))
+		return MT_MAX_SCAN_VFS;
+	n = BPF_CORE_READ(gt, tile, xe, sriov.pf.driver_max_vfs);
 
 	return n < MT_MAX_SCAN_VFS ? n : MT_MAX_SCAN_VFS;
 }

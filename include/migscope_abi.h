@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define MS_ABI_VERSION		1
+#define MS_ABI_VERSION		2	/* 2: record files carry their names table */
 /*
  * The one set of sentinels: MS_ANY in a vf, gt or type filter means no
  * filter; MS_VF_UNKNOWN and MS_GT_UNKNOWN in an event mean the probe could

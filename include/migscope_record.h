@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "migscope_abi.h"
+#include "xe_sriov_names.h"
 
 #define MT_REC_MAGIC	"MIGSCREC"
 
@@ -23,11 +24,18 @@ struct mt_rec_hdr {
 	uint64_t events;
 	uint64_t drops;
 	char target[16];
-	char reserved[48];
+	/* the kernel's boot_id UUID: equal on both sides means one host and
+	 * one CLOCK_MONOTONIC (zero in files from before it was kept) */
+	uint8_t boot_id[16];
+	char reserved[32];
+	/* the state and packet names the events' numbers were made with */
+	struct xe_names names;
 };
 
 /* On-disk sizes: a change here is an ABI change (bump MS_ABI_VERSION). */
-_Static_assert(sizeof(struct mt_rec_hdr) == 120, "record header size");
+_Static_assert(sizeof(struct mt_rec_hdr) == 120 + sizeof(struct xe_names),
+	       "record header size");
+_Static_assert(sizeof(struct xe_names) == 2624, "names table size");
 _Static_assert(sizeof(struct ms_event) == MS_EVENT_SIZE, "event record size");
 
 #endif /* MIGSCOPE_RECORD_H */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Upstream behaviours of docs/upstream-xe.md §10 that the model fixes by
- * default and can re-enable, one bit each, in xe_device_config.defects.
- * The NULL dereferences (§10.2, §10.3) and the restore double free of
- * §10.7 are always fixed and only reported.
+ * default and can re-enable, one bit each, in xe_device_config.defects;
+ * and the 6.19 behaviours upstream itself has since changed
+ * (docs/upstream-xe-7x.md).  The NULL dereferences (§10.2, §10.3) and
+ * the restore double free of §10.7 are always fixed and only reported.
  */
 #ifndef XE_DEFECTS_H
 #define XE_DEFECTS_H
@@ -17,6 +18,20 @@ enum xe_defect {
 	XE_DEFECT_SAVE_INIT_LEAK = 1u << 2,
 	/* §10.15: MMIO save/restore use the PF's registers, not the VF's */
 	XE_DEFECT_MMIO_PF_VIEW = 1u << 3,
+
+	/*
+	 * Upstream 6.19 behaviours that 7.1/7.2 changed; the model follows
+	 * 7.2 and each of these brings one 6.19 behaviour back, so a lab
+	 * can rehearse against the kernel it runs (docs/upstream-xe-7x.md).
+	 * "6.19" selects them all, with mmio_pf_view (fixed in 7.1-rc3).
+	 */
+	/* no FLR prepare step: prepare_flr is not there (-EOPNOTSUPP) */
+	XE_V619_NO_FLR_PREPARE = 1u << 8,
+	/* trigger_flr returns 0, not -EALREADY, while an FLR runs */
+	XE_V619_FLR_RETRIGGER_OK = 1u << 9,
+	/* pf_migration_consume compares with positive EAGAIN: GTs strictly
+	 * in order, a later GT's packets held back behind an earlier one */
+	XE_V619_STRICT_CONSUME = 1u << 10,
 
 	/*
 	 * Fuzz targets: bugs upstream had or plausibly could have on the
@@ -40,13 +55,14 @@ enum xe_defect {
 	XE_DEFECT_SAVE_DOUBLE_FREE = 1u << 19,
 };
 
+#define XE_V619_ALL	(XE_V619_NO_FLR_PREPARE | XE_V619_FLR_RETRIGGER_OK | \
+			 XE_V619_STRICT_CONSUME | XE_DEFECT_MMIO_PF_VIEW)
+
 #define XE_DEFECTS_MEMORY \
 	(XE_DEFECT_RESTORE_PENDING_UAF | XE_DEFECT_SAVE_DOUBLE_FREE)
 
 /* "lost_wakeup,busy_consume": bits, or -1 with *bad set to the bad name */
 int xe_defects_parse(const char *list, const char **bad);
 const char *xe_defects_help(void);
-/* the name of the n-th defect (0-based), NULL past the last */
-const char *xe_defect_name(unsigned int n);
 
 #endif /* XE_DEFECTS_H */

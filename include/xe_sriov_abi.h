@@ -4,8 +4,12 @@
  * reference model, the BPF programs and the migscope views must agree on:
  * packet types, control state bits, wire header layout.
  *
- * Numbers follow upstream (xe_sriov_packet_types.h,
- * xe_gt_sriov_pf_control_types.h); see docs/upstream-xe.md.
+ * Numbers follow upstream 7.2 (xe_sriov_packet_types.h,
+ * xe_gt_sriov_pf_control_types.h); see docs/upstream-xe.md and
+ * docs/upstream-xe-7x.md.  They are the reference model's own numbering.
+ * A real kernel's numbering is read from its BTF at run time
+ * (lib/xe_btf.c), never taken from here: upstream 7.1 inserted
+ * FLR_PREPARE and moved every later bit up by one.
  * This header is included from BPF code too, so it uses no libc.
  */
 #ifndef XE_SRIOV_ABI_H
@@ -29,6 +33,7 @@ enum xe_sriov_packet_type {
 enum xe_gt_sriov_control_bits {
 	XE_GT_SRIOV_STATE_WIP = 1,
 	XE_GT_SRIOV_STATE_FLR_WIP,
+	XE_GT_SRIOV_STATE_FLR_PREPARE,		/* new in 7.1 */
 	XE_GT_SRIOV_STATE_FLR_SEND_START,
 	XE_GT_SRIOV_STATE_FLR_WAIT_GUC,
 	XE_GT_SRIOV_STATE_FLR_GUC_DONE,

@@ -107,16 +107,6 @@ void perfetto_event_end(struct perfetto *p)
 	json_obj_end(&p->j);
 }
 
-void perfetto_slice(struct perfetto *p, const char *name, const char *cat,
-		    uint32_t pid, uint32_t tid, uint64_t ts_ns, uint64_t dur_ns)
-{
-	if (!p->f)
-		return;
-	perfetto_event_begin(p, 'X', name, cat, pid, tid, ts_ns);
-	perfetto_event_dur(p, dur_ns);
-	perfetto_event_end(p);
-}
-
 void perfetto_counter(struct perfetto *p, const char *name, uint32_t pid,
 		      uint64_t ts_ns, const char *series, double value)
 {
@@ -128,11 +118,3 @@ void perfetto_counter(struct perfetto *p, const char *name, uint32_t pid,
 	perfetto_event_end(p);
 }
 
-void perfetto_instant(struct perfetto *p, const char *name, const char *cat,
-		      uint32_t pid, uint32_t tid, uint64_t ts_ns)
-{
-	if (!p->f)
-		return;
-	perfetto_event_begin(p, 'i', name, cat, pid, tid, ts_ns);
-	perfetto_event_end(p);
-}

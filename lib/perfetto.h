@@ -37,12 +37,8 @@ void perfetto_event_dur(struct perfetto *p, uint64_t dur_ns);
 void perfetto_event_args(struct perfetto *p);
 void perfetto_event_end(struct perfetto *p);
 
-/* shorthands */
-void perfetto_slice(struct perfetto *p, const char *name, const char *cat,
-		    uint32_t pid, uint32_t tid, uint64_t ts_ns, uint64_t dur_ns);
+/* a counter sample: one value of series on the counter track name */
 void perfetto_counter(struct perfetto *p, const char *name, uint32_t pid,
 		      uint64_t ts_ns, const char *series, double value);
-void perfetto_instant(struct perfetto *p, const char *name, const char *cat,
-		      uint32_t pid, uint32_t tid, uint64_t ts_ns);
 
 #endif /* MIGSCOPE_PERFETTO_H */

@@ -13,6 +13,25 @@
 #include "common.h"
 #include "record.h"
 
+/* /proc/sys/kernel/random/boot_id as 16 bytes; zeros if unreadable */
+static void read_boot_id(uint8_t id[16])
+{
+	char text[64];
+	unsigned int i, n = 0, v;
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	memset(id, 0, 16);
+	if (!f)
+		return;
+	if (fgets(text, sizeof(text), f))
+		for (i = 0; text[i] && n < 16; i++)
+			if (text[i] != '-' && sscanf(&text[i], "%2x", &v) == 1) {
+				id[n++] = v;
+				i++;
+			}
+	fclose(f);
+}
+
 int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 		  uint64_t mono_start_ns)
 {
@@ -31,6 +50,8 @@ int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 	r->hdr.mono_start_ns = mono_start_ns;
 	r->hdr.realtime_start_ns = real.tv_sec * 1000000000ull + real.tv_nsec;
 	snprintf(r->hdr.target, sizeof(r->hdr.target), "%s", target);
+	read_boot_id(r->hdr.boot_id);
+	r->hdr.names = *xe_names_active();
 	if (fwrite(&r->hdr, sizeof(r->hdr), 1, r->f) != 1)
 		return ms_err("cannot write record file '%s': %s", path,
 			      strerror(errno));
@@ -42,6 +63,17 @@ int mt_rec_write(struct mt_rec *r, const struct ms_event *e)
 	if (fwrite(e, sizeof(*e), 1, r->f) != 1)
 		return -EIO;
 	r->hdr.events++;
+	return 0;
+}
+
+int mt_rec_set_names(struct mt_rec *r, const struct xe_names *n)
+{
+	r->hdr.names = *n;
+	if (fseek(r->f, 0, SEEK_SET) ||
+	    fwrite(&r->hdr, sizeof(r->hdr), 1, r->f) != 1 ||
+	    fseek(r->f, 0, SEEK_END))
+		return ms_err("cannot write the record file header: %s",
+			      strerror(errno));
 	return 0;
 }
 
@@ -81,6 +113,20 @@ int mt_rec_peek(const char *path, struct mt_rec_hdr *hdr)
 	return 0;
 }
 
+/* every name NUL-terminated: the table is shown as is */
+static bool names_ok(const struct xe_names *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < XE_NAMES_BITS; i++)
+		if (n->state[i][XE_NAME_LEN - 1])
+			return false;
+	for (i = 0; i < XE_NAMES_TYPES; i++)
+		if (n->type[i][XE_NAME_LEN - 1])
+			return false;
+	return !n->origin[sizeof(n->origin) - 1];
+}
+
 static int check_hdr(const char *path, const struct mt_rec_hdr *h,
 		     uint64_t size)
 {
@@ -97,6 +143,9 @@ static int check_hdr(const char *path, const struct mt_rec_hdr *h,
 		return ms_err("%s has a malformed header (header %u bytes, records %u bytes; expected %zu and %zu)",
 			      path, h->hdr_size, h->event_size, sizeof(*h),
 			      sizeof(struct ms_event));
+	if (!names_ok(&h->names))
+		return ms_err("%s has a malformed state names table in its header",
+			      path);
 	body = size - sizeof(*h);
 	if (body % sizeof(struct ms_event))
 		return ms_err("%s is truncated: %llu stray bytes after the last whole record",
@@ -152,6 +201,8 @@ int mt_rec_read(const char *path, struct mt_rec_hdr *hdr,
 		fclose(f);
 		return -1;
 	}
+	/* name states as the recording's kernel (or model) numbered them */
+	xe_names_use(&hdr->names);
 	while (fread(&e, sizeof(e), 1, f) == 1) {
 		if (!event_ok(&e)) {
 			err = ms_err("%s: record %llu is malformed (event type %u)",

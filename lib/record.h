@@ -16,8 +16,13 @@ int mt_rec_create(struct mt_rec *r, const char *path, const char *target,
 /* the header only, unchecked beyond its magic: for the start time */
 int mt_rec_peek(const char *path, struct mt_rec_hdr *hdr);
 int mt_rec_write(struct mt_rec *r, const struct ms_event *e);
+/* store the names table in the header now (a killed writer keeps it) */
+int mt_rec_set_names(struct mt_rec *r, const struct xe_names *n);
 int mt_rec_finish(struct mt_rec *r, uint64_t drops);
-/* read and validate; calls fn per event; one clear error on bad input */
+/*
+ * read and validate; installs the file's names table, then calls fn per
+ * event; one clear error on bad input
+ */
 int mt_rec_read(const char *path, struct mt_rec_hdr *hdr,
 		int (*fn)(void *ctx, const struct ms_event *e), void *ctx);
 

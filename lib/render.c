@@ -201,8 +201,11 @@ static void inject_text(FILE *f, const struct ms_event *e)
 	const struct ms_inject_ev *in = &e->inject;
 	char what[32];
 
-	fprintf(f, "%s #%llu site=%s ", in->dry_run ? "would inject" : "inject",
-		(unsigned long long)in->seq, inj_site_name(in->site));
+	/* seen by the tracer (xe:fault_injected) it has no sequence or hit */
+	fprintf(f, "%s ", in->dry_run ? "would inject" : "inject");
+	if (in->seq)
+		fprintf(f, "#%llu ", (unsigned long long)in->seq);
+	fprintf(f, "site=%s ", inj_site_name(in->site));
 	/* a delay is no errno: "delay 20000 us" reads as what it is */
 	if (in->mechanism == INJ_MECH_SIGNAL)
 		fprintf(f, "signal=%d", in->err);
@@ -211,9 +214,9 @@ static void inject_text(FILE *f, const struct ms_event *e)
 						  sizeof(what)));
 	else
 		fprintf(f, "errno=%s", ms_errno_name(in->err));
-	fprintf(f, " hit=%llu tid=%u mechanism=%s",
-		(unsigned long long)in->hit, e->tid,
-		inj_mech_name(in->mechanism));
+	if (in->hit)
+		fprintf(f, " hit=%llu", (unsigned long long)in->hit);
+	fprintf(f, " tid=%u mechanism=%s", e->tid, inj_mech_name(in->mechanism));
 }
 
 static void null_or_i64(struct json *j, const char *key, bool is, int64_t v)

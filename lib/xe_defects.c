@@ -13,6 +13,11 @@ static const struct {
 	{ "busy_consume", XE_DEFECT_BUSY_CONSUME },
 	{ "save_init_leak", XE_DEFECT_SAVE_INIT_LEAK },
 	{ "mmio_pf_view", XE_DEFECT_MMIO_PF_VIEW },
+	/* upstream 6.19 as it was (see xe_defects.h) */
+	{ "v619_no_flr_prepare", XE_V619_NO_FLR_PREPARE },
+	{ "v619_flr_retrigger_ok", XE_V619_FLR_RETRIGGER_OK },
+	{ "v619_strict_consume", XE_V619_STRICT_CONSUME },
+	{ "6.19", XE_V619_ALL },
 	/* fuzz targets */
 	{ "restore_pending_uaf", XE_DEFECT_RESTORE_PENDING_UAF },
 	{ "consume_done_late", XE_DEFECT_CONSUME_DONE_LATE },
@@ -56,11 +61,7 @@ int xe_defects_parse(const char *list, const char **bad)
 const char *xe_defects_help(void)
 {
 	return "lost_wakeup,busy_consume,save_init_leak,mmio_pf_view,"
-	       "restore_pending_uaf,consume_done_late,wait_data_race,"
+	       "v619_no_flr_prepare,v619_flr_retrigger_ok,v619_strict_consume,"
+	       "6.19,restore_pending_uaf,consume_done_late,wait_data_race,"
 	       "save_double_free";
-}
-
-const char *xe_defect_name(unsigned int n)
-{
-	return n < NR_DEFECTS ? defects[n].name : NULL;
 }

@@ -14,12 +14,15 @@ fi
 
 echo "== migscope trace: a VF migration on the reference model (BMG, 32 MiB VRAM in 4 MiB chunks)"
 echo "   per-event lines go to $DEMO/migration.trace; the first of them:"
-$OUT/migscope trace --hist -o "$DEMO/migration.trace" \
+$OUT/migscope trace --hist --breakdown -o "$DEMO/migration.trace" \
 	--perfetto "$DEMO/migration.perfetto.json" -- \
 	$OUT/migsim migrate --platform bmg --vram 32M --chunk 4M
 head -n 25 "$DEMO/migration.trace"
 echo "   ..."
-sed -n '/^Summary:/,$p' "$DEMO/migration.trace"
+sed -n '/^Summary:/,/^Downtime/p' "$DEMO/migration.trace" | sed '$d'
+echo
+echo "== the downtime broken down (trace --breakdown: both sides on one clock)"
+sed -n '/^Downtime/,/^  activity/p' "$DEMO/migration.trace" | sed '$d'
 echo
 echo "== Perfetto: open $DEMO/migration.perfetto.json in https://ui.perfetto.dev"
 echo "   (one process per VF and side; GT tracks with state slices and packet"
@@ -30,3 +33,11 @@ echo "== record, then report offline: the same summary"
 $OUT/migscope record -q -o "$DEMO/migration.rec" -- \
 	$OUT/migsim migrate --platform ptl >/dev/null
 $OUT/migscope report "$DEMO/migration.rec" | sed -n '/^Summary:/,/^  stream/p'
+
+echo
+echo "== the picture: source and destination recorded, the merged timeline as SVG"
+$OUT/migscope record -q -o "$DEMO/bmg.rec" -- \
+	$OUT/migsim migrate --platform bmg --vram 32M --chunk 4M >/dev/null
+$OUT/migscope report "$DEMO/bmg.rec" --breakdown --svg "$DEMO/migration.svg" |
+	grep -E '^Downtime|bounded by'
+echo "   $DEMO/migration.svg opens offline in any browser (no network, no assets)"

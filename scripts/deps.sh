@@ -6,7 +6,7 @@ set -eu
 PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libc6-dev
 systemtap-sdt-dev make gcc libclang-rt-14-dev
 qemu-system-x86 busybox-static zstd cpio xz-utils kmod bpftrace
-python3"
+python3 chromium prometheus pahole"
 
 missing=""
 for p in $PKGS; do

@@ -1,40 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /* migscope: trace, profile and fault-inject Xe VF migration and KVM LAPIC timers. */
 #include <string.h>
+#include "commands.h"
 #include "common.h"
-#include "subcommands.h"
 
-extern const struct ms_subcommand __start_ms_subcommands[];
-extern const struct ms_subcommand __stop_ms_subcommands[];
-
-#define for_each_subcommand(c) \
-	for (c = __start_ms_subcommands; c < __stop_ms_subcommands; c++)
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{ "trace", cmd_trace,
+	  "trace a VF migration: packets, states, VRAM copies, data path" },
+	{ "top", cmd_top, "live per-VF migration table" },
+	{ "record", cmd_record,
+	  "record the raw migration event stream to a file" },
+	{ "report", cmd_report,
+	  "render a recorded migration: summary, histograms, Perfetto" },
+	{ "lapic", cmd_lapic,
+	  "KVM LAPIC periodic timer: lag, late expiries, clamps, catch-up replays" },
+	{ "inject", cmd_inject,
+	  "fail chosen calls of the migration data path (fault injection)" },
+	{ "fuzz", cmd_fuzz,
+	  "run many migrations under generated injection plans, classify each" },
+	{ "doctor", cmd_doctor,
+	  "what this kernel allows, and which hooks each feature will use" },
+};
 
 static void usage(FILE *f)
 {
-	const struct ms_subcommand *c;
-	int order, last = -1;
+	size_t i;
 
 	fputs("Usage: migscope <command> [options]   (migscope <command> --help)\n\n"
 	      "Commands:\n", f);
-	/* a handful of commands: a selection by order is simplest */
-	for (;;) {
-		order = -1;
-		for_each_subcommand(c)
-			if (c->order > last && (order < 0 || c->order < order))
-				order = c->order;
-		if (order < 0)
-			break;
-		for_each_subcommand(c)
-			if (c->order == order)
-				fprintf(f, "  %-8s %s\n", c->name, c->what);
-		last = order;
-	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 }
 
 int main(int argc, char **argv)
 {
-	const struct ms_subcommand *c;
+	size_t i;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -50,10 +54,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	ms_libbpf_setup();
-	for_each_subcommand(c) {
-		if (!strcmp(argv[1], c->name)) {
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
 			optind = 1;
-			return c->run(argc - 1, argv + 1);
+			return commands[i].run(argc - 1, argv + 1);
 		}
 	}
 	ms_err("unknown command '%s' (run 'migscope --help' for the list)",

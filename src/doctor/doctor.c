@@ -7,9 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "doctor_xe.h"
+#include "xe_btf.h"
 #include "ladders.h"
 #include "json.h"
-#include "subcommands.h"
+#include "cli.h"
+#include "commands.h"
 
 struct kernel_facts {
 	struct utsname uts;
@@ -55,13 +58,33 @@ static const char *module_btf(const char *module)
 	return "not-loaded";
 }
 
+/*
+ * The xe functions' BTF, wherever it is: found by looking a function up,
+ * not by the module's name (xe built in, xe.ko, or a rebuilt twin).
+ */
+static const char *xe_btf_state(void)
+{
+	static char state[80];
+	struct xe_kmod m;
+	char why[512];
+
+	if (xe_kmod_find(&m, why, sizeof(why)))
+		return "not-loaded";
+	if (m.btf == m.vmlinux)
+		snprintf(state, sizeof(state), "built-in");
+	else
+		snprintf(state, sizeof(state), "yes (module %s)", m.name);
+	xe_kmod_close(&m);
+	return state;
+}
+
 static void gather(struct kernel_facts *k)
 {
 	ms_ensure_kernel_fs();
 	uname(&k->uts);
 	read_lockdown(k->lockdown, sizeof(k->lockdown));
 	k->btf_vmlinux = !access("/sys/kernel/btf/vmlinux", F_OK);
-	k->btf_xe = module_btf("xe");
+	k->btf_xe = xe_btf_state();
 	k->btf_kvm = module_btf("kvm");
 	k->dev_kvm = !access("/dev/kvm", F_OK);
 }
@@ -76,7 +99,9 @@ static void print_text(const struct kernel_facts *k)
 	printf("lockdown    %s\n", k->lockdown);
 	printf("btf         vmlinux:%s xe:%s kvm:%s\n",
 	       k->btf_vmlinux ? "yes" : "no", k->btf_xe, k->btf_kvm);
-	printf("/dev/kvm    %s\n\n", k->dev_kvm ? "yes" : "no");
+	printf("/dev/kvm    %s\n", k->dev_kvm ? "yes" : "no");
+	doctor_xe_text(false);
+	printf("\n");
 	printf("%-17s %-4s %s\n", "HOOK", "OK", "DETAIL");
 	for (h = 0; h < MS_HOOK_COUNT; h++) {
 		const struct ms_hook_status *st = ms_hook_probe(h);
@@ -110,6 +135,8 @@ static void print_json(const struct kernel_facts *k)
 
 	json_init(&j, stdout);
 	json_obj_begin(&j);
+	/* like every JSON record migscope prints, it says what it is */
+	json_kstr(&j, "type", "doctor");
 	json_key(&j, "kernel");
 	json_obj_begin(&j);
 	json_kstr(&j, "release", k->uts.release);
@@ -120,6 +147,7 @@ static void print_json(const struct kernel_facts *k)
 	json_kstr(&j, "btf_kvm", k->btf_kvm);
 	json_kbool(&j, "dev_kvm", k->dev_kvm);
 	json_obj_end(&j);
+	doctor_xe_json(&j);
 	json_key(&j, "hooks");
 	json_obj_begin(&j);
 	for (h = 0; h < MS_HOOK_COUNT; h++) {
@@ -164,54 +192,76 @@ static void print_json(const struct kernel_facts *k)
 	json_newline(&j);
 }
 
-static const char doctor_usage[] =
-"Usage: migscope doctor [--json] [-v]\n"
-"\n"
+enum { OPT_XE = 256 };
+
+static const struct ms_opt doctor_opts[] = {
+	{ "json", 'j', NULL, "one JSON object: {\"kernel\":…,\"xe\":…,\"hooks\":…,\"features\":…}" },
+	{ "xe", OPT_XE, NULL, "only the xe driver, one fact a line (below)" },
+	{ "verbose", 'v', NULL, "show libbpf's messages (twice: debug)" },
+	{}
+};
+
+struct doctor_args {
+	bool as_json, xe_only;
+};
+
+static const struct ms_cli doctor_cli = {
+	.cmd = "doctor",
+	.synopsis = "Usage: migscope doctor [--json] [--xe] [-v]\n",
+	.about =
 "Probe the running kernel by loading tiny BPF programs and report, for each\n"
 "hook type, whether it works here and the real reason if not; then, for each\n"
-"migscope feature, which rung of its attach ladder will be used.\n"
-"\n"
-"  -j, --json     one JSON object: {\"kernel\":…,\"hooks\":…,\"features\":…}\n"
-"  -v, --verbose  show libbpf's messages (twice: debug)\n"
-"  -h, --help     this text\n"
+"migscope feature, which rung of its attach ladder will be used and what it\n"
+"loads.\n",
+	.opts = doctor_opts,
+	.footer =
+"--xe prints the module holding the xe functions (found by looking a\n"
+"function up in kernel BTF), every state bit and packet type name its BTF\n"
+"gives (\"state 3 FLR_PREPARE\"), and every function, field path and enum\n"
+"constant the kernel programs use: ok, absent (an optional hook this kernel\n"
+"lacks) or MISSING; it exits 1 unless the kernel target can run.  It needs\n"
+"no privileges; MIGSCOPE_BTF_DIR=DIR reads BTF from DIR, not /sys/kernel/btf.\n"
 "\n"
 "Examples:\n"
 "  migscope doctor            # the table\n"
-"  migscope doctor --json | jq .hooks.fentry\n";
+"  migscope doctor --xe       # the xe driver this kernel has\n"
+"  migscope doctor --json | jq .hooks.fentry\n",
+};
 
-static int cmd_doctor(int argc, char **argv)
+static int doctor_value(void *ctx, int key, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct kernel_facts k;
-	bool as_json = false;
-	int opt;
+	struct doctor_args *a = ctx;
 
-	while ((opt = getopt_long(argc, argv, ":jvh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': as_json = true; break;
-		case 'v': ms_verbose++; break;
-		case 'h': fputs(doctor_usage, stdout); return 0;
-		default: return ms_getopt_err("doctor", opt, argv);
-		}
-	}
+	(void)arg;
+	if (key == 'j')
+		a->as_json = true;
+	else if (key == OPT_XE)
+		a->xe_only = true;
+	else if (key == 'v')
+		ms_verbose++;
+	return 0;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct doctor_args a = {};
+	struct kernel_facts k;
+	int err = ms_cli_parse(&doctor_cli, argc, argv, doctor_value, &a);
+
+	if (err)
+		return err == MS_CLI_HELP ? 0 : err;
 	if (optind < argc)
 		return ms_usage_err("doctor", "unexpected argument '%s'",
 				    argv[optind]);
+	if (a.xe_only)	/* BTF only: no privileges needed */
+		return doctor_xe_text(true);
 	if (ms_require_bpf_privileges("doctor"))
 		return 1;
 	ms_probe_fire_user_hooks = true;
 	gather(&k);
-	if (as_json)
+	if (a.as_json)
 		print_json(&k);
 	else
 		print_text(&k);
 	return 0;
 }
-
-MS_SUBCOMMAND(doctor, cmd_doctor,
-	      "what this kernel allows, and which hooks each feature will use", 90);

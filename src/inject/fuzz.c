@@ -10,7 +10,7 @@
 #include "common.h"
 #include "fuzz.h"
 #include "ladders.h"
-#include "subcommands.h"
+#include "commands.h"
 #include "xe_defects.h"
 
 static void usage(FILE *f)
@@ -465,7 +465,7 @@ static int need_model_sites(void)
 	return 0;
 }
 
-static int cmd_fuzz(int argc, char **argv)
+int cmd_fuzz(int argc, char **argv)
 {
 	static struct fuzz fz;
 	int err, ret;
@@ -494,7 +494,3 @@ static int cmd_fuzz(int argc, char **argv)
 	fuzz_cov_free(&fz.cov);
 	return ret < 0 ? 1 : ret;
 }
-
-MS_SUBCOMMAND(fuzz, cmd_fuzz,
-	      "error-path fuzzing: many migrations under fault plans, unique findings",
-	      41);

@@ -15,19 +15,12 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "inject.h"
+#include "cli.h"
+#include "inject_cli.h"
 #include "json.h"
 #include "ladders.h"
 #include "render.h"
-#include "subcommands.h"
-
-struct inject_opts {
-	struct inj_plan plan;
-	bool have_site, have_errno, have_delay, json, list;
-	const char *mechanism;		/* forced: model, signal, kernel */
-	pid_t pid;
-	char **command;
-};
+#include "commands.h"
 
 struct inject_out {
 	struct json j;
@@ -35,283 +28,6 @@ struct inject_out {
 	uint64_t logged;
 	uint64_t t0_ns;		/* event times are printed from here */
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: migscope inject --site SITE (--errno E | --delay-us N)\n"
-"                       [--nth N | --every N |\n"
-"                       --probability P --seed S] [--times T] [--vf N]\n"
-"                       [--gt N] [--type T] [--offset A:B] [--signal SIG]\n"
-"                       [--mechanism model|signal|kernel] [--file PATH]\n"
-"                       [--dry-run] [--json] [-v] (-p PID | -- COMMAND...)\n"
-"       migscope inject --list\n"
-"\n"
-"Fail chosen hits of a fault site of the migration data path.  A hit is a\n"
-"call that passes every filter (site, --vf, --gt, --type, --offset, the\n"
-"process tree of -p PID or COMMAND); of those, --nth N fails exactly the\n"
-"N-th, --every N every N-th, --probability P (0..1, with --seed: the same\n"
-"seed fails the same hits) a random share; none of them: every hit.\n"
-"--times caps the number of failures.  Every injection is printed; a\n"
-"summary ends the run.  Nothing outside the process tree is touched, and\n"
-"nothing stays armed after migscope exits, however it exits.\n"
-"Delay sites are not error points: --delay-us N (1..%d) makes the chosen\n"
-"hits sleep N us, to open races: save_step (the save worker, before its\n"
-"next step: workqueue latency), save_consume (the reader, after finding a\n"
-"GT's ring empty), save_wait (the worker, between finding the ring full\n"
-"and parking in SAVE_WAIT_DATA).\n"
-"\n"
-"sites: %s\n"
-"mechanisms: model (the reference model's fault sites: USDT + verdict\n"
-"map), signal (--signal: bpf_send_signal at the site), kernel (fmod_ret\n"
-"on security_file_permission: read()/write() of the migration data file\n"
-"-- the xe_vfio_mig file, debugfs migration_data, or --file PATH -- fail;\n"
-"data_read and data_write only).  --list shows what works here.\n"
-"With -- COMMAND the exit status is the command's.\n",
-		MS_DELAY_MAX_US, inj_site_list());
-}
-
-enum {
-	O_SITE = 256, O_ERRNO, O_NTH, O_EVERY, O_PROB, O_SEED, O_TIMES,
-	O_VF, O_GT, O_TYPE, O_OFFSET, O_SIGNAL, O_DRY, O_JSON, O_LIST,
-	O_MECH, O_FILE, O_DELAY,
-};
-
-static int parse_u32(const char *s, uint32_t *out)
-{
-	uint64_t v;
-
-	if (ms_parse_u64(s, &v) || v >= MS_ANY)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_signal(const char *s)
-{
-	static const struct { const char *name; int sig; } sigs[] = {
-		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
-		{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "ALRM", SIGALRM },
-		{ "HUP", SIGHUP }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },
-		{ "SEGV", SIGSEGV }, { "ABRT", SIGABRT }, { "PIPE", SIGPIPE },
-		{ "URG", SIGURG }, { "WINCH", SIGWINCH },
-	};
-	uint64_t v;
-	size_t i;
-
-	if (!ms_parse_u64(s, &v))
-		return v > 0 && v < 65 ? (int)v : -1;
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		if (!strcasecmp(s, sigs[i].name))
-			return sigs[i].sig;
-	return -1;
-}
-
-static int parse_offset(const char *s, struct inj_plan *p)
-{
-	char lo[32];
-	const char *colon = strchr(s, ':');
-
-	if (!colon || colon - s >= (int)sizeof(lo))
-		return -1;
-	memcpy(lo, s, colon - s);
-	lo[colon - s] = 0;
-	if (ms_parse_size(lo, &p->off_lo) || ms_parse_size(colon + 1, &p->off_hi))
-		return -1;
-	return p->off_hi && p->off_hi >= p->off_lo ? 0 : -1;
-}
-
-static int parse_one(struct inject_opts *o, int c, const char *arg)
-{
-	struct inj_plan *p = &o->plan;
-	int v;
-
-	switch (c) {
-	case O_SITE:
-		v = inj_site_from_name(arg);
-		if (v < 0)
-			return ms_usage_err("inject", "unknown site '%s': sites are %s",
-					    arg, inj_site_list());
-		p->site = v;
-		o->have_site = true;
-		return 0;
-	case O_ERRNO:
-		v = ms_errno_from_name(arg);
-		if (v <= 0 || v > 4095)
-			return ms_usage_err("inject", "unknown errno '%s': give a name (EIO, ENOMEM, EINTR, ERESTARTSYS...) or a number 1..4095",
-					    arg);
-		p->err = v;
-		o->have_errno = true;
-		return 0;
-	case O_DELAY: {
-		uint64_t us;
-
-		if (ms_parse_u64(arg, &us) || !us || us > MS_DELAY_MAX_US)
-			return ms_usage_err("inject", "--delay-us takes microseconds 1..%d, not '%s'",
-					    MS_DELAY_MAX_US, arg);
-		p->delay_us = us;
-		o->have_delay = true;
-		return 0;
-	}
-	case O_NTH:
-		if (ms_parse_u64(arg, &p->nth) || !p->nth)
-			return ms_usage_err("inject", "--nth takes a number >= 1, not '%s'", arg);
-		return 0;
-	case O_EVERY:
-		if (ms_parse_u64(arg, &p->interval) || !p->interval)
-			return ms_usage_err("inject", "--every takes a number >= 1, not '%s'", arg);
-		return 0;
-	case O_PROB: {
-		char *end;
-
-		errno = 0;
-		p->prob = strtod(arg, &end);
-		if (errno || *end || end == arg || !(p->prob >= 0 && p->prob <= 1))
-			return ms_usage_err("inject", "--probability takes 0..1 (0.25 = a quarter of the hits), not '%s'",
-					    arg);
-		return 0;
-	}
-	case O_SEED:
-		if (ms_parse_u64(arg, &p->seed))
-			return ms_usage_err("inject", "--seed takes a number, not '%s'", arg);
-		return 0;
-	case O_TIMES:
-		if (ms_parse_u64(arg, &p->times) || !p->times)
-			return ms_usage_err("inject", "--times takes a number >= 1, not '%s'", arg);
-		return 0;
-	case O_VF:
-		return parse_u32(arg, &p->vf) ?
-			ms_usage_err("inject", "bad --vf '%s'", arg) : 0;
-	case O_GT:
-		return parse_u32(arg, &p->gt) ?
-			ms_usage_err("inject", "bad --gt '%s'", arg) : 0;
-	case O_TYPE:
-		return parse_u32(arg, &p->type) ?
-			ms_usage_err("inject", "bad --type '%s'", arg) : 0;
-	case O_OFFSET:
-		return parse_offset(arg, p) ?
-			ms_usage_err("inject", "--offset takes A:B with A <= B, B > 0 (K/M/G suffixes), not '%s'", arg) : 0;
-	case O_SIGNAL:
-		p->sig = parse_signal(arg);
-		if (p->sig <= 0)
-			return ms_usage_err("inject", "unknown signal '%s' (USR1, INT, TERM, ALRM... or a number)", arg);
-		return 0;
-	case 'p':
-		return ms_parse_pid(arg, &o->pid) ? 2 : 0;
-	case O_DRY:
-		p->dry_run = true;
-		return 0;
-	case O_JSON:
-		o->json = true;
-		return 0;
-	case O_LIST:
-		o->list = true;
-		return 0;
-	case O_MECH:
-		if (strcmp(arg, "model") && strcmp(arg, "signal") &&
-		    strcmp(arg, "kernel"))
-			return ms_usage_err("inject", "--mechanism is model, signal or kernel, not '%s'", arg);
-		o->mechanism = arg;
-		return 0;
-	case O_FILE:
-		p->file = arg;
-		return 0;
-	case 'v':
-		ms_verbose++;
-		return 0;
-	}
-	return 2;
-}
-
-/* conflicts and missing pieces, each in one line */
-static int check_opts(struct inject_opts *o)
-{
-	struct inj_plan *p = &o->plan;
-
-	if (o->list)
-		return 0;
-	if (!o->have_site)
-		return ms_usage_err("inject", "--site is required (%s)", inj_site_list());
-	if (p->nth && (p->interval || p->prob >= 0))
-		return ms_usage_err("inject", "--nth fails exactly one hit: it cannot be combined with --every or --probability");
-	if (p->nth && p->times)
-		return ms_usage_err("inject", "--nth fails exactly one hit: --times makes no sense with it");
-	if (p->seed && p->prob < 0)
-		return ms_usage_err("inject", "--seed only seeds --probability");
-	/* a filter on a field the site never reports would never match */
-	if (p->vf != MS_ANY && !inj_site_has_vf(p->site))
-		return ms_usage_err("inject", "%s is device-level and reports no VF: drop --vf and scope with -p or -- COMMAND",
-				    inj_site_name(p->site));
-	if (p->gt != MS_ANY && !inj_site_has_gt(p->site))
-		return ms_usage_err("inject", "%s reports no GT: drop --gt",
-				    inj_site_name(p->site));
-	if (ms_site_is_delay(p->site)) {
-		if (o->have_errno || p->sig)
-			return ms_usage_err("inject", "%s is a delay site: it takes --delay-us N, not %s",
-					    inj_site_name(p->site),
-					    p->sig ? "--signal" : "--errno");
-		if (!o->have_delay)
-			return ms_usage_err("inject", "--delay-us N is required at %s (a delay site)",
-					    inj_site_name(p->site));
-	} else if (o->have_delay) {
-		return ms_usage_err("inject", "--delay-us is for delay sites (save_step, save_consume, save_wait); %s takes --errno",
-				    inj_site_name(p->site));
-	}
-	if (p->sig && o->have_errno)
-		return ms_usage_err("inject", "--signal and --errno are two mechanisms: give one");
-	if (!p->sig && !o->have_errno && !o->have_delay)
-		return ms_usage_err("inject", "--errno is required (or --signal SIG)");
-	if (o->pid && o->command)
-		return ms_usage_err("inject", "give -p PID or -- COMMAND, not both");
-	if (!o->pid && !o->command)
-		return ms_usage_err("inject", "injection is always scoped to a process tree: give -p PID or -- COMMAND");
-	if (p->sig && o->mechanism && strcmp(o->mechanism, "signal"))
-		return ms_usage_err("inject", "--signal is the signal mechanism, not %s", o->mechanism);
-	if (o->mechanism && !strcmp(o->mechanism, "signal") && !p->sig)
-		return ms_usage_err("inject", "--mechanism signal needs --signal SIG");
-	return 0;
-}
-
-static int parse_args(struct inject_opts *o, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "site", 1, NULL, O_SITE }, { "errno", 1, NULL, O_ERRNO },
-		{ "nth", 1, NULL, O_NTH }, { "every", 1, NULL, O_EVERY },
-		{ "probability", 1, NULL, O_PROB }, { "seed", 1, NULL, O_SEED },
-		{ "times", 1, NULL, O_TIMES }, { "vf", 1, NULL, O_VF },
-		{ "gt", 1, NULL, O_GT }, { "type", 1, NULL, O_TYPE },
-		{ "offset", 1, NULL, O_OFFSET }, { "signal", 1, NULL, O_SIGNAL },
-		{ "pid", 1, NULL, 'p' }, { "dry-run", 0, NULL, O_DRY },
-		{ "json", 0, NULL, O_JSON }, { "list", 0, NULL, O_LIST },
-		{ "mechanism", 1, NULL, O_MECH }, { "file", 1, NULL, O_FILE },
-		{ "delay-us", 1, NULL, O_DELAY },
-		{ "verbose", 0, NULL, 'v' }, { "help", 0, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, err;
-
-	inj_plan_init(&o->plan);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:vh", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			exit(0);
-		}
-		if (c == '?' || c == ':')
-			return ms_getopt_err("inject", c, argv);
-		err = parse_one(o, c, optarg);
-		if (err)
-			return err;
-	}
-	if (optind < argc)
-		o->command = &argv[optind];
-	if (optind > 0 && !strcmp(argv[optind - 1], "--") && !o->command)
-		return ms_usage_err("inject", "nothing after --: give the COMMAND to run");
-	return check_opts(o);
-}
 
 /* --- --list ----------------------------------------------------------- */
 
@@ -557,15 +273,15 @@ out:
 	return ret;
 }
 
-static int cmd_inject(int argc, char **argv)
+int cmd_inject(int argc, char **argv)
 {
 	struct inject_opts o = { 0 };
 	char bin[PATH_MAX];
 	int err;
 
-	err = parse_args(&o, argc, argv);
+	err = inject_parse_args(&o, argc, argv);
 	if (err)
-		return err < 0 ? 2 : err;
+		return err == MS_CLI_HELP ? 0 : err;
 	if (o.list)
 		return list_sites();
 	if (ms_require_bpf_privileges("inject"))
@@ -575,7 +291,3 @@ static int cmd_inject(int argc, char **argv)
 	ms_setup_signals();
 	return run(&o, bin);
 }
-
-MS_SUBCOMMAND(inject, cmd_inject,
-	      "fail chosen calls of the migration data path (fault injection)",
-	      40);

@@ -17,8 +17,6 @@
 #include "fault_sites.h"
 #include "inject_abi.h"
 
-#define INJ_MAX_LINKS	12
-
 /* one injection plan: what `migscope inject`'s options describe */
 struct inj_plan {
 	unsigned int mech;		/* enum inject_mech */
@@ -36,9 +34,7 @@ struct inj_plan {
 };
 
 struct inj_session {
-	struct inject_bpf *obj;
-	struct bpf_link *links[INJ_MAX_LINKS];
-	int nlinks;
+	struct inject_bpf *obj;		/* its skeleton holds every link */
 	struct ms_events ev;
 	bool ev_open;
 	unsigned int mech;

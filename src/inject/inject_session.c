@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "inject.h"
+#include "ladders.h"
 #include "inject.skel.h"
 
 void inj_plan_init(struct inj_plan *p)
@@ -61,20 +62,37 @@ void inj_plan_args(const struct inj_plan *p, char *buf, size_t len)
 			 (unsigned long long)p->off_hi);
 }
 
-/* only the programs of the chosen mechanism are loaded: fmod_ret is
- * refused on hosts where USDT works, and the reverse in a bare guest */
-static void pick_programs(struct inject_bpf *obj, unsigned int mech,
-			  bool leaks)
+static const struct ms_feature *mech_feature(unsigned int mech)
 {
-	bool model = mech != INJ_MECH_KERNEL;
+	switch (mech) {
+	case INJ_MECH_SIGNAL: return &ms_feature_inject_signal;
+	case INJ_MECH_KERNEL: return &ms_feature_inject_kernel;
+	default: return &ms_feature_inject_model;
+	}
+}
 
-	bpf_program__set_autoload(obj->progs.fault_site, model);
+/*
+ * Only the programs of the mechanism's rung are loaded (fmod_ret is
+ * refused on hosts where USDT works, and the reverse in a bare guest),
+ * plus fuzz's accounting probes on the model.
+ */
+static int pick_programs(struct inject_bpf *obj, unsigned int mech,
+			 bool leaks)
+{
+	const struct ms_feature *f = mech_feature(mech);
+	bool model = mech != INJ_MECH_KERNEL;
+	struct ms_ladder_choice c;
+
+	if (ms_ladder_pick(f, NULL, &c) < 0)
+		return ms_err("%s: %s (see migscope doctor)", f->what, c.why);
+	if (ms_rung_select(&f->rungs[c.rung], obj->obj, ms_kernel_facts()) < 0)
+		return -1;
 	bpf_program__set_autoload(obj->progs.pkt_alloc, model && leaks);
 	bpf_program__set_autoload(obj->progs.pkt_free, model && leaks);
 	bpf_program__set_autoload(obj->progs.save_consume_ret, model && leaks);
 	bpf_program__set_autoload(obj->progs.state_enter, model && leaks);
 	bpf_program__set_autoload(obj->progs.state_exit, model && leaks);
-	bpf_program__set_autoload(obj->progs.file_perm, !model);
+	return 0;
 }
 
 int inj_session_open(struct inj_session *s, unsigned int mech,
@@ -89,7 +107,8 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 	if (!s->obj)
 		return ms_err("cannot open the inject BPF object: %s",
 			      strerror(errno));
-	pick_programs(s->obj, mech, leaks);
+	if (pick_programs(s->obj, mech, leaks))
+		return -1;
 	if (reuse_map_fd >= 0) {
 		err = bpf_map__reuse_fd(s->obj->maps.xe_fault_vrdct,
 					reuse_map_fd);
@@ -111,25 +130,24 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 	return 0;
 }
 
-static int add_link(struct inj_session *s, struct bpf_link *l,
-		    const char *what)
+/* the link lives in the skeleton: inject_bpf__destroy() frees it */
+static int add_link(struct inj_session *s, struct bpf_program *prog,
+		    struct bpf_link *l, const char *what)
 {
-	if (!l)
-		return ms_err("cannot attach %s: %s", what, strerror(errno));
-	if (s->nlinks == INJ_MAX_LINKS) {
-		bpf_link__destroy(l);
-		return ms_err("too many links");
-	}
-	s->links[s->nlinks++] = l;
-	return 0;
+	int err = ms_skel_keep_link(s->obj->skeleton, prog, l);
+
+	return err ? ms_err("cannot attach %s: %s", what, strerror(-err)) : 0;
 }
 
 static int attach_fork_tracking(struct inj_session *s)
 {
-	if (add_link(s, bpf_program__attach(s->obj->progs.track_fork),
+	struct bpf_program *fork = s->obj->progs.track_fork;
+	struct bpf_program *exit = s->obj->progs.track_exit;
+
+	if (add_link(s, fork, bpf_program__attach(fork),
 		     "the fork tracker (raw_tp/sched_process_fork)"))
 		return -1;
-	return add_link(s, bpf_program__attach(s->obj->progs.track_exit),
+	return add_link(s, exit, bpf_program__attach(exit),
 			"the exit tracker (raw_tp/sched_process_exit)");
 }
 
@@ -142,7 +160,8 @@ static int attach_consume_probe(struct inj_session *s, const char *binary)
 
 	l = bpf_program__attach_uprobe_opts(s->obj->progs.save_consume_ret,
 					    -1, binary, 0, &opts);
-	return add_link(s, l, "uretprobe xe_gt_sriov_pf_migration_save_consume");
+	return add_link(s, s->obj->progs.save_consume_ret, l,
+			"uretprobe xe_gt_sriov_pf_migration_save_consume");
 }
 
 /*
@@ -156,8 +175,9 @@ static int attach_usdt(struct inj_session *s, struct bpf_program *prog,
 	char what[64];
 
 	snprintf(what, sizeof(what), "USDT xe:%s", name);
-	return add_link(s, bpf_program__attach_usdt(prog, -1, binary, "xe",
-						    name, NULL), what);
+	return add_link(s, prog, bpf_program__attach_usdt(prog, -1, binary,
+							  "xe", name, NULL),
+			what);
 }
 
 int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
@@ -180,9 +200,11 @@ int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 
 int inj_attach_kernel(struct inj_session *s)
 {
+	struct bpf_program *perm = s->obj->progs.file_perm;
+
 	if (attach_fork_tracking(s))
 		return -1;
-	return add_link(s, bpf_program__attach(s->obj->progs.file_perm),
+	return add_link(s, perm, bpf_program__attach(perm),
 			"fmod_ret/security_file_permission");
 }
 
@@ -248,7 +270,6 @@ struct inject_stats inj_stats(const struct inj_session *s)
 
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	st = s->obj->bss->stats;
-	/* seq counts attempts, some over the cap: report what was done */
 	return st;
 }
 
@@ -370,17 +391,13 @@ unsigned int inj_map_id(const struct inj_session *s)
 
 void inj_session_close(struct inj_session *s)
 {
-	int i;
-
 	inj_disarm(s);
 	/* drain first: the summary must count every logged injection */
 	if (s->ev_open) {
 		ms_events_drain(&s->ev);
 		ms_events_close(&s->ev);
 	}
-	for (i = s->nlinks - 1; i >= 0; i--)
-		bpf_link__destroy(s->links[i]);
-	s->nlinks = 0;
+	/* the links with it */
 	inject_bpf__destroy(s->obj);
 	s->obj = NULL;
 	s->ev_open = false;

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "doctor_usdt.h"
 #include "ladder.h"
+#include "xe_btf.h"
 #include "probe.skel.h"
 
 static const char *const hook_names[MS_HOOK_COUNT] = {
@@ -386,6 +387,17 @@ struct btf *ms_vmlinux_btf(void)
 	return btf;
 }
 
+/* found by looking func up, whatever the module holding it is called */
+static bool any_module_has_func(const char *func, char *why, size_t len)
+{
+	struct xe_kmod m;
+
+	if (xe_kmod_find_holder(&m, func, why, len))
+		return false;
+	xe_kmod_close(&m);
+	return true;
+}
+
 bool ms_btf_has_func(const char *module, const char *func, char *why,
 		     size_t len)
 {
@@ -397,6 +409,8 @@ bool ms_btf_has_func(const char *module, const char *func, char *why,
 		snprintf(why, len, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
 		return false;
 	}
+	if (module && !strcmp(module, MS_ANY_MODULE))
+		return any_module_has_func(func, why, len);
 	if (module) {
 		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
 		if (!access(path, F_OK))

@@ -60,6 +60,9 @@ const struct ms_hook_status *ms_hook_probe(enum ms_hook hook);
 /* vmlinux BTF, loaded once; NULL if the kernel has none */
 struct btf *ms_vmlinux_btf(void);
 
+/* a rung's module: whichever module (or vmlinux) defines its func */
+#define MS_ANY_MODULE	"*"
+
 /* Is func in the BTF of module (NULL: vmlinux)?  Missing BTF is explained. */
 bool ms_btf_has_func(const char *module, const char *func, char *why,
 		     size_t len);
@@ -95,7 +98,8 @@ struct ms_rung {
 	const char *name;		/* e.g. "fentry", "tp_btf" */
 	enum ms_hook hook;
 	enum ms_hook hook2;		/* a second hook the rung needs, or hook */
-	const char *module;		/* BTF the target lives in, NULL vmlinux */
+	const char *module;		/* BTF the target lives in, NULL vmlinux,
+					 * MS_ANY_MODULE: found by func */
 	const char *func;		/* function the rung needs, or NULL */
 	const char *needs_file;		/* a path that must exist, or NULL */
 	const struct ms_rung_prog *progs;	/* what it loads; ends with {} */

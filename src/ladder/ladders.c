@@ -8,6 +8,7 @@
  * listed here.
  */
 #include "ladders.h"
+#include "xe_btf.h"
 
 /* --- migration tracing: bpf/migtrace.bpf.c ------------------------------ */
 
@@ -20,10 +21,10 @@ static const struct ms_rung_prog mig_kprobe_progs[] = {
 };
 
 static const struct ms_rung mig_kernel_rungs[] = {
-	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, "xe",
-	  "xe_sriov_pf_migration_read", NULL, mig_fentry_progs },
-	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, "xe",
-	  "xe_sriov_pf_migration_read", NULL, mig_kprobe_progs },
+	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, MS_ANY_MODULE,
+	  XE_KMOD_ANCHOR, NULL, mig_fentry_progs },
+	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, MS_ANY_MODULE,
+	  XE_KMOD_ANCHOR, NULL, mig_kprobe_progs },
 };
 
 const struct ms_feature ms_feature_mig_kernel = {

@@ -8,53 +8,95 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "common.h"
-#include "subcommands.h"
+#include "commands.h"
+#include "report_merged.h"
 #include "trace.h"
+#include "trace_sinks.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
 #define POLL_MS	5	/* drain period: BPF never wakes us */
 
-static const char trace_usage[] =
-"Usage: migscope trace [options] [-- COMMAND [ARG...]]\n"
-"       migscope record -o FILE [options] [-- COMMAND [ARG...]]\n"
-"Trace an xe SR-IOV VF migration: packets, control states, VRAM copies\n"
-"and data_read/data_write calls, on the reference model (USDT) or on the\n"
-"real xe driver (fentry/fexit, kprobes where trampolines are refused).\n"
-"\n"
-"  -p, --pid PID         trace this model process\n"
-"      --binary PATH     trace every process running PATH\n"
-"  -- COMMAND            launch COMMAND stopped, attach, then run it;\n"
-"                        its children are traced too\n"
-"      --target T        auto (default), model or kernel\n"
-"      --vf N            only VF N\n"
-"      --gt N            only GT N\n"
-"      --type T          only packets of type T (VRAM, GUC, 6, ...)\n"
-"  -j, --json            JSON lines, ending with a summary record\n"
-"  -q, --quiet           no per-event lines, only the summary\n"
-"      --hist            print latency histograms at exit\n"
-"      --perfetto FILE   write a Chrome JSON trace for ui.perfetto.dev\n"
-"  -o, --output FILE     trace: write the output to FILE;\n"
-"                        record: the record file (required)\n"
-"  -d, --duration SECS   stop after SECS seconds\n"
-"      --ring-size SIZE  event ring buffer size (power of two, >= 4K;\n"
-"                        default 4M); a full ring drops and counts events\n"
-"      --hook RUNG       kernel target: force fentry or kprobe\n"
-"      --attach-check    kernel target: load and attach every program, list\n"
-"                        the verdicts, exit\n"
-"  -v, --verbose         libbpf messages\n"
-"  -h, --help            this text\n"
-"\n"
-"Examples:\n"
-"  migscope trace -- migsim migrate --vram 16M\n"
-"  migscope trace -p 1234 --vf 1 --json\n"
-"  migscope record -o mig.rec -- migsim migrate --platform ptl\n"
-"  migscope report mig.rec --hist --perfetto mig.json\n";
-
 enum {
 	OPT_BINARY = 256, OPT_TARGET, OPT_VF, OPT_GT, OPT_TYPE, OPT_HIST,
 	OPT_PERFETTO, OPT_HOOK, OPT_ATTACH_CHECK, OPT_RING_SIZE,
+	OPT_BREAKDOWN, OPT_METRICS, OPT_METRICS_HOLD, OPT_METRICS_TEXTFILE,
+};
+
+/* trace, record and top take the same options */
+static const struct ms_opt attach_opts[] = {
+	{ "pid", 'p', "PID", "trace this model process" },
+	{ "binary", OPT_BINARY, "PATH", "trace every process running PATH" },
+	{ "target", OPT_TARGET, "T", "auto (default), model or kernel" },
+	{ "vf", OPT_VF, "N", "only VF N" },
+	{ "gt", OPT_GT, "N", "only GT N" },
+	{ "type", OPT_TYPE, "T", "only packets of type T (VRAM, GUC, 6, ...)" },
+	{ "json", 'j', NULL, "JSON lines, ending with a summary record" },
+	{ "quiet", 'q', NULL, "no per-event lines, only the summary" },
+	{ "hist", OPT_HIST, NULL, "print latency histograms at exit" },
+	{ "perfetto", OPT_PERFETTO, "FILE",
+	  "write a Chrome JSON trace for ui.perfetto.dev" },
+	{ "output", 'o', "FILE",
+	  "trace: write the output to FILE; record: the record file" },
+	{ "duration", 'd', "SECS", "stop after SECS seconds" },
+	{ "ring-size", OPT_RING_SIZE, "SIZE",
+	  "event ring size (power of two, 4K..1G, default 4M)" },
+	{ "hook", OPT_HOOK, "RUNG", "kernel target: force fentry or kprobe" },
+	{ "attach-check", OPT_ATTACH_CHECK, NULL,
+	  "kernel target: load and attach every program, list, exit" },
+	{ "breakdown", OPT_BREAKDOWN, NULL,
+	  "at the end, the downtime of a migration seen whole (both sides)" },
+	{ "metrics", OPT_METRICS, ":PORT",
+	  "serve Prometheus metrics on 127.0.0.1:PORT while tracing" },
+	{ "metrics-hold", OPT_METRICS_HOLD, "SECS",
+	  "keep serving the final totals SECS after the end" },
+	{ "metrics-textfile", OPT_METRICS_TEXTFILE, "FILE",
+	  "write them for node_exporter's textfile collector, every second" },
+	{ "verbose", 'v', NULL, "libbpf messages" },
+	{}
+};
+
+#define TRACE_ABOUT \
+"Trace an xe SR-IOV VF migration: packets, control states, VRAM copies\n" \
+"and data_read/data_write calls, on the reference model (USDT) or on the\n" \
+"real xe driver (fentry/fexit, kprobes where trampolines are refused).\n" \
+"-- COMMAND launches COMMAND stopped, attaches, then runs it; its children\n" \
+"are traced too.  A full event ring drops events and counts them.\n"
+
+#define TRACE_EXAMPLES \
+"Examples:\n" \
+"  migscope trace -- migsim migrate --vram 16M\n" \
+"  migscope trace -p 1234 --vf 1 --json\n" \
+"  migscope record -o mig.rec -- migsim migrate --platform ptl\n" \
+"  migscope report mig.rec --hist --perfetto mig.json\n"
+
+#define TRACE_SYNOPSIS \
+"Usage: migscope trace [options] [-- COMMAND [ARG...]]\n" \
+"       migscope record -o FILE [options] [-- COMMAND [ARG...]]\n"
+
+static const struct ms_cli trace_cli = {
+	.cmd = "trace", .synopsis = TRACE_SYNOPSIS, .about = TRACE_ABOUT,
+	.opts = attach_opts, .footer = TRACE_EXAMPLES, .stop_at_operand = true,
+};
+
+static const struct ms_cli record_cli = {
+	.cmd = "record", .synopsis = TRACE_SYNOPSIS, .about = TRACE_ABOUT,
+	.opts = attach_opts, .footer = TRACE_EXAMPLES, .stop_at_operand = true,
+};
+
+static const struct ms_cli top_cli = {
+	.cmd = "top",
+	.synopsis =
+	"Usage: migscope top [-p PID | --binary PATH] [options] [interval] [count]\n"
+	"       migscope top [options] [interval] [count] -- COMMAND [ARG...]\n",
+	.about =
+	"A live per-VF table of migrations: phase, bytes moved, throughput, ring\n"
+	"occupancy and the control states set, refreshed every interval seconds\n"
+	"(default 1).\n",
+	.opts = attach_opts,
+	.stop_at_operand = true,
 };
 
 /* the kernel wants a power-of-two multiple of the page size */
@@ -111,14 +153,15 @@ static int parse_target(const char *cmd, const char *s, enum mt_target *t)
 	return 0;
 }
 
-static int parse_one(struct trace_opts *o, int opt, const char *arg)
+static int parse_one(void *ctx, int opt, const char *arg)
 {
+	struct trace_opts *o = ctx;
 	const char *cmd = o->cmd;
 	char *end;
 
 	switch (opt) {
-	case 'p':
-		return ms_parse_pid(arg, &o->pid) ? 1 : 0;	/* said why */
+	case 'p':	/* it says why */
+		return ms_parse_pid(arg, &o->pid) ? MS_CLI_USAGE : 0;
 	case OPT_BINARY:
 		o->binary = arg;
 		return 0;
@@ -159,56 +202,35 @@ static int parse_one(struct trace_opts *o, int opt, const char *arg)
 		return 0;
 	case OPT_RING_SIZE:
 		return parse_ring_size(cmd, arg, &o->ring_size);
+	case OPT_BREAKDOWN:
+	case OPT_METRICS:
+	case OPT_METRICS_HOLD:
+	case OPT_METRICS_TEXTFILE:
+		return mt_parse_sink_opt(o, opt - OPT_BREAKDOWN, arg);
 	case 'v':
 		ms_verbose++;
 		o->verbose = true;
 		return 0;
 	default:
-		return 2;
+		return MS_CLI_USAGE;
 	}
 }
 
 int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 		  const char *cmd)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "binary", required_argument, NULL, OPT_BINARY },
-		{ "target", required_argument, NULL, OPT_TARGET },
-		{ "vf", required_argument, NULL, OPT_VF },
-		{ "gt", required_argument, NULL, OPT_GT },
-		{ "type", required_argument, NULL, OPT_TYPE },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "hist", no_argument, NULL, OPT_HIST },
-		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "hook", required_argument, NULL, OPT_HOOK },
-		{ "attach-check", no_argument, NULL, OPT_ATTACH_CHECK },
-		{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int opt, err;
+	const struct ms_cli *cli = !strcmp(cmd, "top") ? &top_cli :
+				   !strcmp(cmd, "record") ? &record_cli :
+				   &trace_cli;
+	int err;
 
 	memset(o, 0, sizeof(*o));
 	o->cmd = cmd;
 	o->vf = o->gt = o->type = MS_ANY;
-	/* '+': stop at the first non-option so COMMAND keeps its options */
-	while ((opt = getopt_long(argc, argv, "+:p:jqo:d:vh", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			if (strcmp(cmd, "top"))
-				fputs(trace_usage, stdout);
-			return -1;	/* help shown: exit 0 */
-		}
-		if (opt == '?' || opt == ':')
-			return ms_getopt_err(cmd, opt, argv);
-		err = parse_one(o, opt, optarg);
-		if (err)
-			return err;
-	}
+	/* options end at the first operand, so COMMAND keeps its options */
+	err = ms_cli_parse(cli, argc, argv, parse_one, o);
+	if (err)
+		return err;
 	if (optind < argc)
 		o->command = &argv[optind];
 	/* top's [interval] [count] look like a command until it parses them */
@@ -238,9 +260,10 @@ static FILE *open_output(const struct trace_opts *o)
 int mt_run(const struct trace_opts *o)
 {
 	struct mt_session *s = NULL;
+	struct mt_sinks sinks;
 	struct mt_out *out;
 	struct mt_rec rec;
-	uint64_t t0;
+	uint64_t t0, drops;
 	FILE *f;
 	int rc, done = 0, err = 0;
 
@@ -262,25 +285,36 @@ int mt_run(const struct trace_opts *o)
 		out->rec = &rec;
 		out->per_event = false;
 	}
-	if (mt_session_open(&s, o, mt_out_event, out)) {
+	if (mt_sinks_open(&sinks, o, out) ||
+	    mt_session_open(&s, o, mt_sinks_event, &sinks)) {
 		mt_session_close(s);
+		mt_sinks_close(&sinks);
 		if (out->rec)
 			unlink(o->output);
 		return 1;
 	}
-	if (out->rec)
+	/* the kernel target installed its BTF's names while opening */
+	if (out->rec) {
 		snprintf(rec.hdr.target, sizeof(rec.hdr.target), "%s",
 			 mt_session_target(s));
+		if (mt_rec_set_names(out->rec, xe_names_active()))
+			err = 1;
+	}
 	while (!done) {
 		done = mt_session_poll(s, POLL_MS);
 		if (done < 0)
 			err = 1;
+		mt_sinks_tick(&sinks, s);
 	}
-	if (out->rec && mt_rec_finish(out->rec, mt_session_drops(s)))
+	drops = mt_session_drops(s);
+	if (out->rec && mt_rec_finish(out->rec, drops))
 		err = 1;
-	if (mt_out_finish(out, mt_session_drops(s)))
+	if (mt_out_finish(out, drops))
 		err = 1;
 	rc = mt_session_close(s);
+	if (mt_sinks_finish(&sinks, drops))
+		err = 1;
+	mt_sinks_close(&sinks);
 	if (f != stdout)
 		fclose(f);
 	free(out);
@@ -290,75 +324,82 @@ int mt_run(const struct trace_opts *o)
 	return err ? 1 : rc;
 }
 
-static int cmd_trace(int argc, char **argv)
+int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	int err = mt_parse_opts(&o, argc, argv, "trace");
 
 	if (err)
-		return err < 0 ? 0 : err;
+		return err == MS_CLI_HELP ? 0 : err;
 	ms_libbpf_setup();
 	return mt_run(&o);
 }
 
-static int cmd_record(int argc, char **argv)
+int cmd_record(int argc, char **argv)
 {
 	struct trace_opts o;
 	int err = mt_parse_opts(&o, argc, argv, "record");
 
 	if (err)
-		return err < 0 ? 0 : err;
+		return err == MS_CLI_HELP ? 0 : err;
 	if (!o.output)
 		return ms_usage_err("record", "-o FILE is required");
 	ms_libbpf_setup();
 	return mt_run(&o);
 }
 
-MS_SUBCOMMAND(trace, cmd_trace,
-	      "trace a VF migration: packets, states, VRAM copies, data path", 10);
-MS_SUBCOMMAND(record, cmd_record,
-	      "record the raw migration event stream to a file", 12);
 
 /* --- report ------------------------------------------------------------ */
 
-static const char report_usage[] =
-"Usage: migscope report FILE [--json] [--hist] [--perfetto OUT] [--events]\n"
-"Render a file written by 'migscope record': the same summary, histograms\n"
-"and Perfetto trace as a live 'migscope trace'.\n"
-"\n"
-"  -j, --json            the summary as JSON (with --events: JSON lines)\n"
-"      --hist            print latency histograms\n"
-"      --perfetto OUT    write a Chrome JSON trace for ui.perfetto.dev\n"
-"  -e, --events          also print every event\n"
-"  -h, --help            this text\n";
+static const struct ms_opt report_opts[] = {
+	{ "json", 'j', NULL, "the summary as JSON (with --events: JSON lines)" },
+	{ "hist", OPT_HIST, NULL, "print latency histograms" },
+	{ "perfetto", OPT_PERFETTO, "OUT",
+	  "write a Chrome JSON trace for ui.perfetto.dev" },
+	{ "events", 'e', NULL, "also print every event" },
+	{}
+};
 
-static int cmd_report(int argc, char **argv)
+static const struct ms_cli report_cli = {
+	.cmd = "report",
+	.synopsis = "Usage: migscope report FILE [--json] [--hist] [--perfetto OUT] [--events]\n",
+	.about =
+"Render a file written by 'migscope record': the same summary, histograms\n"
+"and Perfetto trace as a live 'migscope trace'.\n",
+	.opts = report_opts,
+	.footer =
+"Two recordings (source and destination), --breakdown, --diff, --svg or\n"
+"--align: the merged view of a migration and its downtime\n"
+"('migscope report --diff --help').\n",
+};
+
+static int report_value(void *ctx, int key, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "hist", no_argument, NULL, OPT_HIST },
-		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
-		{ "events", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	struct trace_opts *o = ctx;
+
+	switch (key) {
+	case 'j': o->json = true; break;
+	case 'e': o->quiet = false; break;
+	case OPT_HIST: o->hist = true; break;
+	case OPT_PERFETTO: o->perfetto = arg; break;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
 	struct trace_opts o = { .cmd = "report", .quiet = true,
 				.vf = MS_ANY, .gt = MS_ANY,
 				.type = MS_ANY };
 	struct mt_rec_hdr hdr;
 	struct mt_out *out;
-	int opt, err;
+	int err;
 
-	while ((opt = getopt_long(argc, argv, ":jeh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': o.json = true; break;
-		case 'e': o.quiet = false; break;
-		case OPT_HIST: o.hist = true; break;
-		case OPT_PERFETTO: o.perfetto = optarg; break;
-		case 'h': fputs(report_usage, stdout); return 0;
-		default: return ms_getopt_err("report", opt, argv);
-		}
-	}
+	if (mb_report_wants(argc, argv))
+		return mb_report_main(argc, argv);
+	err = ms_cli_parse(&report_cli, argc, argv, report_value, &o);
+	if (err)
+		return err == MS_CLI_HELP ? 0 : err;
 	if (optind != argc - 1)
 		return ms_usage_err("report", "give exactly one record file");
 	/* the recording's own start, so Perfetto times match the live run */
@@ -378,6 +419,3 @@ static int cmd_report(int argc, char **argv)
 	free(out);
 	return err ? 1 : 0;
 }
-
-MS_SUBCOMMAND(report, cmd_report,
-	      "render a recorded migration: summary, histograms, Perfetto", 13);

@@ -44,6 +44,10 @@ struct trace_opts {
 	bool attach_check;		/* --attach-check: load, attach, list */
 	uint32_t ring_size;		/* --ring-size bytes, 0: built-in */
 	int interval_s, count;		/* top */
+	bool breakdown;			/* --breakdown: both sides' downtime */
+	const char *metrics;		/* --metrics [127.0.0.1]:PORT */
+	const char *metrics_textfile;	/* --metrics-textfile FILE */
+	double metrics_hold_s;		/* --metrics-hold: serve after the end */
 };
 
 /* --- aggregation (summary, histograms, the top table) ------------------ */
@@ -133,10 +137,21 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 /* drain events for up to timeout_ms; <0 on error, 1 once tracing is over */
 int mt_session_poll(struct mt_session *s, int timeout_ms);
 uint64_t mt_session_drops(struct mt_session *s);
+/* the programs' run time and runs so far (counted once stats are on) */
+int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
+			 uint64_t *runs);
 const char *mt_session_target(struct mt_session *s);
 /* detach, reap a launched command; returns its exit status or 0 */
 int mt_session_close(struct mt_session *s);
 int mt_attach_check(const struct trace_opts *o);
+/*
+ * Kernel target: find the module holding the xe functions, install its
+ * state and packet names, drop optional programs whose function it lacks
+ * (one "prog … absent" line each when attach_check), refuse by name
+ * whatever else is missing.  0 or -1 after saying why.
+ */
+struct bpf_object;
+int mt_kernel_prepare(struct bpf_object *obj, bool attach_check);
 
 /* --- options shared by trace, top and record ------------------------------ */
 

@@ -214,32 +214,36 @@ void mt_agg_close(struct mt_agg *a)
 	}
 }
 
+/* by state name: the bit numbers are those of the active names table */
 const char *mt_phase(uint64_t bits)
 {
 	static const struct {
-		unsigned int bit;
+		const char *state;
 		const char *phase;
 	} order[] = {
-		{ XE_GT_SRIOV_STATE_MISMATCH, "MISMATCH" },
-		{ XE_GT_SRIOV_STATE_SAVE_FAILED, "SAVE_FAILED" },
-		{ XE_GT_SRIOV_STATE_RESTORE_FAILED, "RESTORE_FAILED" },
-		{ XE_GT_SRIOV_STATE_FLR_WIP, "FLR" },
-		{ XE_GT_SRIOV_STATE_SAVE_WIP, "SAVING" },
-		{ XE_GT_SRIOV_STATE_RESTORE_WIP, "RESTORING" },
-		{ XE_GT_SRIOV_STATE_PAUSE_WIP, "PAUSING" },
-		{ XE_GT_SRIOV_STATE_RESUME_WIP, "RESUMING" },
-		{ XE_GT_SRIOV_STATE_STOP_WIP, "STOPPING" },
-		{ XE_GT_SRIOV_STATE_SAVED, "SAVED" },
-		{ XE_GT_SRIOV_STATE_RESTORED, "RESTORED" },
-		{ XE_GT_SRIOV_STATE_PAUSED, "PAUSED" },
-		{ XE_GT_SRIOV_STATE_STOPPED, "STOPPED" },
-		{ XE_GT_SRIOV_STATE_RESUMED, "RESUMED" },
+		{ "MISMATCH", "MISMATCH" },
+		{ "SAVE_FAILED", "SAVE_FAILED" },
+		{ "RESTORE_FAILED", "RESTORE_FAILED" },
+		{ "FLR_WIP", "FLR" },
+		{ "SAVE_WIP", "SAVING" },
+		{ "RESTORE_WIP", "RESTORING" },
+		{ "PAUSE_WIP", "PAUSING" },
+		{ "RESUME_WIP", "RESUMING" },
+		{ "STOP_WIP", "STOPPING" },
+		{ "SAVED", "SAVED" },
+		{ "RESTORED", "RESTORED" },
+		{ "PAUSED", "PAUSED" },
+		{ "STOPPED", "STOPPED" },
+		{ "RESUMED", "RESUMED" },
 	};
 	size_t i;
+	int bit;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (bits >> order[i].bit & 1)
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		bit = xe_state_from_name(order[i].state);
+		if (bit >= 0 && (bits >> bit & 1))
 			return order[i].phase;
+	}
 	return "READY";
 }
 

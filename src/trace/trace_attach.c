@@ -200,6 +200,8 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 	    bpf_map__set_max_entries(s->obj->maps.events, o->ring_size))
 		return ms_err("cannot size the event ring to %u bytes",
 			      o->ring_size);
+	if (s->target == MT_TARGET_KERNEL && mt_kernel_prepare(s->obj->obj, false))
+		return -1;
 	ms_libbpf_capture_begin();
 	err = migtrace_bpf__load(s->obj);
 	if (err) {
@@ -281,11 +283,12 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 		bpf_map__update_elem(s->obj->maps.tgids, &key, sizeof(key),
 				     &one, sizeof(one), BPF_ANY);
 	}
+	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
+		return -1;
+	/* said once attached: tests wait for this line before they start */
 	fprintf(stderr, "migscope: tracing the model through USDT in %s (%s)\n",
 		path, o->pid ? "one pid" : o->command ?
 		"the launched command and its children" : "every process");
-	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
-		return -1;
 	if (o->command) {
 		kill(s->child, SIGCONT);
 	} else if (o->pid) {
@@ -345,6 +348,27 @@ int mt_session_poll(struct mt_session *s, int timeout_ms)
 		return ms_err("reading events failed: %s", strerror(-n));
 	if (over)
 		return ms_events_drain(&s->ev) < 0 ? -1 : 1;
+	return 0;
+}
+
+int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
+			 uint64_t *runs)
+{
+	struct bpf_program *prog;
+
+	*run_ns = *runs = 0;
+	if (!s || !s->obj)
+		return -1;
+	bpf_object__for_each_program(prog, s->obj->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		*run_ns += info.run_time_ns;
+		*runs += info.run_cnt;
+	}
 	return 0;
 }
 
@@ -449,7 +473,8 @@ static int check_rung(const struct ms_rung *rung)
 
 	if (!obj)
 		return ms_err("cannot open the migtrace BPF object");
-	if (ms_rung_select(rung, obj->obj, ms_kernel_facts()) < 0) {
+	if (ms_rung_select(rung, obj->obj, ms_kernel_facts()) < 0 ||
+	    mt_kernel_prepare(obj->obj, true)) {
 		migtrace_bpf__destroy(obj);
 		return -1;
 	}

@@ -7,17 +7,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli.h"
 #include "common.h"
-#include "subcommands.h"
+#include "commands.h"
 #include "trace.h"
 #include "xe_sriov_names.h"
-
-static const char top_usage[] =
-"Usage: migscope top [-p PID | --binary PATH] [options] [interval] [count]\n"
-"       migscope top [options] [interval] [count] -- COMMAND [ARG...]\n"
-"A live per-VF table of migrations: phase, bytes moved, throughput, ring\n"
-"occupancy and the control states set, refreshed every interval seconds\n"
-"(default 1).  Options as for 'migscope trace'.\n";
 
 static void states_str(const struct mt_unit *u, char *buf, size_t len)
 {
@@ -137,16 +131,14 @@ int mt_top(const struct trace_opts *o)
 	return done < 0 ? 1 : rc;
 }
 
-static int cmd_top(int argc, char **argv)
+int cmd_top(int argc, char **argv)
 {
 	struct trace_opts o;
 	int err = mt_parse_opts(&o, argc, argv, "top");
 
-	if (err < 0) {
-		fputs(top_usage, stdout);
-		return 0;
-	}
-	if (err || parse_positionals(&o, argv) || mt_check_attach_opts(&o))
+	if (err)
+		return err == MS_CLI_HELP ? 0 : err;
+	if (parse_positionals(&o, argv) || mt_check_attach_opts(&o))
 		return 2;
 	if (!o.interval_s)
 		o.interval_s = 1;
@@ -154,5 +146,3 @@ static int cmd_top(int argc, char **argv)
 	ms_libbpf_setup();
 	return mt_top(&o);
 }
-
-MS_SUBCOMMAND(top, cmd_top, "live per-VF migration table", 11);

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "../lib/check.h"
 #include "common.h"
@@ -18,11 +20,13 @@
 #include "inject.skel.h"
 #include "lapic.skel.h"
 #include "migtrace.skel.h"
+#include "probe.skel.h"
 
 /* programs commands add for their own options, on every rung */
 static const char *const extras[] = {
 	"on_fork",					/* trace -- COMMAND */
 	"pkt_alloc", "pkt_free", "save_consume_ret",	/* fuzz: leaks, spin */
+	"state_enter", "state_exit",			/* fuzz: coverage */
 };
 
 static struct bpf_object *open_object(const char *name, void **skel)
@@ -181,6 +185,56 @@ static void check_keep_link(void)
 	lapic_bpf__destroy(o);
 }
 
+static __u32 link_id(struct bpf_link *l)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_link__fd(l), &info, &len))
+		return 0;
+	return info.id;
+}
+
+/*
+ * As root: a real link kept in the skeleton is freed by its destroy, and
+ * a link offered for an occupied slot is refused and freed at once, so no
+ * link can be dropped or leaked however many a command attaches.
+ */
+static void check_links_freed(void)
+{
+	struct probe_bpf *o = probe_bpf__open();
+	struct bpf_program *p;
+	__u32 first = 0, second = 0;
+	int err = -1, again = 0, fd;
+
+	if (geteuid()) {
+		check_skip("skel-links-freed", "needs root to load a program");
+		probe_bpf__destroy(o);
+		return;
+	}
+	bpf_object__for_each_program(p, o->obj)
+		bpf_program__set_autoload(p, p == o->progs.probe_tracepoint ||
+					  p == o->progs.probe_raw_tp);
+	if (!probe_bpf__load(o)) {
+		struct bpf_link *l1 = bpf_program__attach(o->progs.probe_tracepoint);
+		/* another real link, offered for the occupied slot */
+		struct bpf_link *l2 = bpf_program__attach(o->progs.probe_raw_tp);
+
+		first = l1 ? link_id(l1) : 0;
+		second = l2 ? link_id(l2) : 0;
+		err = ms_skel_keep_link(o->skeleton, o->progs.probe_tracepoint, l1);
+		again = ms_skel_keep_link(o->skeleton, o->progs.probe_tracepoint, l2);
+	}
+	probe_bpf__destroy(o);
+	fd = first ? bpf_link_get_fd_by_id(first) : -1;
+	if (fd >= 0)
+		close(fd);
+	check(!err && again == -EEXIST && first && second && fd < 0 &&
+	      bpf_link_get_fd_by_id(second) < 0, "skel-links-freed",
+	      "keep %d, second keep %d, link %u %s after destroy", err, again,
+	      first, fd >= 0 ? "still exists" : "gone");
+}
+
 int main(void)
 {
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
@@ -189,5 +243,6 @@ int main(void)
 	check_object("inject");
 	check_lapic_variants();
 	check_keep_link();
+	check_links_freed();
 	return check_exit();
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "check.h"
+#include "cli.h"
 #include "common.h"
 #include "hist.h"
 #include "inject_abi.h"
@@ -194,6 +195,67 @@ static void test_parsers(void)
 	      ms_errno_name(-ENOMEM));
 }
 
+/* --- the option-table command line -------------------------------------------- */
+
+static const struct ms_opt cli_opts[] = {
+	{ "alpha", 'a', "A", "the alpha" },
+	{ "beta", 256, NULL, "the beta" },
+	{ "secret", 257, NULL, NULL },
+	{}
+};
+
+static const struct ms_cli cli = {
+	.cmd = "unit", .synopsis = "Usage: unit [options] [-- CMD]",
+	.about = "A test.", .opts = cli_opts, .stop_at_operand = true,
+};
+
+static int cli_seen(void *ctx, int key, const char *arg)
+{
+	char *seen = ctx;
+
+	snprintf(seen + strlen(seen), 64, "%c%s,", key < 256 ? key : 'L' + key - 256,
+		 arg ? arg : "");
+	return arg && !strcmp(arg, "bad") ? MS_CLI_USAGE : 0;
+}
+
+static int cli_run(char *seen, int argc, ...)
+{
+	char *argv[8];
+	va_list ap;
+	int i;
+
+	va_start(ap, argc);
+	for (i = 0; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+	argv[argc] = NULL;
+	va_end(ap);
+	seen[0] = '\0';
+	optind = 1;
+	return ms_cli_parse(&cli, argc, argv, cli_seen, seen);
+}
+
+static void test_cli(void)
+{
+	char seen[256], usage[1024];
+	FILE *f = fmemopen(usage, sizeof(usage), "w");
+	int rc;
+
+	ms_cli_usage(&cli, f);
+	fclose(f);
+	check(strstr(usage, "-a, --alpha A") && strstr(usage, "    --beta") &&
+	      strstr(usage, "--help") && !strstr(usage, "secret"),
+	      "cli-usage", "usage: %s", usage);
+	rc = cli_run(seen, 6, "unit", "-a", "1", "--beta", "--secret", "x");
+	check(!rc && !strcmp(seen, "a1,L,M,") && optind == 5, "cli-parse",
+	      "rc %d, seen %s, optind %d", rc, seen, optind);
+	rc = cli_run(seen, 4, "unit", "--beta", "--", "-a");
+	check(!rc && optind == 3, "cli-operands", "rc %d optind %d", rc, optind);
+	check(cli_run(seen, 2, "unit", "--gamma") == MS_CLI_USAGE &&
+	      cli_run(seen, 2, "unit", "--alpha") == MS_CLI_USAGE &&
+	      cli_run(seen, 3, "unit", "-a", "bad") == MS_CLI_USAGE,
+	      "cli-usage-errors", "an unknown option, a missing or a bad value was accepted");
+}
+
 /* --- libbpf log capture ------------------------------------------------------ */
 
 static void feed(libbpf_print_fn_t fn, const char *fmt, ...)
@@ -292,6 +354,24 @@ static const struct ms_event variants[] = {
 	EV(MS_EV_LAPIC, MS_LAPIC_ALERT, .lapic = { .why = 2 }),
 };
 
+/* the tracer sees injections without sequence or hit: none is shown */
+static void test_render_inject(void)
+{
+	struct ms_event e = EV(MS_EV_INJECT, 0, .inject = {
+		.site = MS_SITE_DATA_READ, .err = 5,
+		.mechanism = INJ_MECH_MODEL });
+	char json[1024], text[1024];
+
+	render(&e, json, text, sizeof(text));
+	check(strstr(text, " inject site=data_read errno=EIO tid=0") != NULL,
+	      "render-inject-unnumbered", "%s", text);
+	e.inject.seq = 2;
+	e.inject.hit = 7;
+	render(&e, json, text, sizeof(text));
+	check(strstr(text, " inject #2 site=data_read errno=EIO hit=7 ") != NULL,
+	      "render-inject-numbered", "%s", text);
+}
+
 static void test_render(void)
 {
 	char keys[MS_EV_TYPE_MAX][512] = {}, k[512], json[2048], text[2048];
@@ -320,6 +400,7 @@ static void test_render(void)
 	      "%d records differ from their type's key set", bad_keys);
 	check(!bad_text, "render-text", "%d events without their own line",
 	      bad_text);
+	test_render_inject();
 }
 
 int main(void)
@@ -329,6 +410,7 @@ int main(void)
 	test_json();
 	test_hist();
 	test_parsers();
+	test_cli();
 	test_capture();
 	test_render();
 	if (mkdtemp(dir)) {

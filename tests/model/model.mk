@@ -3,7 +3,8 @@
 MODEL_TEST_CFLAGS := -Itools/xe-model -Itests/lib -pthread
 
 $(OUT)/tests/model/%.o: CFLAGS += $(MODEL_TEST_CFLAGS)
-$(OUT)/tests/model/%.o: $(wildcard tools/xe-model/*.h) tests/lib/check.h
+$(OUT)/tests/model/%.o: $(wildcard tools/xe-model/*.h) tests/lib/check.h \
+			 tests/model/model_dev.h
 
 $(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
 	$(call msg,LINK,$@)
@@ -11,6 +12,15 @@ $(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 
 TEST_BINS += $(OUT)/tests/test_model
+
+# upstream 7.2 behaviours and their 6.19 switches
+$(OUT)/tests/test_model_7x: $(OUT)/tests/model/test_model_7x.o \
+			    $(OUT)/libxemodel.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
+TEST_BINS += $(OUT)/tests/test_model_7x
 
 # libFuzzer target on the restore stream parser, and an ASan/UBSan migsim.
 # Both build from the model sources directly with their own flags.
@@ -27,12 +37,12 @@ $(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c $(SAN_SRCS) $(SAN_HDRS)
 	$(Q)$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		tests/model/fuzz_restore.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
 
-$(OUT)/asan/migsim: tools/migsim/migsim.c $(SAN_SRCS) $(SAN_HDRS)
+$(OUT)/asan/migsim: $(MIGSIM_SRCS) tools/migsim/migsim.h $(SAN_SRCS) $(SAN_HDRS)
 	$(call msg,ASAN,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined \
 		-fno-sanitize-recover=undefined \
-		tools/migsim/migsim.c $(SAN_SRCS) -o $@ $(SAN_LIBS)
+		$(MIGSIM_SRCS) $(SAN_SRCS) -o $@ $(SAN_LIBS)
 
 TEST_ONLY_BINS += $(OUT)/fuzz/fuzz_restore $(OUT)/asan/migsim
 

@@ -4,6 +4,7 @@
 # (its --json) or from the upstream state walk, never from numbers
 # hard-coded for this machine.
 . "$(dirname "$0")/../lib/check.sh"
+. "$(dirname "$0")/../lib/migsim.sh"
 # check.sh assumes tests/test_*.sh; this test lives one level deeper
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/.output
@@ -76,18 +77,7 @@ run ptl-pf --platform ptl && "$MIGSCOPE" trace -q --perfetto "$W/ptl.pf" -- \
 # them; together they must account for the whole migration.
 "$MIGSIM" migrate --stop --vram 8M --chunk 1M --json >"$W/p.migsim" 2>/dev/null &
 parent=$!
-kids=""
-for _ in $(seq 300); do
-	kids=$(pgrep -P "$parent" | tr '\n' ' ')
-	[ "$(echo $kids | wc -w)" -eq 2 ] && break
-	sleep 0.1
-done
-# never leave stopped children for `wait` to hang on
-if [ "$(echo $kids | wc -w)" -ne 2 ]; then
-	kill -CONT $kids 2>/dev/null
-	kill "$parent" 2>/dev/null
-	kids=""
-fi
+kids=$(stopped_children "$parent")
 n=0
 for k in $kids; do
 	n=$((n + 1))
@@ -151,13 +141,16 @@ else
 	bad bad-kernel "target kernel: .*doctor" "$MIGSCOPE" trace --target kernel
 fi
 rec=$W/r.rec
-head -c 1000 "$rec" >"$W/trunc.rec"
+# the header's own size field (bytes 12-15): the header carries a names table
+hdr=$(python3 -c 'import struct,sys; print(struct.unpack_from("<I", open(sys.argv[1], "rb").read(), 12)[0])' "$rec")
+head -c $((hdr + 1000)) "$rec" >"$W/trunc.rec"
 bad bad-record-truncated "truncated" "$MIGSCOPE" report "$W/trunc.rec"
 echo "not a record" >"$W/junk.rec"
 bad bad-record-junk "not a migscope record" "$MIGSCOPE" report "$W/junk.rec"
-python3 -c 'import sys
+python3 -c 'import struct, sys
 d = bytearray(open(sys.argv[1], "rb").read())
-d[120 + 64 * 5 + 16] = 0xee	# event type of the sixth record
+hdr = struct.unpack_from("<I", d, 12)[0]
+d[hdr + 64 * 5 + 16] = 0xee	# event type of the sixth record
 open(sys.argv[2], "wb").write(d)' "$rec" "$W/corrupt.rec"
 bad bad-record-corrupt "malformed" "$MIGSCOPE" report "$W/corrupt.rec"
 bad bad-record-missing "cannot open" "$MIGSCOPE" report "$W/nonexistent.rec"

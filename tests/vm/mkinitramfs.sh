@@ -54,6 +54,10 @@ done
 echo "$KVER" >"$STAGE/etc/migscope-vm/kver"
 echo "$MODULES" >"$STAGE/etc/migscope-vm/modules"
 echo "${VM_TEST_TIMEOUT:-120}" >"$STAGE/etc/migscope-vm/test-timeout"
+# the xe state/packet table parsed on the host independently of migscope
+# (guest/test_xe_btf.sh compares); empty when the kernel has no xe BTF
+python3 "$HERE/xe_btf_names.py" "$KDIR/vmlinux.btf" "$KDIR/xe.btf" \
+	>"$STAGE/etc/migscope-vm/xe-btf-names" 2>/dev/null || true
 
 for b in $BINS; do
 	[ -f "$b" ] || { echo "mkinitramfs: $b not built, left out" >&2; continue; }

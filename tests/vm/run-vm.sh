@@ -10,6 +10,11 @@
 #   MIGSCOPE_VM_APPEND    extra kernel arguments (e.g. loglevel=7 to debug)
 #   MIGSCOPE_VM_KEEP=1    keep the initramfs in .output/vm/ after the run
 #   MIGSCOPE_VM_NAME      the prefix of result lines and log names (default vm)
+#   MIGSCOPE_VM_PREPARE   a host program run once the kernel is ready, with
+#                         the kernel directory and an empty directory as
+#                         arguments: what it leaves in that directory goes
+#                         beside the guest tests (a module built for that
+#                         kernel, ...); if it fails, so does the tier
 #   MIGSCOPE_VM_DRIVER    a host program run beside qemu, with qemu's pid and
 #                         the raw console file as arguments (e.g. to pause
 #                         the guest when it asks); its ok/not ok/skip lines
@@ -51,6 +56,16 @@ echo "$NAME: kernel $KVER ready after $(since) s"
 # --- 2. initramfs ----------------------------------------------------------
 WORK=$(mktemp -d "$OUT/vm/run.XXXXXX")
 [ "${MIGSCOPE_VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+if [ -n "${MIGSCOPE_VM_PREPARE:-}" ]; then
+	mkdir "$WORK/prepared"
+	if ! "$MIGSCOPE_VM_PREPARE" "$KDIR" "$WORK/prepared" >"$WORK/prepare.log" 2>&1; then
+		cat "$WORK/prepare.log"
+		echo "not ok - $NAME:prepare: $(grep -v '^[[:space:]]*$' "$WORK/prepare.log" | tail -n 1)"
+		exit 1
+	fi
+	VM_EXTRA_TESTS="${VM_EXTRA_TESTS:-} $WORK/prepared"
+	export VM_EXTRA_TESTS
+fi
 if ! "$HERE/mkinitramfs.sh" "$KDIR" "$WORK/initramfs.cpio"; then
 	echo "not ok - $NAME:initramfs: building the initramfs failed"
 	exit 1

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-# migsim: VMM-like driver of the xe migration reference model.
+# migsim: VMM-like driver of the xe migration reference model (or of its
+# kernel twin, through debugfs).
+MIGSIM_SRCS := $(sort $(wildcard tools/migsim/*.c))
+MIGSIM_OBJS := $(patsubst %.c,$(OUT)/%.o,$(MIGSIM_SRCS))
 MIGSIM_CFLAGS := -Itools/xe-model -pthread
 
-$(OUT)/tools/migsim/migsim.o: CFLAGS += $(MIGSIM_CFLAGS)
-$(OUT)/tools/migsim/migsim.o: $(wildcard tools/xe-model/*.h)
+$(MIGSIM_OBJS): CFLAGS += $(MIGSIM_CFLAGS)
+$(MIGSIM_OBJS): $(wildcard tools/xe-model/*.h tools/migsim/*.h)
 
-$(OUT)/migsim: $(OUT)/tools/migsim/migsim.o $(OUT)/libxemodel.a
+$(OUT)/migsim: $(MIGSIM_OBJS) $(OUT)/libxemodel.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 

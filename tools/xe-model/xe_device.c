@@ -62,6 +62,62 @@ u64 xe_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+#ifndef __KERNEL__	/* the kernel build has the real ones (tools/xe-twin) */
+static void *xe_worker_thread(void *arg)
+{
+	struct work_struct *work = arg;
+
+	pthread_mutex_lock(&work->lock);
+	for (;;) {
+		while (!work->pending && !work->stop)
+			pthread_cond_wait(&work->cond, &work->lock);
+		if (work->stop)
+			break;
+		work->pending = false;
+		pthread_mutex_unlock(&work->lock);
+		work->func(work);
+		pthread_mutex_lock(&work->lock);
+	}
+	pthread_mutex_unlock(&work->lock);
+	return NULL;
+}
+
+int xe_worker_init(struct work_struct *work,
+		   void (*func)(struct work_struct *work))
+{
+	work->func = func;
+	pthread_mutex_init(&work->lock, NULL);
+	pthread_cond_init(&work->cond, NULL);
+	if (pthread_create(&work->thread, NULL, xe_worker_thread, work))
+		return -EAGAIN;
+	work->started = true;
+	return 0;
+}
+
+void xe_worker_queue(struct work_struct *work)
+{
+	pthread_mutex_lock(&work->lock);
+	work->pending = true;
+	pthread_cond_signal(&work->cond);
+	pthread_mutex_unlock(&work->lock);
+}
+
+void xe_worker_fini(struct work_struct *work)
+{
+	if (!work->started)
+		return;
+	pthread_mutex_lock(&work->lock);
+	work->stop = true;
+	pthread_cond_signal(&work->cond);
+	pthread_mutex_unlock(&work->lock);
+	pthread_join(work->thread, NULL);
+	work->started = false;
+	pthread_mutex_destroy(&work->lock);
+	pthread_cond_destroy(&work->cond);
+}
+
+#endif
+
 void xe_wait_init(struct xe_waitqueue *wq)
 {
 	pthread_mutex_init(&wq->lock, NULL);
@@ -102,6 +158,12 @@ void complete_all(struct xe_completion *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
+void xe_completion_fini(struct xe_completion *c)
+{
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+}
+
 long wait_for_completion_timeout(struct xe_completion *c, unsigned int ms)
 {
 	struct timespec ts;
@@ -124,12 +186,14 @@ long wait_for_completion_timeout(struct xe_completion *c, unsigned int ms)
 	return done ? 1 : 0;
 }
 
+#ifndef __KERNEL__
 static void xe_vlog(struct xe_device *xe, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "xe %s [%d]: ", xe->platform->name, (int)getpid());
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
+#endif
 
 void xe_notice(struct xe_device *xe, const char *fmt, ...)
 {
@@ -281,13 +345,13 @@ bool xe_device_has_lmem(const struct xe_device *xe)
 struct xe_bo *xe_gt_sriov_pf_config_get_lmem_obj(struct xe_gt *gt,
 						 unsigned int vfid)
 {
-	return gt->vfs[vfid].lmem;
+	return gt->sriov.pf.vfs[vfid].lmem;
 }
 
 ssize_t xe_gt_sriov_pf_config_ggtt_save(struct xe_gt *gt, unsigned int vfid,
 					void *buf, size_t size)
 {
-	struct xe_ggtt_node *node = gt->vfs[vfid].ggtt;
+	struct xe_ggtt_node *node = gt->sriov.pf.vfs[vfid].ggtt;
 
 	if (!buf)
 		return node ? (ssize_t)xe_ggtt_node_pt_size(node) : 0;
@@ -297,13 +361,13 @@ ssize_t xe_gt_sriov_pf_config_ggtt_save(struct xe_gt *gt, unsigned int vfid,
 int xe_gt_sriov_pf_config_ggtt_restore(struct xe_gt *gt, unsigned int vfid,
 				       const void *buf, size_t size)
 {
-	return xe_ggtt_node_load(gt->vfs[vfid].ggtt, buf, size, vfid);
+	return xe_ggtt_node_load(gt->sriov.pf.vfs[vfid].ggtt, buf, size, vfid);
 }
 
 /* FLR_RESET_CONFIG: scrub the VF's LMEM and point its PTEs at scratch */
 void xe_gt_sriov_pf_config_sanitize(struct xe_gt *gt, unsigned int vfid)
 {
-	struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+	struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 	size_t i;
 
 	if (vf->lmem)
@@ -319,7 +383,7 @@ void xe_gt_sriov_pf_config_sanitize(struct xe_gt *gt, unsigned int vfid)
 static int vf_resources_init(struct xe_device *xe, struct xe_gt *gt,
 			     unsigned int vfid)
 {
-	struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+	struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 
 	vf->guc_size = xe->cfg.guc_size;
 	vf->guc_state = xe_kvzalloc(xe, vf->guc_size);
@@ -341,7 +405,7 @@ static int vf_resources_init(struct xe_device *xe, struct xe_gt *gt,
 
 static void vf_resources_fini(struct xe_gt *gt, unsigned int vfid)
 {
-	struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+	struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 
 	xe_kvfree(vf->guc_state, vf->guc_size);
 	xe_ggtt_node_free(vf->ggtt);
@@ -357,10 +421,15 @@ static int gt_init(struct xe_device *xe, unsigned int id)
 
 	gt->xe = xe;
 	gt->tile = &xe->tiles[0];
+	gt->tile->xe = xe;
 	gt->info.id = id;
 	gt->info.media = id == 1;
-	gt->vfs = calloc(xe->cfg.num_vfs + 1, sizeof(*gt->vfs));
-	if (!gt->vfs)
+	if (gt->info.media)
+		gt->tile->media_gt = gt;
+	else
+		gt->tile->primary_gt = gt;
+	gt->sriov.pf.vfs = calloc(xe->cfg.num_vfs + 1, sizeof(*gt->sriov.pf.vfs));
+	if (!gt->sriov.pf.vfs)
 		return -ENOMEM;
 	for (vfid = 1; vfid <= xe->cfg.num_vfs; vfid++) {
 		err = vf_resources_init(xe, gt, vfid);
@@ -377,14 +446,14 @@ static void gt_fini(struct xe_device *xe, struct xe_gt *gt)
 {
 	unsigned int vfid;
 
-	if (!gt->vfs)
+	if (!gt->sriov.pf.vfs)
 		return;
 	xe_gt_sriov_pf_control_fini(gt);
 	xe_gt_sriov_pf_migration_fini(gt);
 	for (vfid = 1; vfid <= xe->cfg.num_vfs; vfid++)
 		vf_resources_fini(gt, vfid);
-	free(gt->vfs);
-	gt->vfs = NULL;
+	free(gt->sriov.pf.vfs);
+	gt->sriov.pf.vfs = NULL;
 }
 
 static bool config_valid(const struct xe_device_config *cfg)
@@ -418,6 +487,7 @@ struct xe_device *xe_device_create(const struct xe_device_config *cfg)
 	xe->info.gt_count = plat->num_gts;
 	xe->info.has_vram = plat->has_vram;
 	xe->is_pf = true;
+	xe->sriov.pf.driver_max_vfs = cfg->num_vfs;
 	pthread_mutex_init(&xe->pool.lock, NULL);
 	if (xe_sriov_pf_migration_init(xe))
 		goto fail;
@@ -445,7 +515,7 @@ void xe_device_destroy(struct xe_device *xe)
 	 * other GTs' state (FLR_SYNC release) and queues them.
 	 */
 	for (id = 0; id < xe->info.gt_count; id++)
-		if (xe->gts[id].vfs)
+		if (xe->gts[id].sriov.pf.vfs)
 			xe_gt_sriov_pf_control_stop(&xe->gts[id]);
 	for (id = 0; id < xe->info.gt_count; id++)
 		gt_fini(xe, &xe->gts[id]);
@@ -493,7 +563,7 @@ void xe_device_fill_vf(struct xe_device *xe, unsigned int vfid, u64 seed)
 	u64 i, n;
 
 	for_each_gt(gt, xe, id) {
-		struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+		struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 		u64 *w;
 
 		for (i = 0; i < XE_SRIOV_MMIO_PAYLOAD_SIZE / 4; i++)
@@ -550,7 +620,7 @@ void xe_device_vf_digest(struct xe_device *xe, unsigned int vfid,
 	memset(d, 0, sizeof(*d));
 	d->ggtt_vfid_ok = true;
 	for_each_gt(gt, xe, id) {
-		struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+		struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 
 		d->mmio[id] = hash_bytes(vf->mmio, sizeof(vf->mmio));
 		d->guc[id] = hash_bytes(vf->guc_state, vf->guc_size);
@@ -593,7 +663,7 @@ void xe_device_vf_expected_digest(struct xe_device *xe, unsigned int vfid,
 	memset(d, 0, sizeof(*d));
 	d->ggtt_vfid_ok = true;
 	for_each_gt(gt, xe, id) {
-		struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+		struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 
 		for (i = 0; i < XE_SRIOV_MMIO_PAYLOAD_SIZE / 4; i++)
 			mmio[i] = pattern(seed, vfid, PART_MMIO, id * 16 + i);

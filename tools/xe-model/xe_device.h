@@ -13,20 +13,39 @@
 #ifndef XE_DEVICE_H
 #define XE_DEVICE_H
 
+#ifdef __KERNEL__
+/* the kernel module build (tools/xe-twin): kernel primitives */
+#include "xe_twin_compat.h"
+#else
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
+#endif
 
 #include "xe_sriov_abi.h"
 
+#ifndef __KERNEL__
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
+#endif
+
+/*
+ * A function the kernel programs attach to (fentry/fexit, kprobes): a real
+ * symbol every caller goes through, never inlined nor replaced by an IPA
+ * clone (.constprop, .isra), so that it fires in the twin as in xe.ko.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define __xe_traced	__attribute__((noipa))
+#else
+#define __xe_traced	__attribute__((noinline))
+#endif
 
 #define XE_MAX_GT		2
 #define XE_MAX_TILE		1
@@ -34,6 +53,7 @@ typedef int64_t s64;
 #define SZ_1M			(1ULL << 20)
 #define SZ_8M			(8ULL << 20)
 
+#ifndef __KERNEL__
 /* errno values the kernel has and libc does not export */
 #ifndef ERESTARTSYS
 #define ERESTARTSYS		512
@@ -61,7 +81,40 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 	return !ptr || IS_ERR(ptr);
 }
 
+#define __user
+
+/* user copies are plain copies; 0 or the bytes not copied, as the kernel's */
+static inline unsigned long copy_to_user(void *to, const void *from,
+					 unsigned long n)
+{
+	memcpy(to, from, n);
+	return 0;
+}
+
+static inline unsigned long copy_from_user(void *to, const void *from,
+					   unsigned long n)
+{
+	memcpy(to, from, n);
+	return 0;
+}
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/*
+ * A work item: one thread per item runs func each time the item was
+ * queued, never two at once, as a work item on a kernel workqueue.
+ */
+struct work_struct {
+	void (*func)(struct work_struct *work);
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool pending;
+	bool stop;
+	bool started;
+};
+#endif
 
 struct xe_device;
 struct xe_gt;
@@ -104,7 +157,7 @@ struct xe_ggtt_node {
 
 /* gt->sriov.pf.vfs[vfid].control */
 struct xe_gt_sriov_control_state {
-	u64 state;		/* bits of enum xe_gt_sriov_control_bits */
+	unsigned long state[1];	/* bitmap of enum xe_gt_sriov_control_bits */
 	struct xe_completion done;
 	bool queued;		/* on the GT's worker list */
 };
@@ -118,8 +171,12 @@ struct xe_gt_sriov_migration_data {
 	} save;
 };
 
-/* Per (GT, VF): control, migration and the VF's provisioned resources */
-struct xe_gt_sriov_pf_vf {
+/*
+ * gt->sriov.pf.vfs[vfid]: control, migration and the VF's provisioned
+ * resources.  Upstream's type and field names, so that CO-RE relocates the
+ * kernel programs against the twin's BTF as against xe.ko's.
+ */
+struct xe_gt_sriov_metadata {
 	struct xe_gt_sriov_control_state control;
 	struct xe_gt_sriov_migration_data migration;
 	struct xe_ggtt_node *ggtt;	/* main GT only */
@@ -129,8 +186,25 @@ struct xe_gt_sriov_pf_vf {
 	size_t guc_size;
 };
 
+/* gt->sriov.pf.control: the worker and its FIFO of vfids */
+struct xe_gt_sriov_pf_control {
+	struct work_struct worker;
+	pthread_mutex_t lock;
+	unsigned int *list;
+	unsigned int head, count;
+	bool stop;
+};
+
+struct xe_gt_sriov_pf {
+	struct xe_gt_sriov_pf_control control;
+	struct xe_gt_sriov_metadata *vfs;	/* [0] is the PF, unused */
+};
+
 struct xe_tile {
+	struct xe_device *xe;
 	u8 id;
+	struct xe_gt *primary_gt;
+	struct xe_gt *media_gt;		/* NULL without a media GT */
 };
 
 struct xe_gt {
@@ -140,17 +214,9 @@ struct xe_gt {
 		u8 id;			/* device-global GT id */
 		bool media;		/* media GT: no GGTT, no VRAM */
 	} info;
-	/* gt->sriov.pf.control: the worker and its list */
-	struct {
-		pthread_t thread;
-		bool started;
-		pthread_mutex_t lock;
-		pthread_cond_t cond;
-		unsigned int *list;	/* FIFO of vfids */
-		unsigned int head, count;
-		bool stop;
-	} control;
-	struct xe_gt_sriov_pf_vf *vfs;	/* [0] is the PF, unused */
+	union {
+		struct xe_gt_sriov_pf pf;
+	} sriov;
 };
 
 /* xe->sriov.pf.vfs[vfid].migration */
@@ -197,6 +263,13 @@ struct xe_device {
 		bool has_vram;
 	} info;
 	bool is_pf;
+	struct {
+		union {
+			struct xe_device_pf {
+				u16 driver_max_vfs;
+			} pf;
+		};
+	} sriov;
 	struct xe_tile tiles[XE_MAX_TILE];
 	struct xe_gt gts[XE_MAX_GT];
 	bool migration_disabled;
@@ -245,11 +318,17 @@ void *xe_kvzalloc(struct xe_device *xe, size_t size);
 void xe_kvfree(void *p, size_t size);
 
 /* Kernel-like primitives */
+int xe_worker_init(struct work_struct *work,
+		   void (*func)(struct work_struct *work));
+void xe_worker_queue(struct work_struct *work);
+/* cancel a pending run, wait for a running one; no run after this */
+void xe_worker_fini(struct work_struct *work);
 void xe_wait_init(struct xe_waitqueue *wq);
 void wake_up_all(struct xe_waitqueue *wq);
 void init_completion(struct xe_completion *c);
 void reinit_completion(struct xe_completion *c);
 void complete_all(struct xe_completion *c);
+void xe_completion_fini(struct xe_completion *c);
 /* 0 on timeout, else > 0, as wait_for_completion_timeout */
 long wait_for_completion_timeout(struct xe_completion *c, unsigned int ms);
 u64 xe_now_ns(void);

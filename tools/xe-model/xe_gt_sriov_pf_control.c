@@ -22,7 +22,9 @@
 #include "xe_sriov_pf_migration.h"
 #include "xe_usdt.h"
 
+#ifndef BIT
 #define BIT(n)		(1ULL << (n))
+#endif
 
 /* model only: tests observe every transition through this hook */
 xe_gt_sriov_pf_control_state_hook_fn xe_gt_sriov_pf_control_state_hook;
@@ -42,7 +44,7 @@ static void pf_call_state_hook(struct xe_gt *gt, unsigned int vfid,
 static struct xe_gt_sriov_control_state *pf_pick_vf_control(struct xe_gt *gt,
 							    unsigned int vfid)
 {
-	return &gt->vfs[vfid].control;
+	return &gt->sriov.pf.vfs[vfid].control;
 }
 
 /*
@@ -54,14 +56,14 @@ static struct xe_gt_sriov_control_state *pf_pick_vf_control(struct xe_gt *gt,
 static bool pf_check_vf_state(struct xe_gt *gt, unsigned int vfid,
 			      enum xe_gt_sriov_control_bits bit)
 {
-	return __atomic_load_n(&pf_pick_vf_control(gt, vfid)->state,
+	return __atomic_load_n(&pf_pick_vf_control(gt, vfid)->state[0],
 			       __ATOMIC_SEQ_CST) & BIT(bit);
 }
 
 static bool pf_enter_vf_state(struct xe_gt *gt, unsigned int vfid,
 			      enum xe_gt_sriov_control_bits bit)
 {
-	u64 *state = &pf_pick_vf_control(gt, vfid)->state;
+	unsigned long *state = pf_pick_vf_control(gt, vfid)->state;
 	u64 old = __atomic_fetch_or(state, BIT(bit), __ATOMIC_SEQ_CST);
 
 	if (old & BIT(bit))
@@ -77,7 +79,7 @@ static bool pf_enter_vf_state(struct xe_gt *gt, unsigned int vfid,
 static bool pf_exit_vf_state(struct xe_gt *gt, unsigned int vfid,
 			     enum xe_gt_sriov_control_bits bit)
 {
-	u64 *state = &pf_pick_vf_control(gt, vfid)->state;
+	unsigned long *state = pf_pick_vf_control(gt, vfid)->state;
 	u64 old = __atomic_fetch_and(state, ~BIT(bit), __ATOMIC_SEQ_CST);
 
 	if (!(old & BIT(bit)))
@@ -146,45 +148,56 @@ static void pf_enter_vf_state_machine_bug(struct xe_gt *gt, unsigned int vfid)
 static void pf_queue_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_gt_sriov_control_state *cs = pf_pick_vf_control(gt, vfid);
+	struct xe_gt_sriov_pf_control *pfc = &gt->sriov.pf.control;
 	unsigned int cap = xe_sriov_pf_num_vfs(gt->xe) + 1;
 
-	pthread_mutex_lock(&gt->control.lock);
+	pthread_mutex_lock(&pfc->lock);
 	/* upstream moves a queued VF to the tail; the model leaves it */
 	if (!cs->queued) {
-		gt->control.list[(gt->control.head + gt->control.count) % cap] =
-			vfid;
-		gt->control.count++;
+		pfc->list[(pfc->head + pfc->count) % cap] = vfid;
+		pfc->count++;
 		cs->queued = true;
 	}
-	pthread_cond_signal(&gt->control.cond);
-	pthread_mutex_unlock(&gt->control.lock);
+	if (!pfc->stop)
+		xe_worker_queue(&pfc->worker);
+	pthread_mutex_unlock(&pfc->lock);
 }
 
 static bool pf_process_vf_state_machine(struct xe_gt *gt, unsigned int vfid);
 
-static void *control_worker_func(void *arg)
+/* take the VF at the head of the GT's list; false when there is none */
+static bool pf_worker_pop_vf(struct xe_gt *gt, unsigned int *vfid)
 {
-	struct xe_gt *gt = arg;
+	struct xe_gt_sriov_pf_control *pfc = &gt->sriov.pf.control;
 	unsigned int cap = xe_sriov_pf_num_vfs(gt->xe) + 1;
+	bool found = false;
+
+	pthread_mutex_lock(&pfc->lock);
+	if (pfc->count && !pfc->stop) {
+		*vfid = pfc->list[pfc->head];
+		pfc->head = (pfc->head + 1) % cap;
+		pfc->count--;
+		pf_pick_vf_control(gt, *vfid)->queued = false;
+		/* the others wait for the next run, as upstream */
+		if (pfc->count)
+			xe_worker_queue(&pfc->worker);
+		found = true;
+	}
+	pthread_mutex_unlock(&pfc->lock);
+	return found;
+}
+
+/* one step of one VF's state machine per run, as upstream's worker */
+static __xe_traced void control_worker_func(struct work_struct *w)
+{
+	struct xe_gt *gt = container_of(w, struct xe_gt,
+					sriov.pf.control.worker);
 	unsigned int vfid;
 
-	for (;;) {
-		pthread_mutex_lock(&gt->control.lock);
-		while (!gt->control.count && !gt->control.stop)
-			pthread_cond_wait(&gt->control.cond, &gt->control.lock);
-		if (gt->control.stop) {
-			pthread_mutex_unlock(&gt->control.lock);
-			return NULL;
-		}
-		vfid = gt->control.list[gt->control.head];
-		gt->control.head = (gt->control.head + 1) % cap;
-		gt->control.count--;
-		pf_pick_vf_control(gt, vfid)->queued = false;
-		pthread_mutex_unlock(&gt->control.lock);
-
-		if (pf_process_vf_state_machine(gt, vfid))
-			pf_queue_vf(gt, vfid);
-	}
+	if (!pf_worker_pop_vf(gt, &vfid))
+		return;
+	if (pf_process_vf_state_machine(gt, vfid))
+		pf_queue_vf(gt, vfid);
 }
 
 /* --- timeouts and WIP --------------------------------------------------- */
@@ -225,6 +238,7 @@ static void pf_flr_sync_release(struct xe_device *xe, unsigned int vfid);
 static void pf_exit_vf_flr_wip(struct xe_gt *gt, unsigned int vfid)
 {
 	if (pf_exit_vf_state(gt, vfid, ST(FLR_WIP))) {
+		pf_escape_vf_state(gt, vfid, ST(FLR_PREPARE));
 		pf_escape_vf_state(gt, vfid, ST(FLR_SEND_FINISH));
 		pf_escape_vf_state(gt, vfid, ST(FLR_RESET_MMIO));
 		pf_escape_vf_state(gt, vfid, ST(FLR_RESET_DATA));
@@ -331,7 +345,7 @@ static bool pf_exit_vf_stop_send_stop(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
-int xe_gt_sriov_pf_control_stop_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_stop_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
 
@@ -382,6 +396,8 @@ static void pf_handle_vf_pause_done(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
+static void pf_guc_notify(struct xe_gt *gt, unsigned int vfid, u32 event);
+
 static bool pf_exit_vf_pause_send_pause(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
@@ -400,8 +416,7 @@ static bool pf_exit_vf_pause_send_pause(struct xe_gt *gt, unsigned int vfid)
 			pf_enter_vf_mismatch(gt, vfid);
 		pf_enter_vf_pause_failed(gt, vfid);
 	} else {
-		/* the simulated GuC answers PAUSE_DONE at once */
-		pf_handle_vf_pause_done(gt, vfid);
+		pf_guc_notify(gt, vfid, GUC_PF_NOTIFY_VF_PAUSE_DONE);
 	}
 	return true;
 }
@@ -414,7 +429,7 @@ static bool pf_exit_vf_pause_guc_done(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
-int xe_gt_sriov_pf_control_pause_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_pause_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
 
@@ -465,7 +480,7 @@ static bool pf_exit_vf_resume_send_resume(struct xe_gt *gt, unsigned int vfid)
 	return true;
 }
 
-int xe_gt_sriov_pf_control_resume_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_resume_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	int err;
 
@@ -510,6 +525,36 @@ static void pf_handle_vf_flr_done(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
+/*
+ * G2H GUC2PF_VF_STATE_NOTIFY, as the simulated GuC sends it: msg[0] the
+ * VF, msg[1] the event.  A real function under upstream's name, so that
+ * the kernel programs see GuC notifications on the twin as on xe.ko.
+ */
+__xe_traced int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt,
+						   const u32 *msg, u32 len)
+{
+	if (len < 2 || !msg[0] || msg[0] > xe_sriov_pf_num_vfs(gt->xe))
+		return -EPROTO;
+	switch (msg[1]) {
+	case GUC_PF_NOTIFY_VF_PAUSE_DONE:
+		pf_handle_vf_pause_done(gt, msg[0]);
+		return 0;
+	case GUC_PF_NOTIFY_VF_FLR_DONE:
+		pf_handle_vf_flr_done(gt, msg[0]);
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+
+/* the simulated GuC answers at once */
+static void pf_guc_notify(struct xe_gt *gt, unsigned int vfid, u32 event)
+{
+	const u32 msg[] = { vfid, event };
+
+	xe_gt_sriov_pf_control_process_guc2pf(gt, msg, 2);
+}
+
 static bool pf_exit_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_exit_vf_state(gt, vfid, ST(FLR_SEND_START)))
@@ -519,7 +564,7 @@ static bool pf_exit_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
 		pf_exit_vf_state(gt, vfid, ST(FLR_WAIT_GUC));
 		pf_enter_vf_flr_failed(gt, vfid);
 	} else {
-		pf_handle_vf_flr_done(gt, vfid);
+		pf_guc_notify(gt, vfid, GUC_PF_NOTIFY_VF_FLR_DONE);
 	}
 	return true;
 }
@@ -593,7 +638,7 @@ static bool pf_exit_vf_flr_reset_mmio(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_exit_vf_state(gt, vfid, ST(FLR_RESET_MMIO)))
 		return false;
-	memset(gt->vfs[vfid].mmio, 0, sizeof(gt->vfs[vfid].mmio));
+	memset(gt->sriov.pf.vfs[vfid].mmio, 0, sizeof(gt->sriov.pf.vfs[vfid].mmio));
 	pf_enter_vf_state(gt, vfid, ST(FLR_SEND_FINISH));
 	return true;
 }
@@ -609,17 +654,78 @@ static bool pf_exit_vf_flr_send_finish(struct xe_gt *gt, unsigned int vfid)
 	return false;
 }
 
-int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid)
+static bool pf_enter_vf_flr_wip(struct xe_gt *gt, unsigned int vfid)
 {
-	if (!pf_enter_vf_state(gt, vfid, ST(FLR_WIP))) {
-		xe_dbg(gt->xe, "GT%u: VF%u FLR already in progress",
-		       gt->info.id, vfid);
-		return 0;
-	}
+	if (!pf_enter_vf_state(gt, vfid, ST(FLR_WIP)))
+		return false;
 	pf_enter_vf_wip(gt, vfid);
+	return true;
+}
+
+static void pf_enter_vf_flr_send_start(struct xe_gt *gt, unsigned int vfid)
+{
 	pf_enter_vf_state(gt, vfid, ST(FLR_SEND_START));
 	pf_queue_vf(gt, vfid);
+}
+
+/* the FLR a prepare announced has begun: on with the sequence */
+static bool pf_exit_vf_flr_prepare(struct xe_gt *gt, unsigned int vfid)
+{
+	if (!pf_exit_vf_state(gt, vfid, ST(FLR_PREPARE)))
+		return false;
+	pf_enter_vf_flr_send_start(gt, vfid);
+	return true;
+}
+
+/*
+ * 7.1+: an FLR already announced by prepare_flr starts from FLR_PREPARE;
+ * one already running is -EALREADY (6.19 said 0 and did nothing).
+ */
+static int pf_begin_vf_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	if (pf_enter_vf_flr_wip(gt, vfid)) {
+		pf_enter_vf_flr_send_start(gt, vfid);
+		return 0;
+	}
+	if (pf_exit_vf_flr_prepare(gt, vfid))
+		return 0;
+	xe_dbg(gt->xe, "GT%u: VF%u FLR is already in progress", gt->info.id,
+	       vfid);
+	return gt->xe->cfg.defects & XE_V619_FLR_RETRIGGER_OK ? 0 : -EALREADY;
+}
+
+/*
+ * Early notice of a VF FLR (xe-vfio-pci's reset_prepare), before GuC
+ * tells the PF: FLR_WIP is set at once, so a wait_flr that runs before
+ * GuC's event waits for the FLR instead of returning at once.
+ */
+__xe_traced int xe_gt_sriov_pf_control_prepare_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	if (gt->xe->cfg.defects & XE_V619_NO_FLR_PREPARE)
+		return -EOPNOTSUPP;	/* 6.19 has no prepare step */
+	if (!pf_enter_vf_flr_wip(gt, vfid))
+		return -EALREADY;
+	pf_enter_vf_state(gt, vfid, ST(FLR_PREPARE));
 	return 0;
+}
+
+__xe_traced int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	return pf_begin_vf_flr(gt, vfid);
+}
+
+/*
+ * GuC's VF_STATE_NOTIFY(FLR), sent after the VF's function level reset
+ * on the bus: upstream's pf_handle_vf_flr, for every GT of the device.
+ */
+void xe_gt_sriov_pf_control_handle_vf_flr(struct xe_gt *gt, unsigned int vfid)
+{
+	struct xe_gt *it;
+	unsigned int id;
+
+	xe_dbg(gt->xe, "GT%u: VF%u FLR notified by GuC", gt->info.id, vfid);
+	for_each_gt(it, gt->xe, id)
+		pf_begin_vf_flr(it, vfid);
 }
 
 int xe_gt_sriov_pf_control_wait_flr(struct xe_gt *gt, unsigned int vfid)
@@ -808,7 +914,7 @@ static void pf_exit_vf_save_wait_data(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
-int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(SAVE_FAILED)))
@@ -817,7 +923,7 @@ int xe_gt_sriov_pf_control_process_save_data(struct xe_gt *gt,
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(STOPPED)))
 		return -EPERM;
@@ -834,7 +940,7 @@ int xe_gt_sriov_pf_control_trigger_save_vf(struct xe_gt *gt, unsigned int vfid)
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_finish_save_vf(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_control_finish_save_vf(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_check_vf_state(gt, vfid, ST(SAVE_DATA_DONE))) {
 		xe_notice(gt->xe, "GT%u: VF%u save is still in progress!",
@@ -947,7 +1053,7 @@ static void pf_exit_vf_restore_wait_data(struct xe_gt *gt, unsigned int vfid)
 	pf_queue_vf(gt, vfid);
 }
 
-int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 						unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(RESTORE_FAILED))) {
@@ -970,7 +1076,7 @@ bool xe_gt_sriov_pf_control_check_restore_ended(struct xe_gt *gt,
 		!pf_check_vf_state(gt, vfid, ST(RESTORE_WIP)));
 }
 
-int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
@@ -986,7 +1092,7 @@ int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
 	return xe_gt_sriov_pf_control_process_restore_data(gt, vfid);
 }
 
-int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
 					      unsigned int vfid)
 {
 	if (pf_check_vf_state(gt, vfid, ST(STOPPED)))
@@ -1003,7 +1109,7 @@ int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
 	return 0;
 }
 
-int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
 					     unsigned int vfid)
 {
 	unsigned int ms = pf_get_default_timeout(gt, ST(RESTORE_WIP));
@@ -1065,50 +1171,43 @@ static bool pf_process_vf_state_machine(struct xe_gt *gt, unsigned int vfid)
 
 int xe_gt_sriov_pf_control_init(struct xe_gt *gt)
 {
+	struct xe_gt_sriov_pf_control *pfc = &gt->sriov.pf.control;
 	unsigned int n = xe_sriov_pf_num_vfs(gt->xe), vfid;
 
-	gt->control.list = calloc(n + 1, sizeof(*gt->control.list));
-	if (!gt->control.list)
+	pfc->list = calloc(n + 1, sizeof(*pfc->list));
+	if (!pfc->list)
 		return -ENOMEM;
-	pthread_mutex_init(&gt->control.lock, NULL);
-	pthread_cond_init(&gt->control.cond, NULL);
+	pthread_mutex_init(&pfc->lock, NULL);
 	for (vfid = 1; vfid <= n; vfid++)
 		init_completion(&pf_pick_vf_control(gt, vfid)->done);
-	if (pthread_create(&gt->control.thread, NULL, control_worker_func, gt))
-		return -EAGAIN;
-	gt->control.started = true;
-	return 0;
+	return xe_worker_init(&pfc->worker, control_worker_func);
 }
 
 void xe_gt_sriov_pf_control_stop(struct xe_gt *gt)
 {
-	if (!gt->control.started)
+	struct xe_gt_sriov_pf_control *pfc = &gt->sriov.pf.control;
+
+	if (!pfc->list)
 		return;
-	pthread_mutex_lock(&gt->control.lock);
-	gt->control.stop = true;
-	pthread_cond_signal(&gt->control.cond);
-	pthread_mutex_unlock(&gt->control.lock);
-	pthread_join(gt->control.thread, NULL);
-	gt->control.started = false;
+	pthread_mutex_lock(&pfc->lock);
+	pfc->stop = true;
+	pthread_mutex_unlock(&pfc->lock);
+	xe_worker_fini(&pfc->worker);
 }
 
 void xe_gt_sriov_pf_control_fini(struct xe_gt *gt)
 {
+	struct xe_gt_sriov_pf_control *pfc = &gt->sriov.pf.control;
 	unsigned int n = xe_sriov_pf_num_vfs(gt->xe), vfid;
 
 	xe_gt_sriov_pf_control_stop(gt);
-	if (!gt->control.list)
+	if (!pfc->list)
 		return;
-	for (vfid = 1; vfid <= n; vfid++) {
-		struct xe_completion *c = &pf_pick_vf_control(gt, vfid)->done;
-
-		pthread_mutex_destroy(&c->lock);
-		pthread_cond_destroy(&c->cond);
-	}
-	pthread_mutex_destroy(&gt->control.lock);
-	pthread_cond_destroy(&gt->control.cond);
-	free(gt->control.list);
-	gt->control.list = NULL;
+	for (vfid = 1; vfid <= n; vfid++)
+		xe_completion_fini(&pf_pick_vf_control(gt, vfid)->done);
+	pthread_mutex_destroy(&pfc->lock);
+	free(pfc->list);
+	pfc->list = NULL;
 }
 
 /* after a GT reset every VF is READY again; the worker keeps running */
@@ -1126,7 +1225,7 @@ void xe_gt_sriov_pf_control_restart(struct xe_gt *gt)
 
 u64 xe_gt_sriov_pf_control_state(struct xe_gt *gt, unsigned int vfid)
 {
-	return __atomic_load_n(&pf_pick_vf_control(gt, vfid)->state,
+	return __atomic_load_n(&pf_pick_vf_control(gt, vfid)->state[0],
 			       __ATOMIC_ACQUIRE);
 }
 

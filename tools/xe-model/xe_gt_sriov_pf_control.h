@@ -14,7 +14,10 @@ void xe_gt_sriov_pf_control_restart(struct xe_gt *gt);
 int xe_gt_sriov_pf_control_pause_vf(struct xe_gt *gt, unsigned int vfid);
 int xe_gt_sriov_pf_control_resume_vf(struct xe_gt *gt, unsigned int vfid);
 int xe_gt_sriov_pf_control_stop_vf(struct xe_gt *gt, unsigned int vfid);
+int xe_gt_sriov_pf_control_prepare_flr(struct xe_gt *gt, unsigned int vfid);
 int xe_gt_sriov_pf_control_trigger_flr(struct xe_gt *gt, unsigned int vfid);
+/* model: GuC's FLR notification for vfid after a VF FLR on the bus */
+void xe_gt_sriov_pf_control_handle_vf_flr(struct xe_gt *gt, unsigned int vfid);
 int xe_gt_sriov_pf_control_wait_flr(struct xe_gt *gt, unsigned int vfid);
 int xe_gt_sriov_pf_control_sync_flr(struct xe_gt *gt, unsigned int vfid,
 				    bool sync);
@@ -32,6 +35,8 @@ int xe_gt_sriov_pf_control_trigger_restore_vf(struct xe_gt *gt,
 					      unsigned int vfid);
 int xe_gt_sriov_pf_control_finish_restore_vf(struct xe_gt *gt,
 					     unsigned int vfid);
+int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt, const u32 *msg,
+					  u32 len);
 int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 						unsigned int vfid);
 bool xe_gt_sriov_pf_control_check_restore_ended(struct xe_gt *gt,

@@ -23,7 +23,7 @@
 static struct xe_gt_sriov_migration_data *pf_pick_gt_migration(struct xe_gt *gt,
 							       unsigned int vfid)
 {
-	return &gt->vfs[vfid].migration;
+	return &gt->sriov.pf.vfs[vfid].migration;
 }
 
 struct xe_ring *xe_gt_sriov_pf_migration_ring(struct xe_gt *gt,
@@ -83,7 +83,7 @@ bool xe_gt_sriov_pf_migration_ring_full(struct xe_gt *gt, unsigned int vfid)
 	return full;
 }
 
-void xe_gt_sriov_pf_migration_ring_free(struct xe_gt *gt, unsigned int vfid)
+__xe_traced void xe_gt_sriov_pf_migration_ring_free(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
 	struct xe_sriov_packet *p;
@@ -129,7 +129,7 @@ void xe_gt_sriov_pf_migration_fini(struct xe_gt *gt)
 
 /* --- save direction: the worker produces, the reader consumes ---------- */
 
-int xe_gt_sriov_pf_migration_save_produce(struct xe_gt *gt, unsigned int vfid,
+__xe_traced int xe_gt_sriov_pf_migration_save_produce(struct xe_gt *gt, unsigned int vfid,
 					  struct xe_sriov_packet *data)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
@@ -155,7 +155,7 @@ int xe_gt_sriov_pf_migration_save_produce(struct xe_gt *gt, unsigned int vfid,
 	return 0;
 }
 
-struct xe_sriov_packet *
+__xe_traced struct xe_sriov_packet *
 xe_gt_sriov_pf_migration_save_consume(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
@@ -255,7 +255,7 @@ int __xe_gt_sriov_pf_migration_restore_produce(struct xe_gt *gt,
 	return xe_gt_sriov_pf_control_process_restore_data(gt, vfid);
 }
 
-int xe_gt_sriov_pf_migration_restore_produce(struct xe_gt *gt,
+__xe_traced int xe_gt_sriov_pf_migration_restore_produce(struct xe_gt *gt,
 					     unsigned int vfid,
 					     struct xe_sriov_packet *data)
 {
@@ -265,7 +265,7 @@ int xe_gt_sriov_pf_migration_restore_produce(struct xe_gt *gt,
 							  &consumed);
 }
 
-struct xe_sriov_packet *
+__xe_traced struct xe_sriov_packet *
 xe_gt_sriov_pf_migration_restore_consume(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
@@ -401,7 +401,7 @@ static void pf_save_restore_failed(struct xe_gt *gt, unsigned int vfid,
 		  save ? "save" : "restore", vfid, what, err);
 }
 
-int xe_gt_sriov_pf_migration_guc_save(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_migration_guc_save(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_sriov_packet *data;
 	ssize_t ndwords, ret;
@@ -462,7 +462,7 @@ int xe_gt_sriov_pf_migration_guc_restore(struct xe_gt *gt, unsigned int vfid,
 	return 0;
 }
 
-int xe_gt_sriov_pf_migration_ggtt_save(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_migration_ggtt_save(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_sriov_packet *data;
 	size_t size = pf_migration_ggtt_size(gt, vfid);
@@ -506,11 +506,11 @@ int xe_gt_sriov_pf_migration_ggtt_restore(struct xe_gt *gt, unsigned int vfid,
 static u32 *pf_mmio_regs(struct xe_gt *gt, unsigned int vfid)
 {
 	if (gt->xe->cfg.defects & XE_DEFECT_MMIO_PF_VIEW)
-		return gt->vfs[0].mmio;
-	return gt->vfs[vfid].mmio;
+		return gt->sriov.pf.vfs[0].mmio;
+	return gt->sriov.pf.vfs[vfid].mmio;
 }
 
-int xe_gt_sriov_pf_migration_mmio_save(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_migration_mmio_save(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_sriov_packet *data;
 	int ret;
@@ -583,7 +583,7 @@ static int __pf_save_restore_vram(struct xe_gt *gt, unsigned int vfid,
 	return ret;
 }
 
-int xe_gt_sriov_pf_migration_vram_save(struct xe_gt *gt, unsigned int vfid)
+__xe_traced int xe_gt_sriov_pf_migration_vram_save(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_gt_sriov_migration_data *m = pf_pick_gt_migration(gt, vfid);
 	struct xe_bo *lmem = xe_gt_sriov_pf_config_get_lmem_obj(gt, vfid);
@@ -622,7 +622,7 @@ fail:
 	return ret;
 }
 
-int xe_gt_sriov_pf_migration_vram_restore(struct xe_gt *gt, unsigned int vfid,
+__xe_traced int xe_gt_sriov_pf_migration_vram_restore(struct xe_gt *gt, unsigned int vfid,
 					  struct xe_sriov_packet *data)
 {
 	struct xe_bo *lmem = xe_gt_sriov_pf_config_get_lmem_obj(gt, vfid);

@@ -14,7 +14,7 @@
 
 ssize_t xe_guc_query_vf_mig_data_size(struct xe_gt *gt, unsigned int vfid)
 {
-	return gt->vfs[vfid].guc_size / sizeof(u32);
+	return gt->sriov.pf.vfs[vfid].guc_size / sizeof(u32);
 }
 
 static bool guc_buf_fits(size_t ndwords)
@@ -25,7 +25,7 @@ static bool guc_buf_fits(size_t ndwords)
 ssize_t xe_guc_save_vf_mig_data(struct xe_gt *gt, unsigned int vfid,
 				void *dst, size_t ndwords)
 {
-	struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+	struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 	size_t have = vf->guc_size / sizeof(u32);
 	int err;
 
@@ -45,7 +45,7 @@ ssize_t xe_guc_save_vf_mig_data(struct xe_gt *gt, unsigned int vfid,
 ssize_t xe_guc_restore_vf_mig_data(struct xe_gt *gt, unsigned int vfid,
 				   const void *src, size_t ndwords)
 {
-	struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+	struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 	int err;
 
 	if (!guc_buf_fits(ndwords))
@@ -77,7 +77,7 @@ int xe_guc_vf_control(struct xe_gt *gt, unsigned int vfid,
 
 void xe_guc_vf_reset_state(struct xe_gt *gt, unsigned int vfid)
 {
-	struct xe_gt_sriov_pf_vf *vf = &gt->vfs[vfid];
+	struct xe_gt_sriov_metadata *vf = &gt->sriov.pf.vfs[vfid];
 
 	if (vf->guc_state)
 		memset(vf->guc_state, 0, vf->guc_size);

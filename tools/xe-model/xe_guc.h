@@ -21,6 +21,12 @@ enum xe_guc_vf_control_cmd {
 	GUC_PF_TRIGGER_VF_FLR_FINISH,
 };
 
+/* events of G2H GUC2PF_VF_STATE_NOTIFY */
+enum xe_guc_vf_notify_event {
+	GUC_PF_NOTIFY_VF_FLR_DONE = 2,
+	GUC_PF_NOTIFY_VF_PAUSE_DONE = 3,
+};
+
 /* SAVE with addr 0, size 0: the dword count GuC needs */
 ssize_t xe_guc_query_vf_mig_data_size(struct xe_gt *gt, unsigned int vfid);
 /* SAVE into dst (ndwords long): dwords written or -errno */

@@ -15,7 +15,7 @@ static bool range_ok(const struct xe_bo *bo, u64 offset, u64 size)
 	return offset <= bo->size && size <= bo->size - offset;
 }
 
-int xe_migrate_vram_copy_chunk(struct xe_bo *vram_bo, u64 vram_offset,
+__xe_traced int xe_migrate_vram_copy_chunk(struct xe_bo *vram_bo, u64 vram_offset,
 			       struct xe_bo *sysmem_bo, u64 sysmem_offset,
 			       u64 size, enum xe_migrate_copy_dir dir)
 {

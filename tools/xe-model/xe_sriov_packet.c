@@ -30,7 +30,7 @@ static struct xe_sriov_migration_state *pf_pick_migration(struct xe_device *xe,
 	return &xe->vfs[vfid];
 }
 
-struct xe_sriov_packet *xe_sriov_packet_alloc(struct xe_device *xe)
+__xe_traced struct xe_sriov_packet *xe_sriov_packet_alloc(struct xe_device *xe)
 {
 	struct xe_sriov_packet *data;
 
@@ -45,7 +45,7 @@ struct xe_sriov_packet *xe_sriov_packet_alloc(struct xe_device *xe)
 	return data;
 }
 
-void xe_sriov_packet_free(struct xe_sriov_packet *data)
+__xe_traced void xe_sriov_packet_free(struct xe_sriov_packet *data)
 {
 	if (IS_ERR_OR_NULL(data))
 		return;
@@ -94,7 +94,7 @@ static int pkt_init(struct xe_sriov_packet *data)
 	return 0;
 }
 
-int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
+__xe_traced int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
 			 enum xe_sriov_packet_type type, u64 offset,
 			 size_t size)
 {
@@ -115,7 +115,7 @@ int xe_sriov_packet_init(struct xe_sriov_packet *data, u8 tile_id, u8 gt_id,
 	return ret;
 }
 
-int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
+__xe_traced int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
 {
 	int ret;
 
@@ -132,8 +132,9 @@ int xe_sriov_packet_init_from_hdr(struct xe_sriov_packet *data)
 	return ret;
 }
 
+/* to or from the caller's buffer, which is user memory in the kernel */
 static int pkt_copy(struct xe_sriov_packet *data, void *dst, const void *src,
-		    size_t n)
+		    size_t n, bool to_user)
 {
 	int err;
 
@@ -141,7 +142,9 @@ static int pkt_copy(struct xe_sriov_packet *data, void *dst, const void *src,
 			     data->hdr.type, data->hdr.offset);
 	if (err)
 		return err;
-	memcpy(dst, src, n);
+	if (to_user ? copy_to_user((void __user *)dst, src, n) :
+		      copy_from_user(dst, (const void __user *)src, n))
+		return -EFAULT;
 	return 0;
 }
 
@@ -154,7 +157,7 @@ static ssize_t pkt_hdr_read(struct xe_sriov_packet *data, char *buf,
 
 	if (!data->hdr_remaining)
 		return -EINVAL;
-	err = pkt_copy(data, buf, (u8 *)&data->hdr + off, n);
+	err = pkt_copy(data, buf, (u8 *)&data->hdr + off, n, true);
 	if (err)
 		return err;
 	data->hdr_remaining -= n;
@@ -170,7 +173,7 @@ static ssize_t pkt_data_read(struct xe_sriov_packet *data, char *buf,
 
 	if (!n)
 		return 0;
-	err = pkt_copy(data, buf, (u8 *)data->vaddr + off, n);
+	err = pkt_copy(data, buf, (u8 *)data->vaddr + off, n, true);
 	if (err)
 		return err;
 	data->remaining -= n;
@@ -233,7 +236,7 @@ static ssize_t pkt_hdr_write(struct xe_sriov_packet *data, const char *buf,
 	size_t n = min_t(size_t, len, data->hdr_remaining);
 	int err;
 
-	err = pkt_copy(data, (u8 *)&data->hdr + off, buf, n);
+	err = pkt_copy(data, (u8 *)&data->hdr + off, buf, n, false);
 	if (err)
 		return err;
 	data->hdr_remaining -= n;
@@ -254,7 +257,7 @@ static ssize_t pkt_data_write(struct xe_sriov_packet *data, const char *buf,
 
 	if (!n)
 		return 0;
-	err = pkt_copy(data, (u8 *)data->vaddr + off, buf, n);
+	err = pkt_copy(data, (u8 *)data->vaddr + off, buf, n, false);
 	if (err)
 		return err;
 	data->remaining -= n;
@@ -359,7 +362,7 @@ static struct xe_sriov_packet *pf_trailer_init(struct xe_device *xe,
 	return data;
 }
 
-int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfid)
+__xe_traced int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfid)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
 	struct xe_sriov_packet *desc, *trailer;
@@ -390,7 +393,7 @@ int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfid)
 	return 0;
 }
 
-int xe_sriov_packet_process_descriptor(struct xe_device *xe, unsigned int vfid,
+__xe_traced int xe_sriov_packet_process_descriptor(struct xe_device *xe, unsigned int vfid,
 				       struct xe_sriov_packet *data)
 {
 	u32 devid = 0, revid = 0;

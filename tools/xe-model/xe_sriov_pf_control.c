@@ -6,6 +6,7 @@
  * restore wrappers stop at the first error without rolling back earlier
  * GTs (docs/upstream-xe.md §10.12).
  */
+#include "xe_defects.h"
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_gt_sriov_pf_migration.h"
 #include "xe_sriov_packet.h"
@@ -55,6 +56,14 @@ int xe_sriov_pf_control_resume_vf(struct xe_device *xe, unsigned int vfid)
 int xe_sriov_pf_control_stop_vf(struct xe_device *xe, unsigned int vfid)
 {
 	return pf_control_all_gts(xe, vfid, xe_gt_sriov_pf_control_stop_vf);
+}
+
+/* 7.1+: every GT learns of the coming VF FLR before GuC reports it */
+__xe_traced int xe_sriov_pf_control_prepare_flr(struct xe_device *xe, unsigned int vfid)
+{
+	if (xe->cfg.defects & XE_V619_NO_FLR_PREPARE)
+		return -EOPNOTSUPP;	/* 6.19 has no prepare step */
+	return pf_control_all_gts(xe, vfid, xe_gt_sriov_pf_control_prepare_flr);
 }
 
 int xe_sriov_pf_control_wait_flr(struct xe_device *xe, unsigned int vfid)

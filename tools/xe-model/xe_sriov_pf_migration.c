@@ -2,7 +2,8 @@
 /*
  * Device-level migration data path: the per-VF wait queue, mutex and
  * pending/descriptor/trailer slots; the save consumer that drains the GT
- * rings in strict GT order; the restore dispatcher.
+ * rings (passing over a GT with nothing yet, as 7.1+); the restore
+ * dispatcher.
  */
 #include <stdlib.h>
 
@@ -88,33 +89,40 @@ ssize_t xe_sriov_pf_migration_size(struct xe_device *xe, unsigned int vfid)
 }
 
 /*
- * Upstream compares PTR_ERR() with a positive EAGAIN, so any ERR_PTR from
- * a GT, -EAGAIN included, is returned at once and GTs are drained in
- * strict for_each_gt order (docs/upstream-xe.md §2.3, §10.10).  Kept as is.
+ * 7.1-rc3 and later: a GT whose ring is momentarily empty (-EAGAIN) is
+ * passed over and the next GT's packets are read; -EAGAIN only when no GT
+ * had anything and one is still producing.  6.19 compared PTR_ERR() with
+ * a positive EAGAIN, so the first GT's -EAGAIN was returned at once and
+ * GTs were drained strictly in for_each_gt order (XE_V619_STRICT_CONSUME;
+ * docs/upstream-xe.md §2.3, §10.10).
  */
 static struct xe_sriov_packet *pf_migration_consume(struct xe_device *xe,
 						    unsigned int vfid)
 {
+	bool strict = xe->cfg.defects & XE_V619_STRICT_CONSUME;
 	struct xe_sriov_packet *data;
+	bool more_data = false;
 	struct xe_gt *gt;
 	unsigned int id;
 
 	for_each_gt(gt, xe, id) {
 		data = xe_gt_sriov_pf_migration_save_consume(gt, vfid);
-		if (data && PTR_ERR(data) != EAGAIN)
+		if (data && (strict || PTR_ERR(data) != -EAGAIN))
 			return data;
+		if (PTR_ERR(data) == -EAGAIN)
+			more_data = true;
 	}
-	return NULL;
+	return more_data ? ERR_PTR(-EAGAIN) : NULL;
 }
 
 /*
- * Upstream wakes the reader when any GT failed, is done or has data; with
- * strict GT order that busy-loops while an earlier GT is still producing
- * (§10.10), a later GT's failure included: the reader keeps getting
- * -EAGAIN from the earlier GT and never reaches the failed one.  By
- * default the model waits on the GT the consumer is actually blocked on
- * (the first one not done); XE_DEFECT_BUSY_CONSUME restores the upstream
- * condition.
+ * Upstream wakes the reader when any GT failed, is done or has data.
+ * Once one GT is done while another still produces, that is true with
+ * nothing to read, and the reader busy-loops (§10.10); with strict GT
+ * order (6.19) it also spins on a later GT's data while an earlier GT
+ * has none.  By default the model wakes the reader when the consume would
+ * make progress: on a failure, on data it would take, or when every GT
+ * is done.  XE_DEFECT_BUSY_CONSUME restores the upstream condition.
  */
 static bool pf_migration_data_ready_upstream(struct xe_device *xe,
 					     unsigned int vfid)
@@ -133,6 +141,8 @@ static bool pf_migration_data_ready_upstream(struct xe_device *xe,
 
 static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
 {
+	bool strict = xe->cfg.defects & XE_V619_STRICT_CONSUME;
+	bool all_done = true;
 	struct xe_gt *gt;
 	unsigned int id;
 
@@ -142,10 +152,14 @@ static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
 		if (xe_gt_sriov_pf_control_check_save_failed(gt, vfid) ||
 		    !xe_gt_sriov_pf_migration_ring_empty(gt, vfid))
 			return true;
-		if (!xe_gt_sriov_pf_control_check_save_data_done(gt, vfid))
+		if (xe_gt_sriov_pf_control_check_save_data_done(gt, vfid))
+			continue;
+		/* strict order: nothing behind a GT still producing counts */
+		if (strict)
 			return false;
+		all_done = false;
 	}
-	return true;
+	return all_done;
 }
 
 static void pf_wait_data_ready(struct xe_device *xe, unsigned int vfid)
@@ -250,7 +264,7 @@ int xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
  * Both loops hold the per-VF mutex across blocking waits, as upstream, and
  * drop the count of bytes already moved when an error comes (§10.11).
  */
-ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
+__xe_traced ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
 				   char *buf, size_t len)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
@@ -273,7 +287,7 @@ ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
 	return consumed;
 }
 
-ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned int vfid,
+__xe_traced ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned int vfid,
 				    const char *buf, size_t len)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);

@@ -27,7 +27,8 @@ bool xe_sriov_vfio_migration_supported(struct xe_device *xe)
 }
 
 #define DEFINE_XE_SRIOV_VFIO_FUNCTION(_type, _name, _impl)		\
-_type xe_sriov_vfio_##_name(struct xe_device *xe, unsigned int vfid)	\
+__xe_traced _type							\
+xe_sriov_vfio_##_name(struct xe_device *xe, unsigned int vfid)		\
 {									\
 	int err = pf_vfio_check(xe, vfid);				\
 									\
@@ -37,6 +38,7 @@ _type xe_sriov_vfio_##_name(struct xe_device *xe, unsigned int vfid)	\
 }
 
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, wait_flr_done, xe_sriov_pf_control_wait_flr)
+DEFINE_XE_SRIOV_VFIO_FUNCTION(int, flr_prepare, xe_sriov_pf_control_prepare_flr)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, suspend_device, xe_sriov_pf_control_pause_vf)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, resume_device, xe_sriov_pf_control_resume_vf)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(int, stop_copy_enter,
@@ -51,7 +53,7 @@ DEFINE_XE_SRIOV_VFIO_FUNCTION(int, error, xe_sriov_pf_control_stop_vf)
 DEFINE_XE_SRIOV_VFIO_FUNCTION(ssize_t, stop_copy_size,
 			      xe_sriov_pf_migration_size)
 
-ssize_t xe_sriov_vfio_data_read(struct xe_device *xe, unsigned int vfid,
+__xe_traced ssize_t xe_sriov_vfio_data_read(struct xe_device *xe, unsigned int vfid,
 				char *buf, size_t len)
 {
 	ssize_t ret;
@@ -67,7 +69,7 @@ ssize_t xe_sriov_vfio_data_read(struct xe_device *xe, unsigned int vfid,
 	return ret;
 }
 
-ssize_t xe_sriov_vfio_data_write(struct xe_device *xe, unsigned int vfid,
+__xe_traced ssize_t xe_sriov_vfio_data_write(struct xe_device *xe, unsigned int vfid,
 				 const char *buf, size_t len)
 {
 	ssize_t ret;

@@ -7,6 +7,7 @@
 
 bool xe_sriov_vfio_migration_supported(struct xe_device *xe);
 int xe_sriov_vfio_wait_flr_done(struct xe_device *xe, unsigned int vfid);
+int xe_sriov_vfio_flr_prepare(struct xe_device *xe, unsigned int vfid);
 int xe_sriov_vfio_suspend_device(struct xe_device *xe, unsigned int vfid);
 int xe_sriov_vfio_resume_device(struct xe_device *xe, unsigned int vfid);
 int xe_sriov_vfio_stop_copy_enter(struct xe_device *xe, unsigned int vfid);

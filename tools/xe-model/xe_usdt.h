@@ -48,7 +48,12 @@
 #include <sys/sdt.h>
 #define XE_USDT(name, ...)	STAP_PROBEV(xe, name, ##__VA_ARGS__)
 #else
-#define XE_USDT(name, ...)	do { } while (0)
+/* no probes (the kernel build): the arguments stay used, never evaluated */
+static inline void xe_usdt_none(int unused, ...)
+{
+}
+#define XE_USDT(name, ...) \
+	do { if (0) xe_usdt_none(0, ##__VA_ARGS__); } while (0)
 #endif
 
 /* argument helpers: always integers the width of a register */

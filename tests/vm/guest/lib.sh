@@ -15,6 +15,12 @@
 #   json_hook JSON KEY       the {...} object of KEY inside "hooks" of a
 #                            one-line JSON document (no jq in busybox)
 #   json_field OBJ FIELD     the value of a string/bool/number field
+#   twin_load                the twin tier: load xe_twin.ko (beside the test)
+#                            with the tier's small VF shape; 0 if loaded
+#   twin_reset VF            FLR VF on both twin PFs: READY for migsim --twin
+#   wait_links PID N         wait (up to 2 min) until process PID holds N
+#                            BPF links (a tracer or injector is attached);
+#                            0 if it does
 #
 # <test> is the script name without test_ and .sh.  Lines are printed on
 # stdout; /init prefixes them with VMRESULT for the host.  Everything else a
@@ -80,6 +86,34 @@ json_hook() {
 json_field() {
 	printf '%s' "$1" | sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\".*/\1/p;
 		t; s/.*\"$2\"[[:space:]]*:[[:space:]]*([a-z0-9.-]*).*/\1/p" | head -n 1
+}
+
+TWIN=/sys/kernel/debug/xe_twin
+twin_load() {
+	need_bin migscope && need_bin migsim || return 1
+	insmod "${0%/*}/xe_twin.ko" vram_size=4194304 vram_chunk=1048576 \
+		guc_size=65536 ggtt_size=4194304 && return 0
+	fail insmod "xe_twin.ko did not load"
+	return 1
+}
+
+twin_reset() {
+	echo 1 >$TWIN/0/sriov/vf$1/reset && echo 1 >$TWIN/1/sriov/vf$1/reset
+}
+
+# bpf links a process holds (fentry: tracing links, kprobe: perf links)
+links_of() {
+	grep -l '^link_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l
+}
+
+wait_links() {
+	i=0
+	while [ "$(links_of "$1")" -lt "$2" ] && [ $i -lt 1200 ] &&
+		kill -0 "$1" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(links_of "$1")" -ge "$2" ]
 }
 
 guest_exit() { [ "$GUEST_FAILURES" -eq 0 ]; }

@@ -18,13 +18,18 @@ for fam in fentry kprobe; do
 	out=$(migscope trace --target kernel --hook "$fam" --attach-check 2>&1)
 	rc=$?
 	n=0
-	# "prog NAME SECTION ok" or "prog NAME SECTION FAIL why..."
+	absent=
+	# "prog NAME SECTION ok", "prog NAME SECTION FAIL why..." or, for an
+	# optional hook this kernel lacks, "prog NAME SECTION absent why..."
 	while read -r kind name sec verdict why; do
 		case $kind in
 		prog)
 			n=$((n + 1))
-			if [ "$verdict" = ok ]; then pass "$fam/$name" "$sec"
-			else fail "$fam/$name" "$sec: $why"; fi ;;
+			case $verdict in
+			ok) pass "$fam/$name" "$sec" ;;
+			absent) absent="$absent ${sec#*/}" ;;
+			*) fail "$fam/$name" "$sec: $why" ;;
+			esac ;;
 		together)
 			if [ "$sec" = ok ]; then pass "$fam/all-together" "$verdict $why"
 			else fail "$fam/all-together" "loading and attaching all $fam programs at once failed"; fi ;;
@@ -32,6 +37,8 @@ for fam in fentry kprobe; do
 	done <<EOF
 $out
 EOF
+	# optional hooks on functions this kernel lacks: one line, named
+	[ -z "$absent" ] || skip "$fam/absent" "functions this kernel lacks:$(printf '%s\n' $absent | sort -u | tr '\n' ' ')"
 	if [ "$n" -eq 0 ]; then
 		printf '%s\n' "$out" | sed "s/^/  [$fam] /"
 		fail "$fam" "no program verdicts (exit $rc): $(why_line "$out")"

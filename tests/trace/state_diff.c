@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel target's state diff (mt_state_diff in bpf/migtrace.bpf.c)
+ * driven through BPF_PROG_TEST_RUN with a 7.2-layout sequence of control
+ * state words: an FLR with its prepare step, a save walk, a MISMATCH (bit
+ * 39, past the 6.19 word) and the way back to READY.  Every transition the
+ * program reports is named with the state table of the VM tier's real 7.2
+ * xe.ko (its cached BTF, read by lib/xe_btf.c) and must be exactly the
+ * expected one, in order.  Without the cached BTF the built-in table (also
+ * 7.2 numbering) names them, and the test says so.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "../lib/check.h"
+#include "migscope_abi.h"
+#include "xe_btf.h"
+#include "migtrace.skel.h"
+
+#define MAX_SEEN	128
+#define GT_KEY		0xffff888012340000ull	/* a (GT, VF) identity */
+#define GT_ID		1
+#define VF		2
+
+/* the recorded walk, one state word per line, by name ("" ends a word) */
+static const char *const walk[][6] = {
+	{ "" },						/* READY: baseline */
+	{ "WIP", "FLR_WIP", "FLR_PREPARE", "" },	/* prepare_flr */
+	{ "WIP", "FLR_WIP", "FLR_SEND_START", "" },	/* GuC's FLR event */
+	{ "WIP", "FLR_WIP", "FLR_WAIT_GUC", "" },
+	{ "" },						/* FLR done */
+	{ "PAUSED", "" },
+	{ "PAUSED", "WIP", "SAVE_WIP", "SAVE_PROCESS_DATA", "" },
+	{ "PAUSED", "WIP", "SAVE_WIP", "SAVE_WAIT_DATA", "" },
+	{ "PAUSED", "WIP", "SAVE_WIP", "SAVE_DATA_DONE", "" },
+	{ "PAUSED", "SAVED", "" },
+	{ "PAUSED", "SAVED", "MISMATCH", "" },
+	{ "STOPPED", "" },
+};
+
+#define NSTEPS	(sizeof(walk) / sizeof(walk[0]))
+
+struct seen {
+	unsigned int n;
+	struct { unsigned int bit, entered; __u64 bitmap; } ev[MAX_SEEN];
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct ms_event *e = data;
+	struct seen *s = ctx;
+
+	if (size < sizeof(*e) || e->type != MS_EV_STATE || s->n == MAX_SEEN)
+		return 0;
+	if (e->gt != GT_ID || e->vf != VF)
+		return 0;
+	s->ev[s->n].bit = e->state.bit;
+	s->ev[s->n].entered = e->state.entered;
+	s->ev[s->n++].bitmap = e->state.bitmap;
+	return 0;
+}
+
+/* the table of the cached 7.2 xe.ko, or the built-in one */
+static void load_names(struct xe_names *n)
+{
+	const char *cache = getenv("MIGSCOPE_VM_CACHE");
+	char dir[] = "/tmp/state_diff.XXXXXX", a[512], b[512], why[512];
+	char k[256];
+	struct xe_kmod m;
+	bool ok = false;
+
+	snprintf(k, sizeof(k), "%s/current",
+		 cache && *cache ? cache : "/var/cache/migscope-vm");
+	xe_names_builtin(n);
+	if (!mkdtemp(dir))
+		return;
+	snprintf(a, sizeof(a), "%s/vmlinux.btf", k);
+	snprintf(b, sizeof(b), "%s/vmlinux", dir);
+	if (!symlink(a, b)) {
+		snprintf(a, sizeof(a), "%s/xe.btf", k);
+		snprintf(b, sizeof(b), "%s/xe", dir);
+		if (!symlink(a, b)) {
+			setenv(XE_BTF_DIR_ENV, dir, 1);
+			ok = !xe_kmod_find(&m, why, sizeof(why));
+		}
+	}
+	if (ok) {
+		if (xe_kmod_names(&m, n, why, sizeof(why)))
+			xe_names_builtin(n);
+		xe_kmod_close(&m);
+	}
+	unlink(b);
+	snprintf(b, sizeof(b), "%s/vmlinux", dir);
+	unlink(b);
+	rmdir(dir);
+}
+
+static __u64 word(const struct xe_names *n, const char *const *names)
+{
+	unsigned int bit;
+	__u64 w = 0;
+	int i;
+
+	for (i = 0; names[i][0]; i++)
+		for (bit = 0; bit < XE_NAMES_BITS; bit++)
+			if (!strcmp(n->state[bit], names[i]))
+				w |= 1ull << bit;
+	return w;
+}
+
+/* what a correct diff reports: every changed bit, lowest first */
+static unsigned int expected(const struct xe_names *n, struct seen *want)
+{
+	__u64 prev = 0, cur, changed;
+	unsigned int step, bit;
+
+	want->n = 0;
+	for (step = 0; step < NSTEPS; step++) {
+		cur = word(n, walk[step]);
+		changed = step ? prev ^ cur : 0;
+		for (bit = 0; bit < 64; bit++) {
+			if (!(changed >> bit & 1) || want->n == MAX_SEEN)
+				continue;
+			want->ev[want->n].bit = bit;
+			want->ev[want->n].entered = cur >> bit & 1;
+			want->ev[want->n++].bitmap = cur;
+		}
+		prev = cur;
+	}
+	return want->n;
+}
+
+static int feed(struct migtrace_bpf *obj, const struct xe_names *n)
+{
+	unsigned int step;
+
+	for (step = 0; step < NSTEPS; step++) {
+		__u64 args[4] = { GT_KEY, GT_ID, VF, word(n, walk[step]) };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
+			    .ctx_size_in = sizeof(args));
+
+		if (bpf_prog_test_run_opts(
+			    bpf_program__fd(obj->progs.test_state_diff), &opts))
+			return -errno;
+	}
+	return 0;
+}
+
+static const char *name_of(const struct xe_names *n, unsigned int bit)
+{
+	return bit < XE_NAMES_BITS && n->state[bit][0] ? n->state[bit] : "?";
+}
+
+static void compare(const struct xe_names *n, const struct seen *got,
+		    const struct seen *want)
+{
+	unsigned int i, bad = want->n;
+
+	for (i = 0; i < want->n && i < got->n; i++) {
+		if (got->ev[i].bit != want->ev[i].bit ||
+		    got->ev[i].entered != want->ev[i].entered ||
+		    got->ev[i].bitmap != want->ev[i].bitmap) {
+			bad = i;
+			break;
+		}
+	}
+	check(got->n == want->n && bad == want->n,
+	      "state-diff: every transition of the 7.2 walk, named",
+	      "%u transitions, %u expected; first difference at %u: got %s %s, want %s %s",
+	      got->n, want->n, bad,
+	      bad < got->n ? (got->ev[bad].entered ? "enter" : "exit") : "-",
+	      bad < got->n ? name_of(n, got->ev[bad].bit) : "-",
+	      bad < want->n ? (want->ev[bad].entered ? "enter" : "exit") : "-",
+	      bad < want->n ? name_of(n, want->ev[bad].bit) : "-");
+}
+
+static bool saw(const struct xe_names *n, const struct seen *s,
+		const char *name, unsigned int entered, unsigned int bit)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(name_of(n, s->ev[i].bit), name) &&
+		    s->ev[i].entered == entered && s->ev[i].bit == bit)
+			return true;
+	return false;
+}
+
+int main(void)
+{
+	struct seen got = {}, want;
+	struct ring_buffer *rb = NULL;
+	struct migtrace_bpf *obj;
+	struct bpf_program *p;
+	struct xe_names n;
+	int err;
+
+	if (geteuid()) {
+		check_skip("state-diff", "needs root for BPF_PROG_TEST_RUN");
+		return 0;
+	}
+	load_names(&n);
+	printf("# names: %s\n", n.origin);
+	obj = migtrace_bpf__open();
+	if (!check(obj != NULL, "state-diff: open", "%s", strerror(errno)))
+		return check_exit();
+	bpf_object__for_each_program(p, obj->obj)
+		bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
+	err = migtrace_bpf__load(obj);
+	if (check(!err, "state-diff: load", "%s", strerror(-err))) {
+		rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event,
+				      &got, NULL);
+		err = rb ? feed(obj, &n) : -errno;
+		check(!err, "state-diff: test run", "%s", strerror(-err));
+		if (rb)
+			ring_buffer__consume(rb);
+		expected(&n, &want);
+		compare(&n, &got, &want);
+		check(saw(&n, &got, "FLR_PREPARE", 1, 3) &&
+		      saw(&n, &got, "FLR_PREPARE", 0, 3),
+		      "state-diff: FLR_PREPARE (bit 3) entered and left",
+		      "not seen");
+		check(saw(&n, &got, "MISMATCH", 1, 39) &&
+		      saw(&n, &got, "MISMATCH", 0, 39),
+		      "state-diff: MISMATCH (bit 39) entered and left",
+		      "not seen: the diff stops short of the whole word");
+	}
+	ring_buffer__free(rb);
+	migtrace_bpf__destroy(obj);
+	return check_exit();
+}
