@@ -43,8 +43,9 @@ enum xe_defect {
 	/* §10.1, fixed in 7.1: a failed restore produce frees the packet
 	 * and leaves `pending` pointing at it; teardown frees it again */
 	XE_DEFECT_RESTORE_PENDING_UAF = 1u << 16,
-	/* the save consumer reads DATA_DONE after taking from the ring: a
-	 * packet produced in between is dropped from the stream */
+	/* the save consumer reads DATA_DONE after taking from the ring and
+	 * never polls a GT again once it saw it done: a packet produced
+	 * between the take and the test is never read */
 	XE_DEFECT_CONSUME_DONE_LATE = 1u << 17,
 	/* the save worker tests "ring full" and enters SAVE_WAIT_DATA in
 	 * two steps: a reader that drains the ring in between never kicks

@@ -389,6 +389,7 @@ __xe_traced int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfi
 	m->descriptor = desc;
 	m->trailer = trailer;
 	m->pending = NULL;
+	m->drained = 0;
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }
