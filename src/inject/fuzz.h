@@ -65,6 +65,8 @@ struct fuzz_plan {
 	struct inj_plan f[INJ_MAX_FAULTS];
 	unsigned int n;			/* 0: the baseline, nothing armed */
 	uint64_t vram, chunk;		/* bytes; 0: the command's own */
+	char flr_side;			/* 's'ave, 'r'estore: migsim --flr-at */
+	unsigned int flr_n;		/* after that side's n-th read/write */
 	const char *phase;		/* which generator made it */
 };
 
@@ -77,6 +79,7 @@ struct migsim_result {
 	int src_err, dst_err;
 	char src_failed_at[32], dst_failed_at[32];
 	unsigned int attempts;
+	bool flr;			/* migsim reset a VF (src_flr, dst_flr) */
 	char src_states[2][320], dst_states[2][320];
 	unsigned int src_gts, dst_gts;
 };

@@ -144,7 +144,7 @@ static enum fuzz_class failed(struct fuzz_run *r)
 	const struct migsim_result *m = &r->res;
 	const char *why = NULL;
 
-	if (!r->injected)
+	if (!r->injected && !m->flr)
 		why = "failed with nothing injected";
 	else if (!m->err)
 		why = "failed without an errno";
@@ -201,7 +201,7 @@ static enum fuzz_class classify(struct fuzz_run *r, const char *err)
 		return FZ_CORRUPTION;
 	}
 	if (m->ok)
-		return r->injected ? FZ_ABSORBED : FZ_UNREACHED;
+		return r->injected || m->flr ? FZ_ABSORBED : FZ_UNREACHED;
 	return failed(r);
 }
 

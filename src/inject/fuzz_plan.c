@@ -11,12 +11,12 @@
 #include "fuzz.h"
 
 enum {
-	PH_BASELINE, PH_SINGLE, PH_DELAY_PAIR, PH_ERROR_PAIR, PH_RETRY,
+	PH_BASELINE, PH_SINGLE, PH_DELAY_PAIR, PH_ERROR_PAIR, PH_RETRY, PH_FLR,
 	PH_DONE,
 };
 
 static const char *const phase_names[] = {
-	"baseline", "single", "delay+delay", "fault+fault", "retry",
+	"baseline", "single", "delay+delay", "fault+fault", "retry", "flr",
 };
 
 uint32_t fuzz_phases_parse(const char *list)
@@ -40,7 +40,7 @@ uint32_t fuzz_phases_parse(const char *list)
 
 const char *fuzz_phase_list(void)
 {
-	return "baseline, single, delay+delay, fault+fault, retry";
+	return "baseline, single, delay+delay, fault+fault, retry, flr";
 }
 
 static bool site_ok(const struct fuzz *fz, unsigned int site)
@@ -230,6 +230,23 @@ static bool next_retry(struct fuzz *fz, struct fuzz_plan *p)
 	return true;
 }
 
+/*
+ * flr: a VFIO reset (with the 7.x FLR prepare step) of the source after
+ * its nth read, or of the destination after its nth write, nth 1..3:
+ * an FLR arriving in the middle of save or restore.
+ */
+static bool next_flr(struct fuzz *fz, struct fuzz_plan *p)
+{
+	if (++fz->nth > 3) {
+		fz->nth = 1;
+		if (++fz->site2 > 1)
+			return false;
+	}
+	p->flr_side = fz->site2 ? 'r' : 's';
+	p->flr_n = fz->nth;
+	return true;
+}
+
 static bool phase_next(struct fuzz *fz, const struct fuzz_run *last,
 		       struct fuzz_plan *p)
 {
@@ -244,6 +261,8 @@ static bool phase_next(struct fuzz *fz, const struct fuzz_run *last,
 		return next_error_pair(fz, p);
 	case PH_RETRY:
 		return next_retry(fz, p);
+	case PH_FLR:
+		return next_flr(fz, p);
 	}
 	return false;
 }
@@ -408,8 +427,11 @@ void fuzz_plan_text(const struct fuzz_plan *p, char *buf, size_t len)
 		fuzz_fault_spec(&p->f[i], one, sizeof(one));
 		SPEC_ADD("%s%s", i ? " + " : "", one);
 	}
-	if (!p->n)
+	if (!p->n && !p->flr_side)
 		SPEC_ADD("(baseline: no injection)");
+	if (p->flr_side)
+		SPEC_ADD("%sflr after %s %u", p->n ? " + " : "",
+			 p->flr_side == 's' ? "read" : "write", p->flr_n);
 	if (p->vram) {
 		size_text(p->vram, sz, sizeof(sz));
 		SPEC_ADD(" [vram %s", sz);
@@ -506,6 +528,12 @@ static void command_text(const struct fuzz *fz, const struct fuzz_plan *p,
 
 	for (i = 0; fz->o.argv[i]; i++)
 		fuzz_shell_quote(buf, len, n, fz->o.argv[i]);
+	if (p->flr_side) {
+		snprintf(sz, sizeof(sz), "%s:%u",
+			 p->flr_side == 's' ? "save" : "restore", p->flr_n);
+		fuzz_shell_quote(buf, len, n, "--flr-at");
+		fuzz_shell_quote(buf, len, n, sz);
+	}
 	if (!p->vram)
 		return;
 	size_text(p->vram, sz, sizeof(sz));

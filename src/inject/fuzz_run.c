@@ -188,6 +188,8 @@ static void result_leaf(void *ctx, const char *path, const char *val,
 		copy_str(r->dst_failed_at, sizeof(r->dst_failed_at), val);
 	else if (!strcmp(path, "attempts"))
 		r->attempts = atoi(val);
+	else if (!strncmp(path, "src_flr.", 8) || !strncmp(path, "dst_flr.", 8))
+		r->flr = true;
 	else if (!strncmp(path, "src_states.gt", 13) ||
 		 !strncmp(path, "dst_states.gt", 13))
 		state_field(r, path, val);
@@ -251,7 +253,7 @@ static void drain(int fd, char *buf, size_t cap, size_t *len)
 
 /* the command plus the plan's migration size (getopt: the last one wins) */
 static void build_argv(const struct fuzz *fz, const struct fuzz_plan *p,
-		       char **argv, char sizes[2][32])
+		       char **argv, char sizes[3][32])
 {
 	int i;
 
@@ -264,6 +266,12 @@ static void build_argv(const struct fuzz *fz, const struct fuzz_plan *p,
 		argv[i++] = sizes[0];
 		argv[i++] = "--chunk";
 		argv[i++] = sizes[1];
+	}
+	if (p->flr_side) {
+		snprintf(sizes[2], 32, "%s:%u",
+			 p->flr_side == 's' ? "save" : "restore", p->flr_n);
+		argv[i++] = "--flr-at";
+		argv[i++] = sizes[2];
 	}
 	argv[i] = NULL;
 }
@@ -355,7 +363,7 @@ int fuzz_run_one(struct fuzz *fz, struct fuzz_run *r)
 	static char obuf[FUZZ_OUT_MAX], ebuf[FUZZ_ERR_MAX];
 	struct capture c = { .obuf = obuf, .ebuf = ebuf };
 	uint64_t t0 = ms_now_ns();
-	char *argv[FUZZ_MAX_ARGS + 4], sizes[2][32];
+	char *argv[FUZZ_MAX_ARGS + 6], sizes[3][32];
 	pid_t pid;
 
 	obuf[0] = ebuf[0] = 0;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # migscope fuzz: with every model defect off a campaign through every
-# phase (single, delay+delay, fault+fault, retry, coverage mutations)
+# phase (single, delay+delay, fault+fault, retry, flr, coverage mutations)
 # finds nothing; each seeded defect, in a short campaign aimed at its
 # phase, is exactly one unique finding whose minimised reproducer shows it
 # at least 9 times out of 10, and replays as printed; random plans replay
@@ -33,7 +33,7 @@ multi=$(rj "$TMP/clean.json" 'sum(len(x["faults"]) > 1 for x in r["runs"])')
 sites=$(rj "$TMP/clean.json" 'len({x["site"] for x in r["runs"] if x["injected"]} - {"save_wait"})')
 cov=$(rj "$TMP/clean.json" 'r["coverage"]["keys"]')
 grew=$(rj "$TMP/clean.json" 'sum(x["new_coverage"] > 0 for x in r["runs"][1:])')
-if [ $rc = 0 ] && [ "$f" = 0 ] && [ "$phases" = "baseline,delay+delay,fault+fault,mutation,retry,single" ] &&
+if [ $rc = 0 ] && [ "$f" = 0 ] && [ "$phases" = "baseline,delay+delay,fault+fault,flr,mutation,retry,single" ] &&
    [ "$multi" -gt 50 ] && [ "$sites" = 12 ] && [ "$grew" -gt 5 ]; then
 	pass defects-off "no finding in $(rj "$TMP/clean.json" 'r["summary"]["runs"]') runs; $multi multi-fault plans; all 12 sites but save_wait injected; coverage $cov keys, grown by $grew runs"
 else
