@@ -13,6 +13,7 @@
 #define MIGTRACE_CORE_BPF_H
 
 #include "events.bpf.h"
+#include "migtrace_agg.bpf.h"
 
 #define MT_MAX_TGIDS	4096
 #define MT_MAX_INFLIGHT	16384
@@ -45,14 +46,7 @@ struct {
 	__type(value, __u64);
 } pkt_queued SEC(".maps");
 
-/* (tgid, gt, vf, bit) -> time the bit was entered */
-struct mt_state_key {
-	__u32 tgid;
-	__u16 vf;
-	__u8 gt;
-	__u8 bit;
-};
-
+/* (tgid, gt, vf, bit) -> time the bit was entered (include/migtrace_agg.h) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MT_MAX_INFLIGHT);
@@ -169,6 +163,11 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 		/* a packet freed while queued (ring drained on failure) */
 		bpf_map_delete_elem(&pkt_queued, &k);
 	}
+	if (totals_only) {
+		agg_packet(op, now ? now : bpf_ktime_get_ns(), p->type, p->size,
+			   p->ret, queued);
+		return;
+	}
 	e = mt_reserve(MS_EV_PACKET, op, p->vf, p->gt);
 	if (!e)
 		return;
@@ -207,6 +206,10 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 			held = now - *since;
 			bpf_map_delete_elem(&state_since, &k);
 		}
+	}
+	if (totals_only) {
+		agg_state(now, bit, entered, held);
+		return;
 	}
 	e = mt_reserve(MS_EV_STATE, entered ? 1 : 0, vf, gt);
 	if (!e)
@@ -252,11 +255,14 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 {
 	__u32 tid = mt_tid();
 	struct mt_call *c = bpf_map_lookup_elem(&vram_calls, &tid);
-	struct ms_event *e;
+	struct ms_event *e = NULL;
 
 	if (!c)
 		return;
-	e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
+	if (totals_only)
+		agg_vram(now, c->dir, c->len, now - c->ts, ret);
+	else
+		e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
 	if (e) {
 		e->ts_ns = now;
 		e->vram.offset = c->offset;
@@ -291,11 +297,14 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 {
 	__u32 tid = mt_tid();
 	struct mt_call *c = bpf_map_lookup_elem(&data_calls, &tid);
-	struct ms_event *e;
+	struct ms_event *e = NULL;
 
 	if (!c)
 		return;
-	e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
+	if (totals_only)
+		agg_data(now, c->dir, now - c->ts, ret);
+	else
+		e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
 	if (e) {
 		e->ts_ns = now;
 		e->data.len = c->len;

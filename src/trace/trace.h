@@ -137,6 +137,15 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 /* drain events for up to timeout_ms; <0 on error, 1 once tracing is over */
 int mt_session_poll(struct mt_session *s, int timeout_ms);
 uint64_t mt_session_drops(struct mt_session *s);
+/*
+ * When no view needs the events one by one (mt_wants_events), BPF counts
+ * the totals itself and sends nothing through the ring: add them to a
+ * (before mt_out_finish).  0 on the event path, where there is nothing to add.
+ */
+int mt_session_totals(struct mt_session *s, struct mt_agg *a);
+struct bpf_map;
+int mt_totals_read(struct mt_agg *a, const struct bpf_map *totals,
+		   const struct bpf_map *state_since);
 /* the programs' run time and runs so far (counted once stats are on) */
 int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 			 uint64_t *runs);
@@ -157,6 +166,8 @@ int mt_kernel_prepare(struct bpf_object *obj, bool attach_check);
 
 /* -p, --binary and -- COMMAND exclude each other (2 if they clash) */
 int mt_check_attach_opts(const struct trace_opts *o);
+/* does some output need every event (lines, record, Perfetto, top, ...)? */
+bool mt_wants_events(const struct trace_opts *o);
 int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 		  const char *cmd);
 int mt_run(const struct trace_opts *o);
