@@ -13,7 +13,6 @@
 #define MIGTRACE_CORE_BPF_H
 
 #include "events.bpf.h"
-#include "migtrace_agg.bpf.h"
 
 #define MT_MAX_TGIDS	4096
 #define MT_MAX_INFLIGHT	16384
@@ -141,6 +140,9 @@ struct mt_pkt {
 	__u32 dir;
 };
 
+/* the in-BPF totals' emitters take a struct mt_pkt */
+#include "migtrace_agg.bpf.h"
+
 static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 {
 	struct mt_pkt_key k = { .pkt = p->pkt, .tgid = mt_tgid() };
@@ -164,8 +166,7 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 		bpf_map_delete_elem(&pkt_queued, &k);
 	}
 	if (totals_only) {
-		agg_packet(op, now ? now : bpf_ktime_get_ns(), p->type, p->size,
-			   p->ret, queued);
+		agg_packet(op, now ? now : bpf_ktime_get_ns(), p, queued);
 		return;
 	}
 	e = mt_reserve(MS_EV_PACKET, op, p->vf, p->gt);
@@ -208,7 +209,7 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 		}
 	}
 	if (totals_only) {
-		agg_state(now, bit, entered, held);
+		agg_state(now, vf, gt, bit, entered, held);
 		return;
 	}
 	e = mt_reserve(MS_EV_STATE, entered ? 1 : 0, vf, gt);
@@ -260,7 +261,7 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 	if (!c)
 		return;
 	if (totals_only)
-		agg_vram(now, c->dir, c->len, now - c->ts, ret);
+		agg_vram(now, c->vf, c->dir, c->len, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
 	if (e) {
@@ -302,7 +303,7 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 	if (!c)
 		return;
 	if (totals_only)
-		agg_data(now, c->dir, now - c->ts, ret);
+		agg_data(now, c->vf, c->dir, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
 	if (e) {

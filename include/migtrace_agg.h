@@ -12,6 +12,7 @@
 
 #define MS_AGG_TYPES	8	/* packet types 0..7 */
 #define MS_AGG_STATES	64	/* state bits */
+#define MS_AGG_UNITS	1024	/* (tgid, VF) pairs in the units map */
 
 struct ms_agg_hist {
 	__u64 slots[MS_LOG2_SLOTS];
@@ -42,6 +43,19 @@ struct ms_agg {
 	__u64 state_ns[MS_AGG_STATES];	/* held time of exited states */
 	/* microseconds, like the user-space histograms */
 	struct ms_agg_hist h_vram, h_read, h_write, h_queue;
+};
+
+/* `top`'s per-(tgid, VF) figures, in the units map (only for top) */
+struct ms_unit_key {
+	__u32 tgid;
+	__u32 vf;
+};
+
+struct ms_unit_totals {
+	__u32 occ[MS_MAX_GT];	/* last ring occupancy per GT */
+	__u8 seen[MS_MAX_GT];	/* 1 once GT g was seen (plain stores: no race) */
+	__u32 pad;
+	__u64 read_bytes, write_bytes, vram_bytes;
 };
 
 /*

@@ -247,8 +247,8 @@ int mt_check_attach_opts(const struct trace_opts *o)
 
 bool mt_wants_events(const struct trace_opts *o)
 {
-	/* the summary and the histograms are the only outputs BPF can total */
-	return !o->quiet || strcmp(o->cmd, "trace") || o->perfetto ||
+	/* the summary, the histograms and top's table BPF can total */
+	return !o->quiet || !strcmp(o->cmd, "record") || o->perfetto ||
 	       o->breakdown || o->metrics || o->metrics_textfile;
 }
 
@@ -314,7 +314,7 @@ int mt_run(const struct trace_opts *o)
 		mt_sinks_tick(&sinks, s);
 	}
 	drops = mt_session_drops(s);
-	if (mt_session_totals(s, &out->agg))
+	if (mt_session_totals(s, &out->agg) < 0)
 		err = 1;
 	if (out->rec && mt_rec_finish(out->rec, drops))
 		err = 1;

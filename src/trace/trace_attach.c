@@ -168,6 +168,7 @@ static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o,
 			bool totals)
 {
 	obj->rodata->totals_only = totals;
+	obj->rodata->totals_units = totals && !strcmp(o->cmd, "top");
 	obj->rodata->targ_vf = o->vf;
 	obj->rodata->targ_gt = o->gt;
 	obj->rodata->targ_type = o->type;
@@ -380,7 +381,10 @@ int mt_session_totals(struct mt_session *s, struct mt_agg *a)
 {
 	if (!s->totals)
 		return 0;
-	return mt_totals_read(a, s->obj->maps.totals, s->obj->maps.state_since);
+	if (mt_totals_read(a, s->obj->maps.totals, s->obj->maps.state_since,
+			   s->obj->maps.units))
+		return -1;
+	return 1;
 }
 
 uint64_t mt_session_drops(struct mt_session *s)

@@ -74,10 +74,14 @@ static void add_cpu(struct mt_agg *a, const struct ms_agg *c)
 	add_hist(&a->h_queue, &c->h_queue);
 }
 
-/* states still set at the end count up to the last event, as on the event path */
-static void fold_open_states(struct mt_agg *a, const struct bpf_map *since)
+/*
+ * The states still set: into their units, as the event path keeps them,
+ * so mt_agg_close counts their time up to the end and top shows them.
+ */
+static void add_open_states(struct mt_agg *a, const struct bpf_map *since)
 {
 	struct mt_state_key k, next, *prev = NULL;
+	struct mt_unit *u;
 	uint64_t ts;
 
 	while (!bpf_map__get_next_key(since, prev, &next, sizeof(next))) {
@@ -86,13 +90,45 @@ static void fold_open_states(struct mt_agg *a, const struct bpf_map *since)
 		if (bpf_map__lookup_elem(since, &k, sizeof(k), &ts, sizeof(ts),
 					 0))
 			continue;
-		if (k.gt < MS_MAX_GT && ts && a->last_ts > ts)
-			a->states[k.bit & 63].total_ns += a->last_ts - ts;
+		u = mt_agg_unit(a, k.tgid, k.vf);
+		if (!u || k.gt >= MS_MAX_GT)
+			continue;
+		mt_unit_saw_gt(u, k.gt);
+		u->bits[k.gt] |= 1ull << (k.bit & 63);
+		u->since[k.gt][k.bit & 63] = ts;
+	}
+}
+
+/* top's per-(tgid, VF) figures; the map is empty unless top asked */
+static void add_units(struct mt_agg *a, const struct bpf_map *units)
+{
+	struct ms_unit_key k, next, *prev = NULL;
+	struct ms_unit_totals t;
+	struct mt_unit *u;
+	unsigned int g;
+
+	while (!bpf_map__get_next_key(units, prev, &next, sizeof(next))) {
+		k = next;
+		prev = &k;
+		if (bpf_map__lookup_elem(units, &k, sizeof(k), &t, sizeof(t), 0))
+			continue;
+		u = mt_agg_unit(a, k.tgid, k.vf);
+		if (!u)
+			continue;
+		for (g = 0; g < MS_MAX_GT; g++) {
+			if (!t.seen[g])
+				continue;
+			mt_unit_saw_gt(u, g);
+			u->occ[g] = t.occ[g];
+		}
+		u->read_bytes = t.read_bytes;
+		u->write_bytes = t.write_bytes;
+		u->vram_bytes = t.vram_bytes;
 	}
 }
 
 int mt_totals_read(struct mt_agg *a, const struct bpf_map *totals,
-		   const struct bpf_map *state_since)
+		   const struct bpf_map *state_since, const struct bpf_map *units)
 {
 	int ncpu = libbpf_num_possible_cpus(), i, err;
 	struct ms_agg *cpus;
@@ -113,6 +149,7 @@ int mt_totals_read(struct mt_agg *a, const struct bpf_map *totals,
 	for (i = 0; i < ncpu; i++)
 		add_cpu(a, &cpus[i]);
 	free(cpus);
-	fold_open_states(a, state_since);
+	add_units(a, units);
+	add_open_states(a, state_since);
 	return 0;
 }

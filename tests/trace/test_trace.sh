@@ -153,6 +153,12 @@ else
 	fail top-table "no per-VF row in: $(head -n 5 "$W/top" | tr '\n' '|')"
 fi
 
+# top from the in-BPF totals: nothing per event, so a 4 KiB ring still
+# shows every byte moved
+"$MIGSCOPE" top --ring-size 4K 1 -- "$MIGSIM" migrate --json --vram 64M \
+	--chunk 64K >"$W/top-totals" 2>&1
+chk top-moved top-totals "$W/top-totals"
+
 # Bad input: one clear line, non-zero exit.
 bad() { # NAME EXPECT-REGEX CMD...
 	name=$1 re=$2

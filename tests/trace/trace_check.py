@@ -224,6 +224,26 @@ def same_counts(name, a, b):
            f"timed states differ: {sorted(held ^ held_b)}")
 
 
+def top_moved(name, path):
+    """top's last table: the source VF read and the destination VF wrote
+    the whole stream, as migsim (its JSON line, in the same output)
+    counted it, with nothing dropped."""
+    text = open(path).read().splitlines()
+    m = [json.loads(ln) for ln in text if ln.startswith("{")]
+    heads = [i for i, ln in enumerate(text) if ln.startswith("PID ")]
+    if len(m) != 1 or not heads:
+        nok(name, f"{len(m)} migsim results, {len(heads)} tables")
+        return
+    rows = [ln.split() for ln in text[heads[-1] + 1:]
+            if ln[:1].isdigit()]
+    moved = sorted(int(r[3]) for r in rows if r[1] == "1")
+    want = [m[0]["stream_bytes"]] * 2
+    expect(name, moved == want,
+           f"VF1 rows moved {moved}, migsim streamed {want}")
+    dropped = [ln for ln in text if "dropped" in ln]
+    expect(name + "-drops", not dropped, dropped[:1])
+
+
 def summary_vs_migsim(name, mpath, spath):
     m = json.loads(open(mpath).read().strip().splitlines()[-1])
     s = summary_of(lines(spath), name)
@@ -300,6 +320,8 @@ def main():
         migrate(name, *args)
     elif mode == "same-summary":
         same_summary(name, *args)
+    elif mode == "top-moved":
+        top_moved(name, *args)
     elif mode == "same-counts":
         same_counts(name, *args)
     elif mode == "summary-vs-migsim":
