@@ -58,6 +58,14 @@ struct {
 	__type(value, __u64);
 } live_pkts SEC(".maps");
 
+/* fuzz's coverage keys (struct inject_cov_key), drained after each run */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct inject_cov_key);
+	__type(value, __u8);
+} coverage SEC(".maps");
+
 static __always_inline __u32 cur_tgid(void)
 {
 	return bpf_get_current_pid_tgid() >> 32;
@@ -84,38 +92,41 @@ struct hit_ctx {
 	__u64 offset;
 };
 
-static __always_inline bool filters_pass(const struct hit_ctx *h)
+static __always_inline bool filters_pass(const struct inject_fault *f,
+					 const struct hit_ctx *h)
 {
-	if (h->site != cfg.site)
+	if (!f->armed || h->site != f->site)
 		return false;
 	/* user space refuses --vf where a site reports none: no wildcard */
-	if (cfg.vf != MS_ANY && h->vf != cfg.vf)
+	if (f->vf != MS_ANY && h->vf != f->vf)
 		return false;
-	if (cfg.gt != MS_ANY && h->gt != cfg.gt)
+	if (f->gt != MS_ANY && h->gt != f->gt)
 		return false;
-	if (cfg.type != MS_ANY && h->type != cfg.type)
+	if (f->type != MS_ANY && h->type != f->type)
 		return false;
-	if (cfg.off_hi && (h->offset < cfg.off_lo || h->offset > cfg.off_hi))
+	if (f->off_hi && (h->offset < f->off_lo || h->offset > f->off_hi))
 		return false;
-	return in_scope();
+	return true;
 }
 
 /* unsigned only: clang 14 cannot emit signed division for BPF */
-static __always_inline bool pattern_fires(__u64 hit)
+static __always_inline bool pattern_fires(const struct inject_fault *f,
+					  __u64 hit)
 {
-	if (cfg.nth)
-		return hit == cfg.nth;
-	if (cfg.interval > 1 && hit % cfg.interval)
+	if (f->nth)
+		return hit == f->nth;
+	if (f->interval > 1 && hit % f->interval)
 		return false;
-	if (cfg.prob >= (1ULL << 32))
+	if (f->prob >= (1ULL << 32))
 		return true;
-	return (mix64(cfg.seed ^ mix64(hit)) >> 32) < cfg.prob;
+	return (mix64(f->seed ^ mix64(hit)) >> 32) < f->prob;
 }
 
-static __always_inline void log_injection(const struct hit_ctx *h, __u64 hit,
-					  __u64 seq, __s32 err)
+static __always_inline void log_injection(const struct hit_ctx *h,
+					  const struct inject_fault *f,
+					  __u64 hit, __u64 seq, __s32 err)
 {
-	struct ms_event *e = ms_event_reserve(MS_EV_INJECT, cfg.mech);
+	struct ms_event *e = ms_event_reserve(MS_EV_INJECT, f->mech);
 
 	if (!e)
 		return;
@@ -126,30 +137,70 @@ static __always_inline void log_injection(const struct hit_ctx *h, __u64 hit,
 	e->inject.site = h->site;
 	e->inject.err = err;
 	e->inject.dry_run = cfg.dry_run;
-	e->inject.mechanism = cfg.mech;
+	e->inject.mechanism = f->mech;
 	ms_event_submit(e);
 }
 
 /*
- * The one decision: returns the injection's sequence number (1-based), or
- * 0 when this hit is left alone.  Called by every entry point.
+ * One fault's decision: its sequence number (1-based), or 0 when this hit
+ * is left alone.  take: no earlier fault fired on this call, so this one
+ * may; otherwise it only counts the hit.
  */
-static __always_inline __u64 decide(const struct hit_ctx *h, __u64 *hitp)
+static __always_inline __u64 decide_one(const struct inject_fault *f,
+					struct inject_fault_stats *st,
+					const struct hit_ctx *h, bool take,
+					__u64 *hitp)
 {
 	__u64 hit, seq;
 
-	if (!cfg.armed || !filters_pass(h))
+	if (!filters_pass(f, h))
 		return 0;
-	hit = __sync_fetch_and_add(&stats.hits, 1) + 1;
+	hit = __sync_fetch_and_add(&st->hits, 1) + 1;
 	*hitp = hit;
-	if (!pattern_fires(hit))
+	if (!take || !pattern_fires(f, hit))
 		return 0;
 	/* times caps attempts, so concurrent hits can never overshoot it */
-	seq = __sync_fetch_and_add(&stats.seq, 1) + 1;
-	if (cfg.times && seq > cfg.times)
+	seq = __sync_fetch_and_add(&st->seq, 1) + 1;
+	if (f->times && seq > f->times)
 		return 0;
-	__sync_fetch_and_add(&stats.injected, 1);
+	__sync_fetch_and_add(&st->injected, 1);
 	return seq;
+}
+
+/*
+ * Every armed fault sees the hit; the first that fires decides.  Returns
+ * the index of that fault, or -1.
+ */
+static __always_inline int decide(const struct hit_ctx *h, __u64 *hitp,
+				  __u64 *seqp)
+{
+	int i, won = -1;
+	__u64 hit, seq;
+
+	if (!cfg.armed || !in_scope())
+		return -1;
+#pragma unroll
+	for (i = 0; i < INJ_MAX_FAULTS; i++) {
+		hit = 0;
+		seq = decide_one(&cfg.f[i], &stats.f[i], h, won < 0, &hit);
+		if (seq) {
+			won = i;
+			*hitp = hit;
+			*seqp = seq;
+		}
+	}
+	return won;
+}
+
+static __always_inline void cov_add(__u32 kind, __u32 a, __s32 b, __u32 c)
+{
+	struct inject_cov_key k = { .kind = kind, .a = a, .b = b, .c = c };
+	__u8 one = 1;
+
+	if (cfg.track_leaks && in_scope()) {
+		bpf_map_update_elem(&coverage, &k, &one, BPF_NOEXIST);
+		stats.last_ns = bpf_ktime_get_ns();
+	}
 }
 
 /* a negative errno at an error site, positive microseconds at a delay site */
@@ -162,6 +213,16 @@ static __always_inline void model_verdict(__s32 verdict)
 		*v = verdict;
 }
 
+static __always_inline __s32 fault_verdict(const struct inject_fault *f,
+					   __u32 site)
+{
+	if (f->mech == INJ_MECH_SIGNAL)
+		return f->sig;
+	if (ms_site_is_delay(site))
+		return f->delay_us;
+	return -f->err;
+}
+
 SEC("usdt")
 int BPF_USDT(fault_site, long site, long vfid, long gt, long type, long offset)
 {
@@ -169,27 +230,27 @@ int BPF_USDT(fault_site, long site, long vfid, long gt, long type, long offset)
 		.site = site, .vf = vfid, .gt = gt, .type = type,
 		.offset = offset,
 	};
-	__u64 hit = 0, seq;
+	const struct inject_fault *f;
+	__u64 hit = 0, seq = 0;
 	__s32 verdict;
+	int i;
 
-	if (cfg.mech != INJ_MECH_MODEL && cfg.mech != INJ_MECH_SIGNAL)
+	cov_add(INJ_COV_SITE, h.site, h.gt, h.type);
+	i = decide(&h, &hit, &seq);
+	if (i < 0 || i >= INJ_MAX_FAULTS)
 		return 0;
-	seq = decide(&h, &hit);
-	if (!seq)
+	f = &cfg.f[i];
+	if (f->mech != INJ_MECH_MODEL && f->mech != INJ_MECH_SIGNAL)
 		return 0;
-	if (cfg.mech == INJ_MECH_SIGNAL)
-		verdict = cfg.sig;
-	else if (ms_site_is_delay(h.site))
-		verdict = cfg.delay_us;
-	else
-		verdict = -cfg.err;
+	verdict = fault_verdict(f, h.site);
 	if (!cfg.dry_run) {
-		if (cfg.mech == INJ_MECH_SIGNAL)
-			bpf_send_signal_thread(cfg.sig);
+		if (f->mech == INJ_MECH_SIGNAL)
+			bpf_send_signal_thread(f->sig);
 		else
 			model_verdict(verdict);
 	}
-	log_injection(&h, hit, seq, verdict);
+	cov_add(INJ_COV_FAULT, h.site, verdict, f->mech);
+	log_injection(&h, f, hit, seq, verdict);
 	return 0;
 }
 
@@ -234,9 +295,10 @@ SEC("fmod_ret/security_file_permission")
 int BPF_PROG(file_perm, struct file *file, int mask, int ret)
 {
 	struct hit_ctx h = { .vf = 0, .gt = MS_GT_UNKNOWN };
-	__u64 hit = 0, seq;
+	__u64 hit = 0, seq = 0;
+	int i;
 
-	if (ret || cfg.mech != INJ_MECH_KERNEL || !cfg.armed || !in_scope())
+	if (ret || !cfg.armed || !in_scope())
 		return ret;
 	if (mask & MAY_READ)
 		h.site = MS_SITE_DATA_READ;
@@ -244,13 +306,14 @@ int BPF_PROG(file_perm, struct file *file, int mask, int ret)
 		h.site = MS_SITE_DATA_WRITE;
 	else
 		return 0;
-	if (h.site != cfg.site || !target_file(file))
+	if (!target_file(file))
 		return 0;
-	seq = decide(&h, &hit);
-	if (!seq)
+	i = decide(&h, &hit, &seq);
+	if (i < 0 || i >= INJ_MAX_FAULTS ||
+	    cfg.f[i].mech != INJ_MECH_KERNEL)
 		return 0;
-	log_injection(&h, hit, seq, -cfg.err);
-	return cfg.dry_run ? 0 : -cfg.err;
+	log_injection(&h, &cfg.f[i], hit, seq, -cfg.f[i].err);
+	return cfg.dry_run ? 0 : -cfg.f[i].err;
 }
 
 /* children of tracked processes are in scope: migsim forks both sides */
@@ -295,6 +358,21 @@ int BPF_USDT(pkt_free, long pkt)
 
 	if (cfg.track_leaks)
 		bpf_map_delete_elem(&live_pkts, &k);
+	return 0;
+}
+
+/* state transitions of the model's VF control, for coverage */
+SEC("usdt")
+int BPF_USDT(state_enter, long gt, long vfid, long bit)
+{
+	cov_add(INJ_COV_STATE, gt, bit, 1);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(state_exit, long gt, long vfid, long bit)
+{
+	cov_add(INJ_COV_STATE, gt, bit, 0);
 	return 0;
 }
 

@@ -19,41 +19,74 @@ enum inject_mech {
 };
 
 
+#define INJ_MAX_FAULTS	4	/* faults armed at once (fuzz's plans) */
+
 /*
- * should_fail()-style decision among the hits that pass every filter:
- * nth fails exactly hit N; otherwise every `interval`-th hit is a
+ * One armed fault, should_fail()-style, among the hits that pass every
+ * filter: nth fails exactly hit N; otherwise every `interval`-th hit is a
  * candidate and a candidate fails with probability prob/2^32, the draw
- * being a hash of (seed, hit) so that a run can be replayed.
+ * being a hash of (seed, hit) so that a run can be replayed.  Each fault
+ * counts its own hits; when two fire on the same call the first wins.
  */
-struct inject_cfg {
-	__u32 armed;		/* 0: every program returns at once */
+struct inject_fault {
+	__u32 armed;		/* 0: this slot is unused */
 	__u32 mech;		/* enum inject_mech */
 	__u32 site;		/* enum ms_fault_site */
 	__s32 err;		/* positive errno to inject */
 	__u32 sig;		/* INJ_MECH_SIGNAL: signal number */
-	__u32 dry_run;		/* decide and log, never inject */
+	__u32 delay_us;		/* delay sites: the sleep, err unused */
 	__u64 nth;		/* 0: not used */
 	__u64 interval;		/* 0 or 1: every candidate */
 	__u64 prob;		/* out of 2^32; 1 << 32 always */
 	__u64 seed;
 	__u64 times;		/* 0: unlimited */
 	__u32 vf, gt, type;	/* MS_ANY: no filter */
-	__u32 all_tasks;	/* 1: no pid scope (never set by migscope) */
+	__u32 pad;
 	__u64 off_lo, off_hi;	/* offset range, inclusive; hi 0: none */
-	__u64 kdev, ino;	/* INJ_MECH_KERNEL: file; ino 0: by name */
-	__u32 track_leaks;	/* fuzz: keep live packets per process */
-	__u32 delay_us;		/* delay sites: the sleep, err unused */
 };
 
-struct inject_stats {
+struct inject_cfg {
+	__u32 armed;		/* 0: every program returns at once */
+	__u32 dry_run;		/* decide and log, never inject */
+	__u32 all_tasks;	/* 1: no pid scope (never set by migscope) */
+	__u32 track_leaks;	/* fuzz: live packets, polls, coverage */
+	__u64 kdev, ino;	/* INJ_MECH_KERNEL: file; ino 0: by name */
+	struct inject_fault f[INJ_MAX_FAULTS];
+};
+
+struct inject_fault_stats {
 	__u64 hits;		/* hits that passed every filter */
 	__u64 seq;		/* injection attempts (capped by times) */
 	__u64 injected;		/* injections done (or would be: dry run) */
+};
+
+struct inject_stats {
+	struct inject_fault_stats f[INJ_MAX_FAULTS];
 	/* fuzz: GT-level save consumes that found the ring empty, and those
 	 * that got a packet: a reader that sleeps until something changes
 	 * polls an empty ring about once per packet, a spinning one far more */
 	__u64 empty_polls;
 	__u64 consumed;
+	/* fuzz: when the target last did something (a site hit, a state
+	 * change, a packet), CLOCK_MONOTONIC: a hang is a long silence */
+	__u64 last_ns;
+};
+
+/*
+ * fuzz's coverage: what the probes saw in the target, one key each.  A
+ * campaign keeps the plans that reach keys no earlier run reached.
+ */
+enum inject_cov_kind {
+	INJ_COV_STATE = 1,	/* a: gt, b: state bit, c: 1 enter, 0 exit */
+	INJ_COV_SITE,		/* a: site, b: gt, c: type */
+	INJ_COV_FAULT,		/* a: site, b: verdict (-errno or delay), c: mech */
+};
+
+struct inject_cov_key {
+	__u32 kind;
+	__u32 a;
+	__s32 b;
+	__u32 c;
 };
 
 /* a live packet of the model, for leak accounting */

@@ -161,6 +161,16 @@ enum ms_fault_site {
 	 * workqueue latency upstream has), and errno verdicts are left alone.
 	 */
 	MS_SITE_SAVE_STEP,
+	/*
+	 * Two more delay sites, preemption points of the save data path: the
+	 * reader between its ring and DATA_DONE checks after finding a GT's
+	 * ring empty, and the worker between finding the ring full and
+	 * parking in SAVE_WAIT_DATA.  Harmless in the fixed model; they hold
+	 * open the windows of the consume_done_late and wait_data_race
+	 * defects.
+	 */
+	MS_SITE_SAVE_CONSUME,
+	MS_SITE_SAVE_WAIT,
 	MS_SITE_MAX,
 };
 
@@ -168,7 +178,8 @@ enum ms_fault_site {
 
 static inline int ms_site_is_delay(unsigned int site)
 {
-	return site == MS_SITE_SAVE_STEP;
+	return site == MS_SITE_SAVE_STEP || site == MS_SITE_SAVE_CONSUME ||
+	       site == MS_SITE_SAVE_WAIT;
 }
 
 /* Name of the model's BPF_F_MMAPABLE verdict array, found via fdinfo. */

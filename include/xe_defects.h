@@ -3,10 +3,8 @@
  * Upstream behaviours of docs/upstream-xe.md §10 that the model fixes by
  * default and can re-enable, one bit each, in xe_device_config.defects;
  * and the 6.19 behaviours upstream itself has since changed
- * (docs/upstream-xe-7x.md).  Only defects that
- * do not corrupt the model's own memory can be re-enabled: the
- * use-after-free ones (§10.1, §10.7) and NULL dereferences (§10.2, §10.3)
- * are always fixed and only reported.
+ * (docs/upstream-xe-7x.md).  The NULL dereferences (§10.2, §10.3) and
+ * the restore double free of §10.7 are always fixed and only reported.
  */
 #ifndef XE_DEFECTS_H
 #define XE_DEFECTS_H
@@ -34,10 +32,35 @@ enum xe_defect {
 	/* pf_migration_consume compares with positive EAGAIN: GTs strictly
 	 * in order, a later GT's packets held back behind an earlier one */
 	XE_V619_STRICT_CONSUME = 1u << 10,
+
+	/*
+	 * Fuzz targets: bugs upstream had or plausibly could have on the
+	 * error paths, each found by `migscope fuzz`.  The memory errors
+	 * (XE_DEFECTS_MEMORY) corrupt the model's heap: run them in the
+	 * AddressSanitizer build of migsim, where they are a crash with a
+	 * report.
+	 */
+	/* §10.1, fixed in 7.1: a failed restore produce frees the packet
+	 * and leaves `pending` pointing at it; teardown frees it again */
+	XE_DEFECT_RESTORE_PENDING_UAF = 1u << 16,
+	/* the save consumer reads DATA_DONE after taking from the ring and
+	 * never polls a GT again once it saw it done: a packet produced
+	 * between the take and the test is never read */
+	XE_DEFECT_CONSUME_DONE_LATE = 1u << 17,
+	/* the save worker tests "ring full" and enters SAVE_WAIT_DATA in
+	 * two steps: a reader that drains the ring in between never kicks
+	 * it again (lost wake-up) */
+	XE_DEFECT_WAIT_DATA_RACE = 1u << 18,
+	/* the VRAM save error path frees a packet the failed produce has
+	 * already freed (double free) */
+	XE_DEFECT_SAVE_DOUBLE_FREE = 1u << 19,
 };
 
 #define XE_V619_ALL	(XE_V619_NO_FLR_PREPARE | XE_V619_FLR_RETRIGGER_OK | \
 			 XE_V619_STRICT_CONSUME | XE_DEFECT_MMIO_PF_VIEW)
+
+#define XE_DEFECTS_MEMORY \
+	(XE_DEFECT_RESTORE_PENDING_UAF | XE_DEFECT_SAVE_DOUBLE_FREE)
 
 /* "lost_wakeup,busy_consume": bits, or -1 with *bad set to the bad name */
 int xe_defects_parse(const char *list, const char **bad);

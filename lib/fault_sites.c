@@ -32,8 +32,10 @@ static const struct {
 	[MS_SITE_GGTT_LOAD] = { "ggtt_load", EINVAL, HAS_VF | HAS_GT },
 	[MS_SITE_VRAM_COPY] = { "vram_copy", ETIME, HAS_VF | HAS_GT },
 	[MS_SITE_RING_PRODUCE] = { "ring_produce", ENOSPC, HAS_VF | HAS_GT },
-	/* a delay site */
+	/* delay sites */
 	[MS_SITE_SAVE_STEP] = { "save_step", 0, HAS_VF | HAS_GT },
+	[MS_SITE_SAVE_CONSUME] = { "save_consume", 0, HAS_VF | HAS_GT },
+	[MS_SITE_SAVE_WAIT] = { "save_wait", 0, HAS_VF | HAS_GT },
 };
 
 bool inj_site_has_vf(unsigned int site)

@@ -18,7 +18,14 @@ static const struct {
 	{ "v619_flr_retrigger_ok", XE_V619_FLR_RETRIGGER_OK },
 	{ "v619_strict_consume", XE_V619_STRICT_CONSUME },
 	{ "6.19", XE_V619_ALL },
+	/* fuzz targets */
+	{ "restore_pending_uaf", XE_DEFECT_RESTORE_PENDING_UAF },
+	{ "consume_done_late", XE_DEFECT_CONSUME_DONE_LATE },
+	{ "wait_data_race", XE_DEFECT_WAIT_DATA_RACE },
+	{ "save_double_free", XE_DEFECT_SAVE_DOUBLE_FREE },
 };
+
+#define NR_DEFECTS	(sizeof(defects) / sizeof(defects[0]))
 
 int xe_defects_parse(const char *list, const char **bad)
 {
@@ -34,7 +41,7 @@ int xe_defects_parse(const char *list, const char **bad)
 			n = sizeof(word) - 1;
 		memcpy(word, p, n);
 		word[n] = 0;
-		for (i = 0; i < sizeof(defects) / sizeof(defects[0]); i++) {
+		for (i = 0; i < NR_DEFECTS; i++) {
 			if (!strcasecmp(word, defects[i].name)) {
 				bits |= defects[i].bit;
 				found = true;
@@ -55,5 +62,6 @@ const char *xe_defects_help(void)
 {
 	return "lost_wakeup,busy_consume,save_init_leak,mmio_pf_view,"
 	       "v619_no_flr_prepare,v619_flr_retrigger_ok,v619_strict_consume,"
-	       "6.19";
+	       "6.19,restore_pending_uaf,consume_done_late,wait_data_race,"
+	       "save_double_free";
 }

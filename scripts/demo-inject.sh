@@ -23,6 +23,6 @@ $OUT/migscope inject --site data_read --errno EIO --probability 0.2 --seed 7 \
 grep -c ' would inject #' "$DEMO/inject-dry.txt" | sed 's/^/  would inject: /'
 
 echo
-echo "== fuzz: a short systematic campaign with the mmio_pf_view defect on"
-$OUT/migscope fuzz --defect mmio_pf_view --runs 8 --report "$DEMO/fuzz-report.json" || true
+echo "== fuzz: 8 runs with the mmio_pf_view defect on: one unique finding, minimised, re-run 5 times"
+$OUT/migscope fuzz --defect mmio_pf_view --runs 8 --repro 5 --report "$DEMO/fuzz-report.json" || true
 echo "  JSON report: $DEMO/fuzz-report.json"

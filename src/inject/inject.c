@@ -187,8 +187,8 @@ static void summary(struct inject_out *out, const struct inj_session *s,
 		json_ku64(&out->j, "schema", 1);
 		json_kstr(&out->j, "plan", args);
 		json_kstr(&out->j, "mechanism", inj_mech_name(p->mech));
-		json_ku64(&out->j, "hits", st.hits);
-		json_ku64(&out->j, "injected", st.injected);
+		json_ku64(&out->j, "hits", st.f[0].hits);
+		json_ku64(&out->j, "injected", st.f[0].injected);
 		json_ku64(&out->j, "logged", out->logged);
 		json_ku64(&out->j, "drops", drops);
 		json_kbool(&out->j, "dry_run", p->dry_run);
@@ -199,8 +199,8 @@ static void summary(struct inject_out *out, const struct inj_session *s,
 		return;
 	}
 	fprintf(stderr, "migscope inject: %s (%s): %llu hit(s), %llu %s, %llu logged, %llu dropped\n",
-		args, inj_mech_name(p->mech), (unsigned long long)st.hits,
-		(unsigned long long)st.injected,
+		args, inj_mech_name(p->mech), (unsigned long long)st.f[0].hits,
+		(unsigned long long)st.f[0].injected,
 		p->dry_run ? "would have been injected" : "injected",
 		(unsigned long long)out->logged, (unsigned long long)drops);
 }
@@ -239,14 +239,14 @@ static int run(struct inject_opts *o, const char *bin)
 	if (p->mech == INJ_MECH_KERNEL ? inj_attach_kernel(&s) :
 	    inj_attach_model(&s, bin, false))
 		goto out;
-	inj_arm(&s, p);
+	inj_arm(&s, p, 1);
 	if (o->pid) {
 		if (inj_scope_add_tree(&s, o->pid))
 			goto out;
 		fprintf(stderr, "migscope inject: armed on pid %d and its children (%s); Ctrl-C to stop\n",
 			o->pid, inj_mech_name(p->mech));
 	} else {
-		child = inj_spawn(&s, o->command, false, -1);
+		child = inj_spawn(&s, o->command, false, (const int[2]){ -1, -1 });
 		if (child < 0)
 			goto out;
 	}

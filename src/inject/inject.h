@@ -54,13 +54,17 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 /* attach fault_site (and with leaks the packet probes) to a binary */
 int inj_attach_model(struct inj_session *s, const char *binary, bool leaks);
 int inj_attach_kernel(struct inj_session *s);
-void inj_arm(struct inj_session *s, const struct inj_plan *p);
+/* arm n plans at once (1..INJ_MAX_FAULTS): a multi-fault plan */
+void inj_arm(struct inj_session *s, const struct inj_plan *p, unsigned int n);
 void inj_disarm(struct inj_session *s);
 struct inject_stats inj_stats(const struct inj_session *s);
 int inj_scope_add(struct inj_session *s, pid_t pid);
 /* pid and every live descendant of it (a scan of /proc) */
 int inj_scope_add_tree(struct inj_session *s, pid_t pid);
 void inj_scope_clear(struct inj_session *s);
+/* the coverage keys the probes saw since the last call; clears them */
+typedef void (*inj_cov_fn)(void *ctx, const struct inject_cov_key *k);
+int inj_cov_take(struct inj_session *s, inj_cov_fn fn, void *ctx);
 /* live packets left by in-scope processes; clears the record */
 uint64_t inj_leaks_take(struct inj_session *s);
 unsigned int inj_map_id(const struct inj_session *s);
@@ -70,10 +74,11 @@ void inj_session_close(struct inj_session *s);
  * Start argv with XE_FAULT_MAP_ID set, in scope before it runs its first
  * instruction: the child waits on a pipe until it is in the scope map.
  * own_group: put it in its own process group (fuzz kills groups on a
- * hang) and have it die with us.  out_fd >= 0 becomes its stdout.
+ * hang) and have it die with us.  out_fd[0] >= 0 becomes its stdout,
+ * out_fd[1] >= 0 its stderr.
  */
 pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
-		int out_fd);
+		const int out_fd[2]);
 
 /* the verdict map a running model created (by name in its fds), or -1 */
 int inj_find_model_map(pid_t pid);

@@ -63,9 +63,11 @@ static const struct ms_cli inject_cli = {
 "--times caps the number of failures.  Every injection is printed; a\n"
 "summary ends the run.  Nothing outside the process tree is touched, and\n"
 "nothing stays armed after migscope exits, however it exits.\n"
-"save_step is a delay site, not an error point: --delay-us N makes the\n"
-"chosen hits of the model's save worker step sleep N us first (workqueue\n"
-"latency), to open races such as a lost wake-up.\n",
+"Delay sites are not error points: --delay-us N makes the chosen hits\n"
+"sleep N us, to open races: save_step (the save worker, before its next\n"
+"step: workqueue latency), save_consume (the reader, after finding a GT's\n"
+"ring empty), save_wait (the worker, between finding the ring full and\n"
+"parking in SAVE_WAIT_DATA).\n",
 	.opts = inject_opts_table,
 	.footer =
 "Mechanisms: model (the reference model's fault sites: USDT + verdict\n"
@@ -278,7 +280,7 @@ static int check_opts(struct inject_opts *o)
 			return ms_usage_err("inject", "--delay-us N is required at %s (a delay site)",
 					    inj_site_name(p->site));
 	} else if (o->have_delay) {
-		return ms_usage_err("inject", "--delay-us is for delay sites (save_step); %s takes --errno",
+		return ms_usage_err("inject", "--delay-us is for delay sites (save_step, save_consume, save_wait); %s takes --errno",
 				    inj_site_name(p->site));
 	}
 	if (p->sig && o->have_errno)

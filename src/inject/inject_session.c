@@ -90,6 +90,8 @@ static int pick_programs(struct inject_bpf *obj, unsigned int mech,
 	bpf_program__set_autoload(obj->progs.pkt_alloc, model && leaks);
 	bpf_program__set_autoload(obj->progs.pkt_free, model && leaks);
 	bpf_program__set_autoload(obj->progs.save_consume_ret, model && leaks);
+	bpf_program__set_autoload(obj->progs.state_enter, model && leaks);
+	bpf_program__set_autoload(obj->progs.state_exit, model && leaks);
 	return 0;
 }
 
@@ -167,25 +169,31 @@ static int attach_consume_probe(struct inj_session *s, const char *binary)
  * which follows forks; a uprobe attached to one pid would miss migsim's
  * two children.
  */
+static int attach_usdt(struct inj_session *s, struct bpf_program *prog,
+		       const char *binary, const char *name)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "USDT xe:%s", name);
+	return add_link(s, prog, bpf_program__attach_usdt(prog, -1, binary,
+							  "xe", name, NULL),
+			what);
+}
+
 int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 {
-	struct bpf_link *l;
+	struct inject_bpf *o = s->obj;
 
-	if (attach_fork_tracking(s))
-		return -1;
-	l = bpf_program__attach_usdt(s->obj->progs.fault_site, -1, binary,
-				     "xe", "fault_site", NULL);
-	if (add_link(s, s->obj->progs.fault_site, l, "USDT xe:fault_site"))
+	if (attach_fork_tracking(s) ||
+	    attach_usdt(s, o->progs.fault_site, binary, "fault_site"))
 		return -1;
 	if (!leaks)
 		return 0;
-	l = bpf_program__attach_usdt(s->obj->progs.pkt_alloc, -1, binary,
-				     "xe", "packet_alloc", NULL);
-	if (add_link(s, s->obj->progs.pkt_alloc, l, "USDT xe:packet_alloc"))
-		return -1;
-	l = bpf_program__attach_usdt(s->obj->progs.pkt_free, -1, binary,
-				     "xe", "packet_free", NULL);
-	if (add_link(s, s->obj->progs.pkt_free, l, "USDT xe:packet_free"))
+	/* fuzz: leak accounting and coverage */
+	if (attach_usdt(s, o->progs.pkt_alloc, binary, "packet_alloc") ||
+	    attach_usdt(s, o->progs.pkt_free, binary, "packet_free") ||
+	    attach_usdt(s, o->progs.state_enter, binary, "state_enter") ||
+	    attach_usdt(s, o->progs.state_exit, binary, "state_exit"))
 		return -1;
 	return attach_consume_probe(s, binary);
 }
@@ -208,32 +216,44 @@ static uint64_t prob_threshold(double p)
 	return (uint64_t)(p * 4294967296.0);
 }
 
-void inj_arm(struct inj_session *s, const struct inj_plan *p)
+static void arm_fault(struct inject_fault *f, const struct inj_plan *p)
+{
+	memset(f, 0, sizeof(*f));
+	f->mech = p->mech;
+	f->site = p->site;
+	f->err = p->err;
+	f->sig = p->sig;
+	f->delay_us = p->delay_us;
+	f->nth = p->nth;
+	f->interval = p->interval;
+	f->prob = prob_threshold(p->prob);
+	f->seed = p->seed;
+	f->times = p->times;
+	f->vf = p->vf;
+	f->gt = p->gt;
+	f->type = p->type;
+	f->off_lo = p->off_lo;
+	f->off_hi = p->off_hi;
+	f->armed = 1;
+}
+
+/* n plans (0..INJ_MAX_FAULTS) armed at once; the first one's file and
+ * dry run apply to all; with none, only the accounting probes run */
+void inj_arm(struct inj_session *s, const struct inj_plan *p, unsigned int n)
 {
 	struct inject_cfg *c = &s->obj->bss->cfg;
+	unsigned int i;
 
 	inj_disarm(s);
 	memset(&s->obj->bss->stats, 0, sizeof(s->obj->bss->stats));
-	c->mech = p->mech;
-	c->site = p->site;
-	c->err = p->err;
-	c->sig = p->sig;
-	c->dry_run = p->dry_run;
-	c->nth = p->nth;
-	c->interval = p->interval;
-	c->prob = prob_threshold(p->prob);
-	c->seed = p->seed;
-	c->times = p->times;
-	c->vf = p->vf;
-	c->gt = p->gt;
-	c->type = p->type;
-	c->off_lo = p->off_lo;
-	c->off_hi = p->off_hi;
-	c->kdev = p->kdev;
-	c->ino = p->ino;
+	memset(c->f, 0, sizeof(c->f));
+	for (i = 0; i < n && i < INJ_MAX_FAULTS; i++)
+		arm_fault(&c->f[i], &p[i]);
+	c->dry_run = n && p->dry_run;
+	c->kdev = n ? p->kdev : 0;
+	c->ino = n ? p->ino : 0;
 	c->all_tasks = 0;
 	c->track_leaks = 1;
-	c->delay_us = p->delay_us;
 	/* the programs see the whole plan before they see armed */
 	__atomic_store_n(&c->armed, 1, __ATOMIC_RELEASE);
 }
@@ -328,6 +348,22 @@ void inj_scope_clear(struct inj_session *s)
 	}
 }
 
+int inj_cov_take(struct inj_session *s, inj_cov_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(s->obj->maps.coverage);
+	struct inject_cov_key key;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key)) {
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+		if (fn)
+			fn(ctx, &key);
+		n++;
+	}
+	return n;
+}
+
 uint64_t inj_leaks_take(struct inj_session *s)
 {
 	int fd = bpf_map__fd(s->obj->maps.live_pkts);
@@ -368,7 +404,7 @@ void inj_session_close(struct inj_session *s)
 }
 
 static void child_exec(char **argv, unsigned int map_id, bool own_group,
-		       int out_fd, int go_fd)
+		       const int *out_fd, int go_fd)
 {
 	char id[16];
 	char c;
@@ -378,10 +414,12 @@ static void child_exec(char **argv, unsigned int map_id, bool own_group,
 		/* a campaign's run never outlives migscope */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	}
-	if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
+	if (out_fd[0] >= 0 && dup2(out_fd[0], STDOUT_FILENO) < 0)
+		_exit(127);
+	if (out_fd[1] >= 0 && dup2(out_fd[1], STDERR_FILENO) < 0)
 		_exit(127);
 	/* a campaign's table is the output; the model's notices are noise */
-	if (own_group && !ms_verbose) {
+	if (own_group && out_fd[1] < 0 && !ms_verbose) {
 		int null = open("/dev/null", O_WRONLY);
 
 		if (null >= 0)
@@ -402,7 +440,7 @@ static void child_exec(char **argv, unsigned int map_id, bool own_group,
 }
 
 pid_t inj_spawn(struct inj_session *s, char **argv, bool own_group,
-		int out_fd)
+		const int out_fd[2])
 {
 	unsigned int id = s->mech == INJ_MECH_KERNEL ? 0 : inj_map_id(s);
 	int go[2];

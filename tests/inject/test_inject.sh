@@ -319,10 +319,10 @@ bad_input model-only-site "only reachable in the reference model" \
 
 # --- --list ----------------------------------------------------------------
 $MIGSCOPE inject --list >"$TMP/list"
-n=$(grep -cE '^(data_read|data_write|packet_alloc|user_copy|guc_save|guc_restore|ggtt_save|ggtt_load|vram_copy|ring_produce|save_step) ' "$TMP/list")
-if [ "$n" = 11 ] && grep -q '^  model    available' "$TMP/list" &&
-   grep -q '^save_step .*a delay site' "$TMP/list"; then
-	pass list "11 sites (save_step a delay site), model mechanism available"
+n=$(grep -cE '^(data_read|data_write|packet_alloc|user_copy|guc_save|guc_restore|ggtt_save|ggtt_load|vram_copy|ring_produce|save_step|save_consume|save_wait) ' "$TMP/list")
+if [ "$n" = 13 ] && grep -q '^  model    available' "$TMP/list" &&
+   [ "$(grep -cE '^save_(step|consume|wait) .*a delay site' "$TMP/list")" = 3 ]; then
+	pass list "13 sites (save_step, save_consume, save_wait delay sites), model mechanism available"
 else
 	fail list "$n sites listed: $(head -3 "$TMP/list" | tr '\n' '|')"
 fi

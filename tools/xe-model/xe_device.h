@@ -226,6 +226,8 @@ struct xe_sriov_migration_state {
 	struct xe_sriov_packet *pending;
 	struct xe_sriov_packet *trailer;
 	struct xe_sriov_packet *descriptor;
+	/* XE_DEFECT_CONSUME_DONE_LATE: GTs the reader has seen done */
+	unsigned long drained;
 };
 
 struct xe_device_config {

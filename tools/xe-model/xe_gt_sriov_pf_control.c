@@ -759,12 +759,21 @@ bool xe_gt_sriov_pf_control_check_save_failed(struct xe_gt *gt,
 	return pf_check_vf_state(gt, vfid, ST(SAVE_FAILED));
 }
 
+/*
+ * An FLR triggered while this save step ran (a VMM resetting the VF after
+ * a failed read) owns WIP from then on.  Exiting WIP here, as upstream's
+ * shape does, escapes the FLR's states: the FLR is silently cancelled,
+ * wait_flr reports it done and the VF stays PAUSED (found by migscope
+ * fuzz with defects off).  The model leaves WIP to the FLR, which exits
+ * the save flow when it completes.
+ */
 static void pf_enter_vf_save_failed(struct xe_gt *gt, unsigned int vfid)
 {
 	if (!pf_enter_vf_state(gt, vfid, ST(SAVE_FAILED)))
 		pf_enter_vf_state_machine_bug(gt, vfid);
 	wake_up_all(xe_sriov_pf_migration_waitqueue(gt->xe, vfid));
-	pf_exit_vf_wip(gt, vfid);
+	if (!pf_check_vf_state(gt, vfid, ST(FLR_WIP)))
+		pf_exit_vf_wip(gt, vfid);
 }
 
 static void pf_enter_vf_saved(struct xe_gt *gt, unsigned int vfid)
@@ -836,18 +845,28 @@ static int pf_handle_vf_save_data(struct xe_gt *gt, unsigned int vfid)
 /*
  * The model checks "ring full" and enters SAVE_WAIT_DATA under the ring
  * lock, so a consumer emptying a slot in between cannot miss the bit.
+ * With XE_DEFECT_WAIT_DATA_RACE the bit is set after the lock is dropped:
+ * a reader that drains the ring in that window finds no WAIT_DATA to
+ * clear, and the worker parks with nobody left to requeue it.  The delay
+ * site (a preemption point) sits in that window.
  */
 static bool pf_save_ring_full_wait(struct xe_gt *gt, unsigned int vfid)
 {
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
+	bool racy = gt->xe->cfg.defects & XE_DEFECT_WAIT_DATA_RACE;
 	bool full;
 
 	pthread_mutex_lock(&r->lock);
 	full = xe_ring_count_locked(r) == XE_GT_SRIOV_PF_MIGRATION_RING_SIZE;
-	if (full)
+	if (full && !racy)
 		pf_enter_vf_state(gt, vfid, ST(SAVE_WAIT_DATA));
 	pthread_mutex_unlock(&r->lock);
-	return full;
+	if (!full)
+		return false;
+	xe_fault_delay(MS_SITE_SAVE_WAIT, vfid, gt->info.id, 0, 0);
+	if (racy)
+		pf_enter_vf_state(gt, vfid, ST(SAVE_WAIT_DATA));
+	return true;
 }
 
 static bool pf_handle_vf_save(struct xe_gt *gt, unsigned int vfid)
@@ -1043,6 +1062,18 @@ __xe_traced int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 	}
 	pf_exit_vf_restore_wait_data(gt, vfid);
 	return 0;
+}
+
+/*
+ * The trailer has been seen: the stream is over for this GT (RESTORED
+ * alone may be left from an earlier restore while a new one runs).
+ */
+bool xe_gt_sriov_pf_control_check_restore_ended(struct xe_gt *gt,
+						unsigned int vfid)
+{
+	return pf_check_vf_state(gt, vfid, ST(RESTORE_DATA_DONE)) ||
+	       (pf_check_vf_state(gt, vfid, ST(RESTORED)) &&
+		!pf_check_vf_state(gt, vfid, ST(RESTORE_WIP)));
 }
 
 __xe_traced int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,

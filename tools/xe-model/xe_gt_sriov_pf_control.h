@@ -39,6 +39,8 @@ int xe_gt_sriov_pf_control_process_guc2pf(struct xe_gt *gt, const u32 *msg,
 					  u32 len);
 int xe_gt_sriov_pf_control_process_restore_data(struct xe_gt *gt,
 						unsigned int vfid);
+bool xe_gt_sriov_pf_control_check_restore_ended(struct xe_gt *gt,
+						unsigned int vfid);
 int xe_gt_sriov_pf_control_restore_data_done(struct xe_gt *gt,
 					     unsigned int vfid);
 bool xe_gt_sriov_pf_control_check_restore_failed(struct xe_gt *gt,

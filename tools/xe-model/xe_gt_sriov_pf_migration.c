@@ -161,19 +161,25 @@ xe_gt_sriov_pf_migration_save_consume(struct xe_gt *gt, unsigned int vfid)
 	struct xe_ring *r = xe_gt_sriov_pf_migration_ring(gt, vfid);
 	struct xe_sriov_packet *data;
 	unsigned int occ;
-	bool done;
+	bool done = false;
 	int ret;
 
 	/*
 	 * DATA_DONE is read before the ring: it is set only after the last
-	 * produce, so an empty ring seen after it really is the end.  (The
-	 * other order could miss a packet produced between the two checks.)
+	 * produce, so an empty ring seen after it really is the end.  The
+	 * other order (a defect) drops a packet produced between the two
+	 * checks; the delay site after an empty take holds that gap open.
 	 */
-	done = xe_gt_sriov_pf_control_check_save_data_done(gt, vfid);
+	if (!(gt->xe->cfg.defects & XE_DEFECT_CONSUME_DONE_LATE))
+		done = xe_gt_sriov_pf_control_check_save_data_done(gt, vfid);
 	pthread_mutex_lock(&r->lock);
 	data = ring_consume_locked(r);
 	occ = r->count;
 	pthread_mutex_unlock(&r->lock);
+	if (!data)
+		xe_fault_delay(MS_SITE_SAVE_CONSUME, vfid, gt->info.id, 0, 0);
+	if (gt->xe->cfg.defects & XE_DEFECT_CONSUME_DONE_LATE)
+		done = xe_gt_sriov_pf_control_check_save_data_done(gt, vfid);
 
 	if (data) {
 		XE_USDT(ring_consume, U(gt->info.id), U(vfid), U(data),
@@ -214,6 +220,19 @@ int __xe_gt_sriov_pf_migration_restore_produce(struct xe_gt *gt,
 			     data->hdr.type, data->hdr.offset);
 	if (ret)
 		return ret;
+	/*
+	 * After the trailer the restore worker finishes and never looks at
+	 * the ring again: a packet arriving then is never restored.  The
+	 * model drops it at once, so the loss does not depend on whether
+	 * the worker happened to still be running.
+	 */
+	if (xe_gt_sriov_pf_control_check_restore_ended(gt, vfid)) {
+		xe_notice(gt->xe, "GT%u: VF%u packet type %u after the trailer: not restored",
+			  gt->info.id, vfid, type);
+		*consumed = true;
+		xe_sriov_packet_free(data);
+		return 0;
+	}
 	for (;;) {
 		if (xe_gt_sriov_pf_control_check_restore_failed(gt, vfid))
 			return -EIO;
@@ -590,8 +609,12 @@ __xe_traced int xe_gt_sriov_pf_migration_vram_save(struct xe_gt *gt, unsigned in
 		goto fail;
 	}
 	ret = pf_produce_or_free(gt, vfid, data);
-	if (ret)
+	if (ret) {
+		/* the defect: as if both error paths shared one free */
+		if (gt->xe->cfg.defects & XE_DEFECT_SAVE_DOUBLE_FREE)
+			xe_sriov_packet_free(data);
 		goto fail;
+	}
 	m->save.vram_offset = offset + size;
 	return m->save.vram_offset < lmem->size ? -EAGAIN : 0;
 fail:

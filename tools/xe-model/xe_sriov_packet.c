@@ -303,13 +303,16 @@ ssize_t xe_sriov_packet_write_single(struct xe_device *xe, unsigned int vfid,
 							      &consumed);
 		if (err) {
 			/*
-			 * The 2026 fix: pending is NULLed so the next write
-			 * does not touch the freed packet (§10.1).  A packet
-			 * the ring already took is not freed twice (§10.7).
+			 * The 7.1 fix: pending is NULLed so the next write
+			 * does not touch the freed packet (§10.1); the defect
+			 * leaves it dangling for teardown to free again.  A
+			 * packet the ring already took is not freed twice
+			 * (§10.7).
 			 */
 			if (!consumed)
 				xe_sriov_packet_free(*data);
-			*data = NULL;
+			if (!(xe->cfg.defects & XE_DEFECT_RESTORE_PENDING_UAF))
+				*data = NULL;
 			return err;
 		}
 		*data = NULL;
@@ -386,6 +389,7 @@ __xe_traced int xe_sriov_packet_save_init(struct xe_device *xe, unsigned int vfi
 	m->descriptor = desc;
 	m->trailer = trailer;
 	m->pending = NULL;
+	m->drained = 0;
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }

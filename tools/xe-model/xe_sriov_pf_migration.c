@@ -100,13 +100,20 @@ static struct xe_sriov_packet *pf_migration_consume(struct xe_device *xe,
 						    unsigned int vfid)
 {
 	bool strict = xe->cfg.defects & XE_V619_STRICT_CONSUME;
+	bool late = xe->cfg.defects & XE_DEFECT_CONSUME_DONE_LATE;
+	unsigned long *drained = &pf_pick_migration(xe, vfid)->drained;
 	struct xe_sriov_packet *data;
 	bool more_data = false;
 	struct xe_gt *gt;
 	unsigned int id;
 
 	for_each_gt(gt, xe, id) {
+		/* the defect: a GT once seen done is never polled again */
+		if (late && (*drained & (1UL << id)))
+			continue;
 		data = xe_gt_sriov_pf_migration_save_consume(gt, vfid);
+		if (late && !data)
+			*drained |= 1UL << id;
 		if (data && (strict || PTR_ERR(data) != -EAGAIN))
 			return data;
 		if (PTR_ERR(data) == -EAGAIN)
