@@ -752,14 +752,16 @@ class Bench:
 
     def drop_check(self):
         """received + drops == events the programs tried to emit (their own
-        run counts), with the real 4 MiB ring and a 16 KiB one."""
+        run counts), with the real 4 MiB ring and a 16 KiB one.  Per-event
+        output (--json lines to a file): with -q BPF keeps totals and the
+        ring carries nothing."""
         c = self.cfg
         res = []
         bins = [("4MiB", "4M"), ("16KiB", "16K")]
         for i in range(c.drop_reps):
             for ring, size in bins:
                 sf = os.path.join(self.tmp, "trace5d.json")
-                p = spawn([MIGSCOPE, "trace", "-q", "--json", "--ring-size", size,
+                p = spawn([MIGSCOPE, "trace", "--json", "--ring-size", size,
                            "-o", sf, "--binary", MIGSIM])
                 wait_links(p, sum(v for k, v in self.sites.items() if k in BT_PROBES))
                 rc, out, _ = run([MIGSIM, "migrate", "--vram", c.pipe_vram, "--chunk", "4K",

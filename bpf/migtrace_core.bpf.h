@@ -45,14 +45,7 @@ struct {
 	__type(value, __u64);
 } pkt_queued SEC(".maps");
 
-/* (tgid, gt, vf, bit) -> time the bit was entered */
-struct mt_state_key {
-	__u32 tgid;
-	__u16 vf;
-	__u8 gt;
-	__u8 bit;
-};
-
+/* (tgid, gt, vf, bit) -> time the bit was entered (include/migtrace_agg.h) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MT_MAX_INFLIGHT);
@@ -147,6 +140,9 @@ struct mt_pkt {
 	__u32 dir;
 };
 
+/* the in-BPF totals' emitters take a struct mt_pkt */
+#include "migtrace_agg.bpf.h"
+
 static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 {
 	struct mt_pkt_key k = { .pkt = p->pkt, .tgid = mt_tgid() };
@@ -168,6 +164,10 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 	} else if (op == MS_PKT_FREE) {
 		/* a packet freed while queued (ring drained on failure) */
 		bpf_map_delete_elem(&pkt_queued, &k);
+	}
+	if (totals_only) {
+		agg_packet(op, now ? now : bpf_ktime_get_ns(), p, queued);
+		return;
 	}
 	e = mt_reserve(MS_EV_PACKET, op, p->vf, p->gt);
 	if (!e)
@@ -207,6 +207,10 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 			held = now - *since;
 			bpf_map_delete_elem(&state_since, &k);
 		}
+	}
+	if (totals_only) {
+		agg_state(now, vf, gt, bit, entered, held);
+		return;
 	}
 	e = mt_reserve(MS_EV_STATE, entered ? 1 : 0, vf, gt);
 	if (!e)
@@ -252,11 +256,14 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 {
 	__u32 tid = mt_tid();
 	struct mt_call *c = bpf_map_lookup_elem(&vram_calls, &tid);
-	struct ms_event *e;
+	struct ms_event *e = NULL;
 
 	if (!c)
 		return;
-	e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
+	if (totals_only)
+		agg_vram(now, c->vf, c->dir, c->len, now - c->ts, ret);
+	else
+		e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
 	if (e) {
 		e->ts_ns = now;
 		e->vram.offset = c->offset;
@@ -291,11 +298,14 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 {
 	__u32 tid = mt_tid();
 	struct mt_call *c = bpf_map_lookup_elem(&data_calls, &tid);
-	struct ms_event *e;
+	struct ms_event *e = NULL;
 
 	if (!c)
 		return;
-	e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
+	if (totals_only)
+		agg_data(now, c->vf, c->dir, now - c->ts, ret);
+	else
+		e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
 	if (e) {
 		e->ts_ns = now;
 		e->data.len = c->len;

@@ -216,6 +216,10 @@ int BPF_USDT(u_fault_injected, long site, long vfid, long gt, long type,
 	U_GUARD();
 	if (!mt_pass(vfid, gt, type))
 		return 0;
+	if (totals_only) {
+		agg_inject();
+		return 0;
+	}
 	e = mt_reserve(MS_EV_INJECT, INJ_MECH_MODEL, vfid, gt);
 	if (!e)
 		return 0;

@@ -245,6 +245,13 @@ int mt_check_attach_opts(const struct trace_opts *o)
 	return 0;
 }
 
+bool mt_wants_events(const struct trace_opts *o)
+{
+	/* the summary, the histograms and top's table BPF can total */
+	return !o->quiet || !strcmp(o->cmd, "record") || o->perfetto ||
+	       o->breakdown || o->metrics || o->metrics_textfile;
+}
+
 static FILE *open_output(const struct trace_opts *o)
 {
 	FILE *f;
@@ -307,6 +314,8 @@ int mt_run(const struct trace_opts *o)
 		mt_sinks_tick(&sinks, s);
 	}
 	drops = mt_session_drops(s);
+	if (mt_session_totals(s, &out->agg) < 0)
+		err = 1;
 	if (out->rec && mt_rec_finish(out->rec, drops))
 		err = 1;
 	if (mt_out_finish(out, drops))

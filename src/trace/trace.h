@@ -99,6 +99,8 @@ struct mt_agg {
 
 void mt_agg_add(struct mt_agg *a, const struct ms_event *e);
 struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf);
+/* the unit has GT gt: it shows that many rings */
+void mt_unit_saw_gt(struct mt_unit *u, unsigned int gt);
 /* fold still-set states into total_ns up to the last event */
 void mt_agg_close(struct mt_agg *a);
 void mt_agg_summary_json(const struct mt_agg *a, struct json *j,
@@ -137,6 +139,16 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 /* drain events for up to timeout_ms; <0 on error, 1 once tracing is over */
 int mt_session_poll(struct mt_session *s, int timeout_ms);
 uint64_t mt_session_drops(struct mt_session *s);
+/*
+ * When no view needs the events one by one (mt_wants_events), BPF counts
+ * the totals itself and sends nothing through the ring: add them to a
+ * (before mt_out_finish) and return 1.  0 on the event path, where there
+ * is nothing to add; -1 after saying why it failed.
+ */
+int mt_session_totals(struct mt_session *s, struct mt_agg *a);
+struct bpf_map;
+int mt_totals_read(struct mt_agg *a, const struct bpf_map *totals,
+		   const struct bpf_map *state_since, const struct bpf_map *units);
 /* the programs' run time and runs so far (counted once stats are on) */
 int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 			 uint64_t *runs);
@@ -157,6 +169,8 @@ int mt_kernel_prepare(struct bpf_object *obj, bool attach_check);
 
 /* -p, --binary and -- COMMAND exclude each other (2 if they clash) */
 int mt_check_attach_opts(const struct trace_opts *o);
+/* does some output need every event (lines, record, Perfetto, top, ...)? */
+bool mt_wants_events(const struct trace_opts *o);
 int mt_parse_opts(struct trace_opts *o, int argc, char **argv,
 		  const char *cmd);
 int mt_run(const struct trace_opts *o);

@@ -10,7 +10,7 @@
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
 
-static void unit_saw_gt(struct mt_unit *u, unsigned int gt)
+void mt_unit_saw_gt(struct mt_unit *u, unsigned int gt)
 {
 	if (gt >= u->ngt)
 		u->ngt = gt + 1;
@@ -101,7 +101,7 @@ static void add_packet(struct mt_agg *a, const struct ms_event *e)
 		u = mt_agg_unit(a, e->pid, e->vf);
 		if (u) {
 			u->occ[e->gt] = p->ring_occ;
-			unit_saw_gt(u, e->gt);
+			mt_unit_saw_gt(u, e->gt);
 		}
 	}
 }
@@ -118,7 +118,7 @@ static void add_state(struct mt_agg *a, const struct ms_event *e)
 		a->states[bit].total_ns += s->held_ns;
 	if (!u || e->gt >= MS_MAX_GT)
 		return;
-	unit_saw_gt(u, e->gt);
+	mt_unit_saw_gt(u, e->gt);
 	if (s->entered) {
 		u->bits[e->gt] |= 1ull << bit;
 		u->since[e->gt][bit] = e->ts_ns;

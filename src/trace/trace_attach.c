@@ -32,6 +32,7 @@ struct mt_session {
 	bool child_done;
 	pid_t pid;		/* -p */
 	uint64_t deadline_ns;
+	bool totals;		/* counted in BPF, no events in the ring */
 };
 
 /* the model's USDT probes (tools/xe-model/xe_usdt.h) and their programs */
@@ -163,8 +164,11 @@ static int attach_kernel(struct mt_session *s)
 	return 0;
 }
 
-static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o)
+static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o,
+			bool totals)
 {
+	obj->rodata->totals_only = totals;
+	obj->rodata->totals_units = totals && !strcmp(o->cmd, "top");
 	obj->rodata->targ_vf = o->vf;
 	obj->rodata->targ_gt = o->gt;
 	obj->rodata->targ_type = o->type;
@@ -193,7 +197,8 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 	if (!s->obj)
 		return ms_err("cannot open the migtrace BPF object: %s",
 			      strerror(errno));
-	set_filters(s->obj, o);
+	s->totals = !mt_wants_events(o);
+	set_filters(s->obj, o, s->totals);
 	if (select_programs(s, o))
 		return -1;
 	if (o->ring_size &&
@@ -370,6 +375,16 @@ int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 		*runs += info.run_cnt;
 	}
 	return 0;
+}
+
+int mt_session_totals(struct mt_session *s, struct mt_agg *a)
+{
+	if (!s->totals)
+		return 0;
+	if (mt_totals_read(a, s->obj->maps.totals, s->obj->maps.state_since,
+			   s->obj->maps.units))
+		return -1;
+	return 1;
 }
 
 uint64_t mt_session_drops(struct mt_session *s)

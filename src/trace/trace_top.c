@@ -71,6 +71,32 @@ static void print_table(struct mt_agg *a, double interval_s, bool tty)
 	fflush(stdout);
 }
 
+/*
+ * The figures so far, as BPF totalled them (a no-op on the event path):
+ * a fresh aggregate each time, keeping what each unit had moved at the
+ * last refresh for its rate.
+ */
+static int refresh(struct mt_session *s, struct mt_agg *a)
+{
+	struct mt_agg *fresh = calloc(1, sizeof(*fresh));
+	struct mt_unit *u, *old;
+	int i, rc;
+
+	if (!fresh)
+		return ms_err("out of memory");
+	rc = mt_session_totals(s, fresh);
+	for (i = 0; rc > 0 && i < MT_MAX_UNITS; i++) {
+		u = &fresh->units[i];
+		old = u->used ? mt_agg_unit(a, u->pid, u->vf) : NULL;
+		if (old)
+			u->top_last_bytes = old->top_last_bytes;
+	}
+	if (rc > 0)
+		*a = *fresh;
+	free(fresh);
+	return rc < 0 ? -1 : 0;
+}
+
 /* [interval] [count] come before an optional -- COMMAND */
 static int parse_positionals(struct trace_opts *o, char **argv)
 {
@@ -119,6 +145,10 @@ int mt_top(const struct trace_opts *o)
 		if (ms_now_ns() < next && !done)
 			continue;
 		next += o->interval_s * 1000000000ull;
+		if (refresh(s, &out->agg)) {
+			done = -1;
+			break;
+		}
 		print_table(&out->agg, o->interval_s, tty);
 		if (o->count && ++shown >= o->count)
 			break;

@@ -18,3 +18,13 @@ stopped_children() {
 	fi
 	echo $kids
 }
+
+# wait_attached ERRFILE: wait (up to 60 s) for a migscope tracer writing
+# its stderr to ERRFILE to say its probes are attached
+wait_attached() {
+	for _ in $(seq 600); do
+		grep -q 'tracing the model' "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -193,6 +193,57 @@ def same_summary(name, a, b):
            f"fields differ: {diff}" if diff else "no events")
 
 
+def counts_of(s):
+    """Every figure of a summary that counts (times aside): two tracers
+    of one migration time it each with its own clock reads."""
+    c = {k: s[k] for k in ("events", "drops", "stream_bytes",
+                           "restore_stream_bytes", "packets", "data_read",
+                           "data_write", "injected", "errors")}
+    c["vram"] = {d: {k: v for k, v in s["vram"][d].items()
+                     if k in ("chunks", "bytes", "errors")}
+                 for d in ("save", "restore")}
+    c["states"] = {k: v["entered"] for k, v in s["states"].items()}
+    c["hist"] = {k: v["count"] for k, v in s["hist"].items()}
+    return c
+
+
+def same_counts(name, a, b):
+    """a: totals counted in BPF (-q), b: the same migration's events."""
+    sa, sb = summary_of(lines(a), name), summary_of(lines(b), name)
+    if sa is None or sb is None:
+        return
+    ca, cb = counts_of(sa), counts_of(sb)
+    diff = {k: (ca[k], cb[k]) for k in ca if ca[k] != cb[k]}
+    expect(name, not diff and ca["events"] > 0 and
+           ca["vram"]["save"]["chunks"] > 0,
+           f"in BPF vs from events: {diff}" if diff else "nothing traced")
+    # every state held for some time was timed on both sides
+    held = {k for k, v in sa["states"].items() if v["total_ns"]}
+    held_b = {k for k, v in sb["states"].items() if v["total_ns"]}
+    expect(name + "-held", held == held_b and held,
+           f"timed states differ: {sorted(held ^ held_b)}")
+
+
+def top_moved(name, path):
+    """top's last table: the source VF read and the destination VF wrote
+    the whole stream, as migsim (its JSON line, in the same output)
+    counted it, with nothing dropped."""
+    text = open(path).read().splitlines()
+    m = [json.loads(ln) for ln in text if ln.startswith("{")]
+    heads = [i for i, ln in enumerate(text) if ln.startswith("PID ")]
+    if len(m) != 1 or not heads:
+        nok(name, f"{len(m)} migsim results, {len(heads)} tables")
+        return
+    rows = [ln.split() for ln in text[heads[-1] + 1:]
+            if ln[:1].isdigit()]
+    moved = sorted(int(r[3]) for r in rows if r[1] == "1")
+    want = [m[0]["stream_bytes"]] * 2
+    expect(name, moved == want,
+           f"VF1 rows moved {moved}, migsim streamed {want}")
+    dropped = [ln for ln in text if "dropped" in ln]
+    expect(name + "-drops", not dropped, dropped[:1])
+
+
 def summary_vs_migsim(name, mpath, spath):
     m = json.loads(open(mpath).read().strip().splitlines()[-1])
     s = summary_of(lines(spath), name)
@@ -269,6 +320,10 @@ def main():
         migrate(name, *args)
     elif mode == "same-summary":
         same_summary(name, *args)
+    elif mode == "top-moved":
+        top_moved(name, *args)
+    elif mode == "same-counts":
+        same_counts(name, *args)
     elif mode == "summary-vs-migsim":
         summary_vs_migsim(name, *args)
     elif mode == "perfetto":
