@@ -156,6 +156,9 @@ static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
 	if (xe->cfg.defects & XE_DEFECT_BUSY_CONSUME)
 		return pf_migration_data_ready_upstream(xe, vfid);
 	for_each_gt(gt, xe, id) {
+		/* XE_DEFECT_CONSUME_DONE_LATE: the reader ignores it now */
+		if (pf_pick_migration(xe, vfid)->drained & (1UL << id))
+			continue;
 		if (xe_gt_sriov_pf_control_check_save_failed(gt, vfid) ||
 		    !xe_gt_sriov_pf_migration_ring_empty(gt, vfid))
 			return true;
