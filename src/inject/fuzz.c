@@ -7,38 +7,62 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "common.h"
 #include "fuzz.h"
 #include "ladders.h"
 #include "commands.h"
 #include "xe_defects.h"
 
-static void usage(FILE *f)
+enum {
+	O_RUNS = 256, O_SEED, O_PLAN, O_TIMEOUT, O_REPORT, O_DEFECT, O_NTHMAX,
+	O_MUTATIONS, O_REPRO, O_FAULT, O_BASELINE, O_REPEAT, O_SITES, O_PHASES,
+};
+
+static const struct ms_opt fuzz_opt_table[] = {
+	{ "plan", O_PLAN, "P", "systematic (default) or random" },
+	{ "runs", O_RUNS, "N", "random: plans to run (default 50); systematic: a cap" },
+	{ "seed", O_SEED, "S", "random plans and mutations come from this seed" },
+	{ "nth-max", O_NTHMAX, "N", "systematic: every site x nth 1..N (default 6)" },
+	{ "phases", O_PHASES, "LIST", "only these systematic phases (the baseline always)" },
+	{ "sites", O_SITES, "LIST", "plan faults only at these sites" },
+	{ "mutations", O_MUTATIONS, "N", "coverage-guided plans after the phases (default 40)" },
+	{ "repro", O_REPRO, "N", "re-run each minimised reproducer N times (default 10)" },
+	{ "fault", O_FAULT, "SPEC", "replay this one plan (repeatable, up to 4 faults)" },
+	{ "baseline", O_BASELINE, NULL, "replay the plan with no fault" },
+	{ "repeat", O_REPEAT, "N", "--fault/--baseline: how many runs (default 1)" },
+	{ "timeout-s", O_TIMEOUT, "T", "no sign of life for T s is a hang (default 3)" },
+	{ "report", O_REPORT, "FILE", "write the JSON report to FILE" },
+	{ "defect", O_DEFECT, "NAME", "re-enable a seeded defect of the model" },
+	{ "verbose", 'v', NULL, "libbpf messages" },
+	{}
+};
+
+#define FUZZ_SYNOPSIS \
+"Usage: migscope fuzz [options] [-- migsim migrate ...]\n" \
+"       migscope fuzz (--fault SPEC)... | --baseline  [--repeat N] [options]\n"
+
+#define FUZZ_ABOUT \
+"Run many migrations of the reference model, each under a plan of one or\n" \
+"more faults, and classify each run: clean (error reported, source\n" \
+"running again, destination not resumed, nothing leaked), absorbed\n" \
+"(verified success despite the injection), unreached (no planned hit\n" \
+"came), or a finding: hang, crash (a signal, a side dying, or an\n" \
+"AddressSanitizer report), corruption (success but verify failed), leak,\n" \
+"spin (the save reader polls empty rings), unclean (error, but a side in\n" \
+"the wrong state).  Each finding has a signature built from what the run\n" \
+"showed (class, failing step and errno, states left, verify detail,\n" \
+"sanitizer report); runs with the same signature are one finding.  Each\n" \
+"unique finding's plan is minimised (fewer faults, smaller nth, smallest\n" \
+"migration) and re-run --repro times: 10/10, or flaky 3/10.\n"
+
+/* the plans' text names the delays, known only as constants here */
+static void fuzz_more_usage(FILE *f)
 {
 	fprintf(f,
-"usage: migscope fuzz [--plan systematic|random] [--runs N] [--seed S]\n"
-"                     [--nth-max N] [--phases LIST] [--sites LIST]\n"
-"                     [--mutations N] [--repro N]\n"
-"                     [--timeout-s T] [--report FILE] [--defect NAME] [-v]\n"
-"                     [-- migsim migrate ...]\n"
-"       migscope fuzz (--fault SPEC)... | --baseline  [--repeat N] [...]\n"
-"\n"
-"Run many migrations of the reference model, each under a plan of one or\n"
-"more faults, and classify each run: clean (error reported, source\n"
-"running again, destination not resumed, nothing leaked), absorbed\n"
-"(verified success despite the injection), unreached (no planned hit\n"
-"came), or a finding: hang, crash (a signal, a side dying, or an\n"
-"AddressSanitizer report), corruption (success but verify failed), leak,\n"
-"spin (the save reader polls empty rings), unclean (error, but a side in\n"
-"the wrong state).  Each finding has a signature built from what the run\n"
-"showed (class, failing step and errno, states left, verify detail,\n"
-"sanitizer report); runs with the same signature are one finding.  Each\n"
-"unique finding's plan is minimised (fewer faults, smaller nth, smallest\n"
-"migration) and re-run --repro times (default 10): 10/10, or flaky 3/10.\n"
-"\n"
-"systematic plans, in phases: a baseline; every site x --nth 1..N\n"
-"(default 6; per GT where the site reports one; the delays: save_step\n"
-"%d us, save_consume %d, save_wait %d);\n"
+"\nsystematic plans, in phases: a baseline; every site x --nth 1..N\n"
+"(per GT where the site reports one; the delays: save_step %d us,\n"
+"save_consume %d, save_wait %d);\n"
 "delay+delay: two delay sites on one GT, worker and reader stalled\n"
 "together (save_step + save_consume, save_consume + save_wait);\n"
 "fault+fault: every two error sites at their first hit\n"
@@ -46,27 +70,26 @@ static void usage(FILE *f)
 "fails, migsim recovers and migrates again, and a second fault at nth\n"
 "1..3 of each site lands in either attempt; flr: migsim resets the VF\n"
 "(FLR prepare, FLR, wait) after the source's or the destination's 1st..3rd\n"
-"read or write (--flr-at).  Then --mutations N (default\n"
-"40) coverage-guided plans: the probes' coverage (state transitions, site\n"
-"hits, faults taken, outcomes) keeps every plan that reached something\n"
-"new in a corpus, and mutations of corpus plans (nth, a fault more or\n"
-"less, errno, GT, migration size) follow.  --phases LIST runs only those\n"
-"phases (the baseline always); --sites LIST plans faults only there.\n"
-"random: --runs plans (default 50) of one or two random faults from\n"
-"--seed.  --fault SPEC replays one plan --repeat times (default 1);\n"
-"SPEC is SITE:errno=E|delay=US[:nth=N][:gt=N][:vf=N][:type=N][:times=N]\n"
-"[:prob=P:seed=S], repeatable up to 4.  Exit status 1 if anything was\n"
-"found.\n"
+"read or write (--flr-at).  Then --mutations coverage-guided plans: the\n"
+"probes' coverage (state transitions, site hits, faults taken, outcomes)\n"
+"keeps every plan that reached something new in a corpus, and mutations\n"
+"of corpus plans (nth, a fault more or less, errno, GT, migration size)\n"
+"follow.\n"
+"random: --runs plans of one or two random faults from --seed.\n"
+"--fault SPEC is SITE:errno=E|delay=US[:nth=N][:gt=N][:vf=N][:type=N]\n"
+"[:times=N][:prob=P:seed=S].  Exit status 1 if anything was found.\n"
 "default command: migsim migrate --vram 4M --chunk 1M --buf 256K\n"
 "--timeout 300 --attempts 2 (migsim next to migscope; asan/migsim there\n"
 "when a --defect is a memory error); --json is added, and --defect.\n",
 		FUZZ_DELAY_US, FUZZ_CONSUME_DELAY_US, FUZZ_WAIT_DELAY_US);
 }
 
-enum {
-	O_RUNS = 256, O_SEED, O_PLAN, O_TIMEOUT, O_REPORT, O_DEFECT, O_NTHMAX,
-	O_MUTATIONS, O_REPRO, O_FAULT, O_BASELINE, O_REPEAT, O_SITES, O_PHASES,
+static const struct ms_cli fuzz_cli = {
+	.cmd = "fuzz", .synopsis = FUZZ_SYNOPSIS, .about = FUZZ_ABOUT,
+	.opts = fuzz_opt_table, .more = fuzz_more_usage,
+	.stop_at_operand = true,
 };
+
 
 static int parse_sites(struct fuzz_opts *o, const char *arg)
 {
@@ -191,42 +214,32 @@ static int check_args(struct fuzz_opts *o, bool plan_given, bool muts_given)
 	return 0;
 }
 
+struct fuzz_parse {
+	struct fuzz_opts *o;
+	bool plan_given, muts_given;
+};
+
+static int parse_value(void *ctx, int key, const char *arg)
+{
+	struct fuzz_parse *p = ctx;
+
+	p->plan_given |= key == O_PLAN;
+	p->muts_given |= key == O_MUTATIONS;
+	return parse_one(p->o, key, arg);
+}
+
 static int parse_args(struct fuzz_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "runs", 1, NULL, O_RUNS }, { "seed", 1, NULL, O_SEED },
-		{ "plan", 1, NULL, O_PLAN }, { "timeout-s", 1, NULL, O_TIMEOUT },
-		{ "report", 1, NULL, O_REPORT }, { "defect", 1, NULL, O_DEFECT },
-		{ "nth-max", 1, NULL, O_NTHMAX },
-		{ "mutations", 1, NULL, O_MUTATIONS },
-		{ "repro", 1, NULL, O_REPRO }, { "fault", 1, NULL, O_FAULT },
-		{ "baseline", 0, NULL, O_BASELINE },
-		{ "repeat", 1, NULL, O_REPEAT }, { "sites", 1, NULL, O_SITES },
-		{ "phases", 1, NULL, O_PHASES }, { "verbose", 0, NULL, 'v' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	bool plan_given = false, muts_given = false;
-	int c, err;
+	struct fuzz_parse p = { .o = o };
+	int err;
 
 	o->nth_max = 6;
 	o->timeout_s = 3;
 	o->repro = 10;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			exit(0);
-		}
-		if (c == '?' || c == ':')
-			return ms_getopt_err("fuzz", c, argv);
-		plan_given |= c == O_PLAN;
-		muts_given |= c == O_MUTATIONS;
-		err = parse_one(o, c, optarg);
-		if (err)
-			return err;
-	}
-	return check_args(o, plan_given, muts_given);
+	err = ms_cli_parse(&fuzz_cli, argc, argv, parse_value, &p);
+	if (err)
+		return err;
+	return check_args(o, p.plan_given, p.muts_given);
 }
 
 /* migsim (or asan/migsim) next to our own binary, else on PATH */
@@ -474,7 +487,7 @@ int cmd_fuzz(int argc, char **argv)
 
 	err = parse_args(&fz.o, argc, argv);
 	if (err)
-		return err < 0 ? 2 : err;
+		return err == MS_CLI_HELP ? 0 : err;
 	if (optind > 1 && !strcmp(argv[optind - 1], "--") && optind == argc)
 		return ms_usage_err("fuzz", "nothing after --: give the migsim command, or leave -- out for the default");
 	if (build_command(&fz.o, argc - optind, argv + optind))
