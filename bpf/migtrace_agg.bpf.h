@@ -2,10 +2,11 @@
 /*
  * migtrace's in-BPF totals (include/migtrace_agg.h), in the libbpf-tools
  * way (runqlat, biolatency): when no view needs the events one by one
- * (trace -q, a summary, --hist -q), each emitter of migtrace_core.bpf.h
- * counts into a per-CPU slot instead of reserving a ring record, and user
- * space sums the CPUs' slots at exit.  Per-CPU, so plain increments: a
- * program does not race itself on one CPU.
+ * (trace -q with or without --hist, top), each emitter of
+ * migtrace_core.bpf.h counts into a per-CPU slot instead of reserving a
+ * ring record, and user space sums the CPUs' slots at exit and at each top
+ * refresh.  Per-CPU, so plain increments: a program does not race itself
+ * on one CPU.  top's units map is shared by the CPUs: atomic adds there.
  */
 #ifndef MIGTRACE_AGG_BPF_H
 #define MIGTRACE_AGG_BPF_H

@@ -11,12 +11,14 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "../lib/check.h"
 #include "migscope_abi.h"
+#include "migtrace_agg.h"
 #include "xe_btf.h"
 #include "migtrace.skel.h"
 
@@ -189,6 +191,48 @@ static bool saw(const struct xe_names *n, const struct seen *s,
 	return false;
 }
 
+/*
+ * The same walk with the totals counted in BPF (trace -q, top): every
+ * transition counted once, each entry under its bit, none in the ring.
+ */
+static void totals(const struct xe_names *n, const struct seen *want)
+{
+	struct migtrace_bpf *obj = migtrace_bpf__open();
+	int ncpu = libbpf_num_possible_cpus(), i, err = -ENOMEM;
+	__u64 events = 0, entered[MS_AGG_STATES] = {}, want_in[MS_AGG_STATES] = {};
+	struct ms_agg *cpus = ncpu > 0 ? calloc(ncpu, sizeof(*cpus)) : NULL;
+	struct bpf_program *p;
+	__u32 zero = 0;
+	unsigned int b;
+
+	if (obj && cpus) {
+		obj->rodata->totals_only = true;
+		bpf_object__for_each_program(p, obj->obj)
+			bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
+		err = migtrace_bpf__load(obj);
+	}
+	if (!err)
+		err = feed(obj, n);
+	if (!err)
+		err = bpf_map__lookup_elem(obj->maps.totals, &zero, sizeof(zero),
+					   cpus, ncpu * sizeof(*cpus), 0);
+	for (i = 0; !err && i < ncpu; i++) {
+		events += cpus[i].events;
+		for (b = 0; b < MS_AGG_STATES; b++)
+			entered[b] += cpus[i].state_entered[b];
+	}
+	for (i = 0; i < (int)want->n; i++)
+		want_in[want->ev[i].bit & 63] += want->ev[i].entered;
+	check(!err && events == want->n &&
+	      !memcmp(entered, want_in, sizeof(entered)),
+	      "state-diff-totals: each transition counted in BPF, entries per bit",
+	      "err %d, %llu counted, %u expected, entries per bit %s",
+	      err, (unsigned long long)events, want->n,
+	      memcmp(entered, want_in, sizeof(entered)) ? "differ" : "match");
+	free(cpus);
+	migtrace_bpf__destroy(obj);
+}
+
 int main(void)
 {
 	struct seen got = {}, want;
@@ -227,6 +271,7 @@ int main(void)
 		      saw(&n, &got, "MISMATCH", 0, 39),
 		      "state-diff: MISMATCH (bit 39) entered and left",
 		      "not seen: the diff stops short of the whole word");
+		totals(&n, &want);
 	}
 	ring_buffer__free(rb);
 	migtrace_bpf__destroy(obj);
