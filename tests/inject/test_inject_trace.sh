@@ -26,7 +26,7 @@ done
 	cat "$TMP/inject.err"
 # a delay site: the trace says how long the worker step was held, no errno
 "$MIGSCOPE" inject --site save_step --delay-us 20000 --nth 1 --gt 0 -- \
-	"$MIGSIM" migrate --vram 4M --timeout 2 --json >"$TMP/delay.json" 2>"$TMP/delay.err" ||
+	"$MIGSIM" migrate --vram 4M --timeout 30 --json >"$TMP/delay.json" 2>"$TMP/delay.err" ||
 	cat "$TMP/delay.err"
 kill -INT $TR
 wait $TR
