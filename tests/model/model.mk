@@ -3,8 +3,11 @@
 MODEL_TEST_CFLAGS := -Itools/xe-model -Itests/lib -pthread
 
 $(OUT)/tests/model/%.o: CFLAGS += $(MODEL_TEST_CFLAGS)
-$(OUT)/tests/model/%.o: $(wildcard tools/xe-model/*.h) tests/lib/check.h \
-			 tests/model/model_dev.h
+# explicit targets: a pattern rule without a recipe would add nothing
+MODEL_TEST_OBJS := $(OUT)/tests/model/test_model.o \
+		   $(OUT)/tests/model/test_model_7x.o
+$(MODEL_TEST_OBJS): $(wildcard tools/xe-model/*.h) tests/lib/check.h \
+		    tests/model/model_dev.h
 
 $(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
 	$(call msg,LINK,$@)
