@@ -16,6 +16,11 @@
 #include "common.h"
 #include "metrics.h"
 
+/* per client: time to send its request and to take the answer */
+#define OM_CLIENT_WAIT_MS	100
+/* clients answered per poll; the rest wait for the next tick */
+#define OM_CLIENTS_PER_POLL	4
+
 void om_family(FILE *f, const char *name, const char *type, const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
@@ -130,7 +135,8 @@ static void answer(struct om_http *h, int c)
 	FILE *m;
 	struct pollfd p = { .fd = c, .events = POLLIN };
 
-	if (poll(&p, 1, 1000) <= 0)
+	/* a client that is idle or slow must not stall the tracer's loop */
+	if (poll(&p, 1, OM_CLIENT_WAIT_MS) <= 0)
 		return;
 	n = read(c, req, sizeof(req) - 1);
 	if (n <= 0)
@@ -156,11 +162,14 @@ static void answer(struct om_http *h, int c)
 void om_http_poll(struct om_http *h, int timeout_ms)
 {
 	struct pollfd p = { .fd = h->fd, .events = POLLIN };
-	int c;
+	struct timeval wait = { .tv_usec = OM_CLIENT_WAIT_MS * 1000 };
+	int c, served = 0;
 
 	if (h->fd < 0 || poll(&p, 1, timeout_ms) <= 0)
 		return;
-	while ((c = accept4(h->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+	while (served++ < OM_CLIENTS_PER_POLL &&
+	       (c = accept4(h->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait));
 		answer(h, c);
 		close(c);
 	}

@@ -14,6 +14,9 @@
 #include <bpf/libbpf.h>
 #include "xe_btf.h"
 
+/* how far type chains and anonymous members are followed */
+#define XE_BTF_MAX_DEPTH	32
+
 #define STATE_ENUM	"xe_gt_sriov_control_bits"
 #define STATE_PREFIX	"XE_GT_SRIOV_STATE_"
 #define TYPE_ENUM	"xe_sriov_packet_type"
@@ -251,8 +254,10 @@ static __s32 member_target(const struct btf *btf, __u32 type_id)
 {
 	const struct btf_type *t;
 	__s32 id = btf__resolve_type(btf, type_id);
+	int depth = 0;
 
-	while (id > 0) {
+	/* a crafted BTF may point at itself: follow a bounded chain */
+	while (id > 0 && depth++ < XE_BTF_MAX_DEPTH) {
 		t = btf__type_by_id(btf, id);
 		if (btf_is_ptr(t))
 			id = btf__resolve_type(btf, t->type);
@@ -264,15 +269,20 @@ static __s32 member_target(const struct btf *btf, __u32 type_id)
 	return id;
 }
 
-/* the type of member name of composite id, looking into anonymous members */
-static __s32 find_member(const struct btf *btf, __s32 id, const char *name)
+/*
+ * The type of member name of composite id, looking into anonymous struct
+ * and union members (never through pointers: those cannot be anonymous
+ * members in C, and a crafted BTF could loop through them).
+ */
+static __s32 find_member_at(const struct btf *btf, __s32 id, const char *name,
+			    int depth)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	const struct btf_member *mb;
 	__s32 inner;
 	int i;
 
-	if (!t || !btf_is_composite(t))
+	if (!t || !btf_is_composite(t) || depth > XE_BTF_MAX_DEPTH)
 		return -ENOENT;
 	mb = btf_members(t);
 	for (i = 0; i < btf_vlen(t); i++, mb++) {
@@ -283,11 +293,17 @@ static __s32 find_member(const struct btf *btf, __s32 id, const char *name)
 				return member_target(btf, mb->type);
 			continue;
 		}
-		inner = find_member(btf, member_target(btf, mb->type), name);
+		inner = find_member_at(btf, btf__resolve_type(btf, mb->type),
+				       name, depth + 1);
 		if (inner > 0)
 			return inner;
 	}
 	return -ENOENT;
+}
+
+static __s32 find_member(const struct btf *btf, __s32 id, const char *name)
+{
+	return find_member_at(btf, id, name, 0);
 }
 
 static bool field_path_ok(const struct btf *btf, const char *path)

@@ -14,6 +14,8 @@
 #include "commands.h"
 #include "xe_defects.h"
 
+#define FUZZ_NTH_MAX_LIMIT	1000000
+
 enum {
 	O_RUNS = 256, O_SEED, O_PLAN, O_TIMEOUT, O_REPORT, O_DEFECT, O_NTHMAX,
 	O_MUTATIONS, O_REPRO, O_FAULT, O_BASELINE, O_REPEAT, O_SITES, O_PHASES,
@@ -105,6 +107,9 @@ static int parse_sites(struct fuzz_opts *o, const char *arg)
 					    tok, inj_site_list());
 		o->sites |= 1u << site;
 	}
+	if (!o->sites)
+		return ms_usage_err("fuzz", "--sites names no site (sites: %s)",
+				    inj_site_list());
 	return 0;
 }
 
@@ -165,7 +170,14 @@ static int parse_one(struct fuzz_opts *o, int c, const char *arg)
 	switch (c) {
 	case O_RUNS: return parse_num("--runs", arg, &o->runs, false);
 	case O_SEED: return parse_num("--seed", arg, &o->seed, true);
-	case O_NTHMAX: return parse_num("--nth-max", arg, &o->nth_max, false);
+	case O_NTHMAX:
+		if (parse_num("--nth-max", arg, &o->nth_max, false))
+			return 2;
+		/* plans draw nth below 4 x this: keep it far from overflow */
+		if (o->nth_max > FUZZ_NTH_MAX_LIMIT)
+			return ms_usage_err("fuzz", "--nth-max %s: at most %d", arg,
+					    FUZZ_NTH_MAX_LIMIT);
+		return 0;
 	case O_MUTATIONS: return parse_num("--mutations", arg, &o->mutations, true);
 	case O_REPEAT: return parse_num("--repeat", arg, &o->repeat, false);
 	case O_TIMEOUT:

@@ -454,7 +454,8 @@ static int spec_field(struct inj_plan *f, const char *key, const char *val,
 		char *end;
 
 		f->prob = strtod(val, &end);
-		return *end || !(f->prob >= 0 && f->prob <= 1) ? -1 : 0;
+		return end == val || *end ||
+		       !(f->prob >= 0 && f->prob <= 1) ? -1 : 0;
 	}
 	if (ms_parse_u64(val, &v))
 		return -1;

@@ -138,6 +138,8 @@ static int pick_mechanism(struct inject_opts *o, char *bin, size_t len)
 		return -1;
 	model = !ms_binary_has_usdt(bin, "xe", "fault_site");
 	if (p->sig) {
+		if (p->file)
+			return ms_err("--file scopes the kernel mechanism; --signal works at the model's fault sites");
 		if (!model)
 			return ms_err("--signal works at the model's fault sites and %s has none (it is not tools/migsim or was built with XE_NO_USDT)",
 				      bin);

@@ -318,6 +318,10 @@ int mb_critical(const struct mb_sidev *src, const struct mb_sidev *dst,
 	build_dest(&b, &s);
 	r->start_ns = b.n[b.start].t;
 	r->end_ns = b.n[b.end].t;
+	if (r->end_ns < r->start_ns) {
+		ms_err("the destination resumed before the source paused: these recordings are not one migration");
+		goto out;
+	}
 	r->downtime_ns = r->end_ns - r->start_ns;
 	if (walk(&b, r) || packet_spans(&s, r)) {
 		ms_err("out of memory");

@@ -147,8 +147,9 @@ static int stream_order(struct mb_sides *s)
 	}
 	if (desc != UINT32_MAX)
 		s->stream[n++] = desc;
+	/* the ends are placed once: a crafted file may mark them consumed */
 	for (i = 0; i < s->npkts; i++)
-		if (s->pkts[i].C)
+		if (s->pkts[i].C && i != desc && i != trailer)
 			s->stream[n++] = i;
 	qsort_r(s->stream + (desc != UINT32_MAX), n - (desc != UINT32_MAX),
 		sizeof(*s->stream), cmp_c, s->pkts);

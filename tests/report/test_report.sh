@@ -83,7 +83,9 @@ fi
 
 # The picture: self-contained, and it loads in a real headless browser.
 "$MIGSCOPE" report "$W/delayed.rec" --breakdown --svg "$W/t.svg" >/dev/null
-if grep -qE '(href|src)=|<script|@import|url\(' "$W/t.svg"; then
+if ! grep -q '<svg' "$W/t.svg" 2>/dev/null; then
+	fail svg-self-contained "report --svg wrote no SVG"
+elif grep -qE '(href|src)=|<script|@import|url\(' "$W/t.svg"; then
 	fail svg-self-contained "the SVG refers to something outside itself"
 else
 	pass svg-self-contained

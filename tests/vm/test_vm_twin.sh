@@ -17,6 +17,8 @@ NAME=vm-twin
 LOGDIR=$ROOT/.output/test-logs
 
 rc=0
+# never check an earlier run's console
+rm -f "$LOGDIR/$NAME-console.log"
 MIGSCOPE_VM_NAME=$NAME MIGSCOPE_VM_SUITE=bookworm-backports \
 	MIGSCOPE_VM_HEADERS=1 MIGSCOPE_VM_MODULES="${MIGSCOPE_VM_MODULES:-kvm kvm_amd}" \
 	MIGSCOPE_VM_PREPARE=$HERE/twin-prepare.sh \

@@ -11,8 +11,14 @@ KDIR=$1
 DIR=$2
 make -C "$ROOT" --no-print-directory twin TWIN_KDIR="$KDIR"
 cp "$ROOT/.output/twin/xe_twin.ko" "$DIR/"
+# the guest waits for this many links: 0 would let it start untraced
 for hook in fentry:fexit kprobe:kretprobe; do
-	echo "${hook%:*} $(readelf -SW "$ROOT/.output/migtrace.bpf.o" |
-		grep -cE " (${hook%:*}|${hook#*:})/")"
+	n=$(readelf -SW "$ROOT/.output/migtrace.bpf.o" |
+		grep -cE " (${hook%:*}|${hook#*:})/") || true
+	if [ "${n:-0}" -eq 0 ]; then
+		echo "twin-prepare: no ${hook%:*} programs in migtrace.bpf.o" >&2
+		exit 1
+	fi
+	echo "${hook%:*} $n"
 done >"$DIR/twin-progs"
 echo "xe_twin.ko built against $(cat "$KDIR/kver")"

@@ -45,6 +45,6 @@ else
 fi
 # hooks this kernel lacks are named (Debian builds without xe-vfio-pci)
 absent=$(printf '%s\n' "$out" | sed -n 's/^function \(.*\) absent$/\1/p' | tr '\n' ' ')
-if [ -n "$absent" ]; then pass absent-named "$absent"
-else pass absent-named "none: every optional hook is there"; fi
+# informational: which optional hooks this kernel lacks (not a check)
+echo "# absent optional hooks: ${absent:-none}"
 guest_exit
