@@ -34,8 +34,10 @@ if "$MIGSCOPE" trace -q --json -o "$W/tf.trace" --metrics-textfile "$W/migscope.
 	# self-metrics: every event came from at least one program run
 	runs=$(awk '$1 == "migscope_bpf_runs_total" {print $2}' "$W/migscope.prom")
 	events=$(awk '$1 == "migscope_events_total" {print $2}' "$W/migscope.prom")
-	if [ -z "$runs" ]; then
-		skip textfile-bpf-runs "BPF run-time statistics could not be enabled on this kernel"
+	if [ -z "$runs" ] && [ ! -e /proc/sys/kernel/bpf_stats_enabled ]; then
+		skip textfile-bpf-runs "this kernel has no BPF run-time statistics (no /proc/sys/kernel/bpf_stats_enabled)"
+	elif [ -z "$runs" ]; then
+		fail textfile-bpf-runs "no migscope_bpf_runs_total although the kernel has BPF run-time statistics"
 	elif [ "$runs" -ge "$events" ] && [ "$events" -gt 0 ]; then
 		pass textfile-bpf-runs
 	else
