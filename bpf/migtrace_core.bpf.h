@@ -254,32 +254,37 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 	ms_event_submit(e);
 }
 
-/* --- VRAM chunk copies -------------------------------------------------- */
+/* --- calls in progress: VRAM chunk copies, data_read/data_write ------- */
+
+/* note the call this thread begins, in map (vram_calls or data_calls) */
+static __always_inline void mt_call_begin(void *map, __u32 gt, __u32 vf,
+					  __u32 dir, __u64 offset, __u64 len)
+{
+	struct mt_call fresh = {};
+	__u32 tid = mt_tid();
+	struct mt_call *c = mt_slot(map, &tid, &fresh);
+
+	if (!c)
+		return;
+	c->offset = offset;
+	c->len = len;
+	c->dir = dir;
+	c->vf = vf;
+	c->gt = gt;
+	/*
+	 * Stamp the start as late as we can, and the end (the end probe's
+	 * caller) as early: the call is timed, not our own map work.
+	 */
+	c->ts = bpf_ktime_get_ns();
+}
 
 /* vram_type: the VRAM packet type's value on this target (for --type) */
 static __always_inline void mt_vram_begin(__u32 gt, __u32 vf, __u32 dir,
 					  __u64 offset, __u64 bytes,
 					  __u32 vram_type)
 {
-	struct mt_call fresh = {};
-	__u32 tid = mt_tid();
-	struct mt_call *c;
-
-	if (!mt_pass(vf, gt, vram_type))
-		return;
-	c = mt_slot(&vram_calls, &tid, &fresh);
-	if (!c)
-		return;
-	c->offset = offset;
-	c->len = bytes;
-	c->dir = dir;
-	c->vf = vf;
-	c->gt = gt;
-	/*
-	 * Stamp the start as late as we can, and the end (mt_vram_end's
-	 * caller) as early: the copy is timed, not our own map work.
-	 */
-	c->ts = bpf_ktime_get_ns();
+	if (mt_pass(vf, gt, vram_type))
+		mt_call_begin(&vram_calls, gt, vf, dir, offset, bytes);
 }
 
 /*
@@ -314,19 +319,8 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 
 static __always_inline void mt_data_entry(__u32 vf, __u32 dir, __u64 len)
 {
-	struct mt_call fresh = {};
-	__u32 tid = mt_tid();
-	struct mt_call *c;
-
-	if (!mt_pass(vf, MS_GT_UNKNOWN, 0))
-		return;
-	c = mt_slot(&data_calls, &tid, &fresh);
-	if (!c)
-		return;
-	c->len = len;
-	c->dir = dir;
-	c->vf = vf;
-	c->ts = bpf_ktime_get_ns();
+	if (mt_pass(vf, MS_GT_UNKNOWN, 0))
+		mt_call_begin(&data_calls, MS_GT_UNKNOWN, vf, dir, 0, len);
 }
 
 static __always_inline void mt_data_return(__s64 ret, __u64 now)

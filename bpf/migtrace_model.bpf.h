@@ -83,9 +83,11 @@ int u_packet_free(struct pt_regs *ctx)
 	return 0;
 }
 
-/* (gt, vfid, pkt, type, occ, ret, dir) */
-SEC("usdt")
-int u_ring_produce(struct pt_regs *ctx)
+/*
+ * ring_produce (gt, vfid, pkt, type, occ, ret, dir) and
+ * ring_consume (gt, vfid, pkt, type, occ, dir)
+ */
+static __always_inline int u_ring(struct pt_regs *ctx, __u16 op)
 {
 	struct mt_pkt p = {};
 	U_ENTER();
@@ -95,27 +97,26 @@ int u_ring_produce(struct pt_regs *ctx)
 	p.pkt = U_ARG(2);
 	p.type = U_ARG(3);
 	p.occ = U_OCC(4);
-	p.ret = U_ARG(5);
-	p.dir = U_EV(6);
-	mt_packet(MS_PKT_PRODUCE, &p);
+	if (op == MS_PKT_PRODUCE) {
+		p.ret = U_ARG(5);
+		p.dir = U_EV(6);
+	} else {
+		p.dir = U_EV(5);
+	}
+	mt_packet(op, &p);
 	return 0;
 }
 
-/* (gt, vfid, pkt, type, occ, dir) */
+SEC("usdt")
+int u_ring_produce(struct pt_regs *ctx)
+{
+	return u_ring(ctx, MS_PKT_PRODUCE);
+}
+
 SEC("usdt")
 int u_ring_consume(struct pt_regs *ctx)
 {
-	struct mt_pkt p = {};
-	U_ENTER();
-
-	p.gt = U_ARG(0);
-	p.vf = U_ARG(1);
-	p.pkt = U_ARG(2);
-	p.type = U_ARG(3);
-	p.occ = U_OCC(4);
-	p.dir = U_EV(5);
-	mt_packet(MS_PKT_CONSUME, &p);
-	return 0;
+	return u_ring(ctx, MS_PKT_CONSUME);
 }
 
 /* state_enter and state_exit: (gt, vfid, bit, bitmap) */
