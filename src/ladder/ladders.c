@@ -65,17 +65,15 @@ static const struct ms_rung_prog lapic_kprobe_progs[] = {
 };
 
 /*
- * One entry and one exit program for this kernel: `now` by pointer (6.18)
- * or by value (7.x), and with KVM built in, direct loads through
- * bpf_rdonly_cast instead of bpf_probe_read_kernel.
+ * One program per expiry, on hrtimer_expire_entry, for this kernel: `now`
+ * by pointer (6.18) or by value (7.x), and with KVM built in, direct loads
+ * through bpf_rdonly_cast instead of bpf_probe_read_kernel.
  */
 static const struct ms_rung_prog lapic_tp_btf_progs[] = {
-	MS_PROG_IF("tp_btf_entry_ptr_cast", NOW_PTR | CAST, 0),
-	MS_PROG_IF("tp_btf_entry_val_cast", CAST, NOW_PTR),
-	MS_PROG_IF("tp_btf_exit_cast", CAST, 0),
-	MS_PROG_IF("tp_btf_entry_ptr", NOW_PTR, CAST),
-	MS_PROG_IF("tp_btf_entry_val", 0, NOW_PTR | CAST),
-	MS_PROG_IF("tp_btf_exit_plain", 0, CAST),
+	MS_PROG_IF("tp_btf_expiry_ptr_cast", NOW_PTR | CAST, 0),
+	MS_PROG_IF("tp_btf_expiry_val_cast", CAST, NOW_PTR),
+	MS_PROG_IF("tp_btf_expiry_ptr", NOW_PTR, CAST),
+	MS_PROG_IF("tp_btf_expiry_val", 0, NOW_PTR | CAST),
 	MS_PROG("tp_hv_timer_state"), {}
 };
 
