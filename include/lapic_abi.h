@@ -18,6 +18,14 @@
 #define LAPIC_MAX_TIMERS	(1u << LAPIC_TIMER_BITS)
 #define LAPIC_PROBES		8
 
+/*
+ * tp_btf rung: a target that moved by more than a period between two
+ * entries of a timer whose interrupt was taken is the callback's clamp if
+ * it lies within this of the earlier entry (the callback's own run time),
+ * else a re-arm from outside (see bpf/lapic.bpf.c).
+ */
+#define LAPIC_CLAMP_WINDOW_NS	20000
+
 /* kvm_timer.timer_mode (LVTT bits 17-18) */
 #define LAPIC_MODE_ONESHOT	0
 #define LAPIC_MODE_PERIODIC	0x20000
@@ -82,6 +90,15 @@ struct lapic_vcpu {
 	__s64 burst_pass;	/* pass_now of the burst in progress */
 	__u64 burst_len;	/* replays so far in that pass */
 	__u64 burst_lag;	/* lag of that pass's first callback */
+	/*
+	 * tp_btf rung: the timer's last expiry, seen at its entry and
+	 * classified at the next one, whose target is the one it set.
+	 */
+	__s64 prev_target;	/* target_expiration before its callback */
+	__s64 prev_real_now;
+	__s64 prev_pass_now;
+	__u32 prev_mode;
+	__u32 prev_valid;
 	__u64 lag_hist[MS_LOG2_SLOTS];
 };
 

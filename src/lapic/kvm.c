@@ -130,6 +130,7 @@ int lapic_kvm_offsets(struct lapic_bpf *obj, struct btf *vmlinux)
 		OFF(kvm_timer, target_expiration, off_kt_target),
 		OFF(kvm_timer, timer_mode, off_kt_mode),
 		OFF(kvm_timer, hv_timer_in_use, off_kt_hv),
+		OFF(kvm_timer, pending, off_kt_pending),
 		OFF(kvm_lapic, lapic_timer, off_apic_timer),
 		OFF(kvm_lapic, vcpu, off_apic_vcpu),
 		OFF(kvm_vcpu, vcpu_id, off_vcpu_id),

@@ -137,7 +137,7 @@ static void check_object(const char *object)
 	close_object(object, skel);
 }
 
-/* whatever the kernel, tp_btf loads one entry and one exit program */
+/* whatever the kernel, tp_btf loads one program per expiry, on the entry */
 static void check_lapic_variants(void)
 {
 	const struct ms_rung *tp = NULL;
@@ -153,17 +153,17 @@ static void check_lapic_variants(void)
 		return;
 	}
 	for (facts = 0; facts < 4; facts++) {
-		if (ms_rung_select(tp, o->obj, facts) != 3 ||
+		if (ms_rung_select(tp, o->obj, facts) != 2 ||
 		    count_in(o->obj, "tp_btf/hrtimer_expire_entry") != 1 ||
-		    count_in(o->obj, "tp_btf/hrtimer_expire_exit") != 1)
+		    count_in(o->obj, "tp_btf/hrtimer_expire_exit") != 0)
 			bad++;
 		/* a pointer `now` is read by the *_ptr programs only */
-		if (bpf_program__autoload(o->progs.tp_btf_entry_ptr) +
-		    bpf_program__autoload(o->progs.tp_btf_entry_ptr_cast) !=
+		if (bpf_program__autoload(o->progs.tp_btf_expiry_ptr) +
+		    bpf_program__autoload(o->progs.tp_btf_expiry_ptr_cast) !=
 		    !!(facts & MS_FACT_HRTIMER_NOW_PTR))
 			bad++;
 	}
-	check(!bad, "rungs-lapic-tp_btf", "%d fact combinations loaded the wrong entry/exit programs",
+	check(!bad, "rungs-lapic-tp_btf", "%d fact combinations loaded the wrong expiry programs",
 	      bad);
 	lapic_bpf__destroy(o);
 }
@@ -235,6 +235,32 @@ static void check_links_freed(void)
 	      first, fd >= 0 ? "still exists" : "gone");
 }
 
+/*
+ * A rung that also hooks a vmlinux function is refused, by name, where
+ * that function is absent; the same rung with a function the kernel has is
+ * taken.  Probing the tracepoint hook loads a program: root only.
+ */
+static void check_vmlinux_func(void)
+{
+	static const struct ms_rung_prog none[] = { {} };
+	struct ms_rung rung = { "tp", MS_HOOK_TRACEPOINT, MS_HOOK_TRACEPOINT,
+				NULL, NULL, NULL, none, "no_such_function_here" };
+	struct ms_feature f = { "test", "a rung with a vmlinux function",
+				"lapic", &rung, 1 };
+	struct ms_ladder_choice c;
+
+	if (geteuid()) {
+		check_skip("rung-vmlinux-func", "probing a hook needs root");
+		return;
+	}
+	check(ms_ladder_pick(&f, NULL, &c) < 0 &&
+	      strstr(c.why, "no_such_function_here is not in the vmlinux BTF"),
+	      "rung-vmlinux-func-absent", "picked %d, why '%s'", c.rung, c.why);
+	rung.vmlinux_func = "__hrtimer_run_queues";
+	check(ms_ladder_pick(&f, NULL, &c) == 0, "rung-vmlinux-func-present",
+	      "refused: %s", c.why);
+}
+
 int main(void)
 {
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
@@ -244,5 +270,6 @@ int main(void)
 	check_lapic_variants();
 	check_keep_link();
 	check_links_freed();
+	check_vmlinux_func();
 	return check_exit();
 }

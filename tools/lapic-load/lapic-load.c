@@ -30,6 +30,7 @@
 #define APIC_SPIV		0xf0
 #define APIC_LVTT		0x320
 #define APIC_TMICT		0x380
+#define APIC_TMCCT		0x390
 #define APIC_TDCR		0x3e0
 #define LVTT_PERIODIC		(1u << 17)
 #define TIMER_VECTOR		0xec
@@ -47,6 +48,7 @@
 struct load {
 	unsigned int vms, vcpus;
 	uint64_t period_ns, effective_ns;
+	uint64_t rearm_ns;		/* 0: never re-armed after arming */
 	double duration_s;
 	int timer_cpu, hold_cpu;
 	int kvm;
@@ -180,6 +182,57 @@ static int arm_vcpu(struct load *l, int vcpu, unsigned int id)
 	return 0;
 }
 
+/*
+ * Re-arm every timer on the timer CPU: odd rounds restore the state as read
+ * (KVM_GET_LAPIC reports the remaining count, KVM_SET_LAPIC resumes it),
+ * even rounds clear the current count so the timer starts a full period.
+ */
+static int rearm(struct load *l, unsigned int round)
+{
+	unsigned int i, n = l->vms * l->vcpus;
+	struct kvm_lapic_state s;
+	int err = 0;
+
+	if (pin(l->timer_cpu))
+		return -errno;
+	for (i = 0; i < n && !err; i++) {
+		if (ioctl(l->vcpu_fd[i], KVM_GET_LAPIC, &s) < 0) {
+			err = -errno;
+			break;
+		}
+		if (!(round & 1))
+			set_reg(&s, APIC_TMCCT, 0);
+		if (ioctl(l->vcpu_fd[i], KVM_SET_LAPIC, &s) < 0)
+			err = -errno;
+	}
+	if (pin(l->hold_cpu) && !err)
+		err = -errno;
+	return err;
+}
+
+/* until the deadline: sleep, and re-arm when due */
+static int hold(struct load *l, uint64_t deadline)
+{
+	struct timespec ts = { 0, 50 * 1000000 };
+	uint64_t next = now_ns() + l->rearm_ns;
+	unsigned int round = 0;
+	int err;
+
+	if (l->rearm_ns && l->rearm_ns < (uint64_t)ts.tv_nsec)
+		ts.tv_nsec = l->rearm_ns;
+	while (!stop && now_ns() < deadline) {
+		nanosleep(&ts, NULL);
+		if (!l->rearm_ns || now_ns() < next)
+			continue;
+		err = rearm(l, ++round);
+		if (err)
+			return die("re-arming with KVM_SET_LAPIC failed: %s",
+				   strerror(-err));
+		next += l->rearm_ns;
+	}
+	return 0;
+}
+
 static void teardown(struct load *l)
 {
 	unsigned int i;
@@ -220,12 +273,15 @@ static int check_load(struct load *l)
 
 static const char usage[] =
 "Usage: lapic-load --vms N [--vcpus M] --period-us P --duration S\n"
-"                  [--timer-cpu C] [--hold-cpu C]\n"
+"                  [--timer-cpu C] [--hold-cpu C] [--rearm-ms R]\n"
 "\n"
 "Create N KVM VMs with M vCPUs each whose in-kernel LAPIC runs a periodic\n"
 "timer of P microseconds (KVM raises it to min_timer_period_us), hold them\n"
 "for S seconds and tear them down.  Timers are armed on --timer-cpu (default:\n"
 "the last CPU); holding and teardown run on --hold-cpu (default: CPU 0).\n"
+"--rearm-ms R re-arms every timer every R ms from outside its callback, as\n"
+"a VMM does, alternately restoring the state just read (the remaining count\n"
+"is kept) and starting a fresh count (a full period from then).\n"
 "Prints one line when every timer is armed:\n"
 "  armed vms=N vcpus=M period_ns=EFFECTIVE requested_ns=P timer_cpu=C pid=PID\n";
 
@@ -253,6 +309,7 @@ static int parse(int argc, char **argv, struct load *l)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "timer-cpu", required_argument, NULL, 't' },
 		{ "hold-cpu", required_argument, NULL, 'c' },
+		{ "rearm-ms", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -295,6 +352,11 @@ static int parse(int argc, char **argv, struct load *l)
 				l->timer_cpu = v;
 			else
 				l->hold_cpu = v;
+			break;
+		case 'r':
+			if (parse_uint(optarg, 60000, &v) || !v)
+				return die("invalid --rearm-ms '%s' (1 to 60000)", optarg);
+			l->rearm_ns = v * 1000000;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -372,7 +434,6 @@ int main(int argc, char **argv)
 	struct load l = { .kvm = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t start, deadline;
-	struct timespec ts = { 0, 50 * 1000000 };
 	int rc;
 
 	rc = parse(argc, argv, &l);
@@ -404,8 +465,7 @@ int main(int argc, char **argv)
 		deadline = now_ns() + (uint64_t)(l.duration_s * 1e9);
 		if (deadline > start + (uint64_t)((l.duration_s + EXIT_MARGIN_S - 1) * 1e9))
 			deadline = start + (uint64_t)((l.duration_s + EXIT_MARGIN_S - 1) * 1e9);
-		while (!stop && now_ns() < deadline)
-			nanosleep(&ts, NULL);
+		rc = hold(&l, deadline);
 	}
 	if (l.vm_fd)
 		teardown(&l);

@@ -284,6 +284,13 @@ static void bo_free(struct xe_bo *bo)
  * max_alloc) is mapped but left to fault in, so fuzzing stays cheap.
  * Freed BOs are kept in a small pool and reused for the next chunk of the
  * same size, as TTM's page pool recycles pages.
+ *
+ * Every BO comes back zero-filled, recycled or new (a new mapping is the
+ * kernel's zeroed pages), so no packet carries bytes of an earlier one.
+ * Clearing a recycled BO here also makes its pages this thread's before
+ * the chunk copy: the stream's reader on the other CPU read them last, and
+ * without it the copy itself took every cache line back (at 64 KiB chunks
+ * 0.75 x memcpy, about 1.0 x with it; README, "Performance").
  */
 struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size)
 {
@@ -299,8 +306,10 @@ struct xe_bo *xe_bo_create_pin_map_novm(struct xe_device *xe, size_t size)
 		}
 	}
 	pthread_mutex_unlock(&xe->pool.lock);
-	if (bo)
+	if (bo) {
+		memset(bo->vaddr, 0, bo->size);
 		return bo;
+	}
 	return bo_alloc(size, size <= xe->cfg.vram_chunk, false);
 }
 
