@@ -472,7 +472,7 @@ class Bench:
             data[label] = {"samples": raw, "median_untraced_gbps": med(samples["untraced"]),
                            "median_traced_gbps": med(samples["traced"]), "ratio": r,
                            "median_quiet_gbps": med(samples["quiet"]), "ratio_quiet": rq}
-            self.row(1, "migration throughput traced/untraced, %s chunk (%s VRAM), per-event view"
+            self.row(1, "migration traced/untraced, %s chunks (%s VRAM), per-event view"
                      % (label, c.mig_vram), r, (">=", goal), "x",
                      note="%.2f vs %.2f Gbit/s; untraced range %.2f-%.2f" % (
                          med(samples["traced"]), med(samples["untraced"]),
