@@ -472,16 +472,18 @@ class Bench:
             data[label] = {"samples": raw, "median_untraced_gbps": med(samples["untraced"]),
                            "median_traced_gbps": med(samples["traced"]), "ratio": r,
                            "median_quiet_gbps": med(samples["quiet"]), "ratio_quiet": rq}
-            self.row(1, "migration throughput traced/untraced, %s chunk (%s VRAM)"
+            self.row(1, "migration traced/untraced, %s chunks (%s VRAM), per-event view"
                      % (label, c.mig_vram), r, (">=", goal), "x",
                      note="%.2f vs %.2f Gbit/s; untraced range %.2f-%.2f" % (
                          med(samples["traced"]), med(samples["untraced"]),
                          min(samples["untraced"]), max(samples["untraced"])))
-            self.row(1, "  same, migscope trace -q (summary only, no per-event output)", rq,
-                     None, "x", note="info: BPF + ring cost without rendering")
-        data["tracer"] = ("traced: migscope trace --json --hist -o FILE -- migsim ... (every event "
-                          "rendered); quiet: migscope trace -q --json -o FILE (summary only); "
-                          "runs alternate untraced, traced, quiet")
+            self.row(1, "  same, summary view: trace -q counts in BPF, nothing per event in the ring",
+                     rq, None, "x", note="info: the in-BPF aggregation's cost alone")
+        data["tracer"] = ("traced (per-event view): migscope trace --json --hist -o FILE -- migsim "
+                          "... (every event through the ring buffer and rendered as a JSON line); "
+                          "quiet (summary view): migscope trace -q --json -o FILE (counted in BPF "
+                          "maps, read at exit; nothing per event in the ring); runs alternate "
+                          "untraced, traced, quiet")
         self.section(1, data)
 
     # ======================================================================

@@ -19,7 +19,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include <bpf/usdt.bpf.h>
+#include "usdt_args.bpf.h"
 #include "xe_sriov_abi.h"
 #include "inject_abi.h"
 #include "migtrace_core.bpf.h"

@@ -86,14 +86,18 @@ static __always_inline void agg_hist_us(struct ms_agg_hist *h, __u64 ns)
 static __always_inline void agg_ring(const struct mt_pkt *p)
 {
 	struct ms_unit_totals *u;
+	__u32 gt = p->gt;
 
-	if (p->gt >= MS_MAX_GT || p->vf == MS_VF_UNKNOWN)
+	if (gt >= MS_MAX_GT || p->vf == MS_VF_UNKNOWN)
 		return;
 	u = agg_unit(p->vf);
 	if (!u)
 		return;
-	u->occ[p->gt & (MS_MAX_GT - 1)] = p->occ;
-	u->seen[p->gt & (MS_MAX_GT - 1)] = 1;
+	/* clang drops the mask the check made redundant; the verifier needs it */
+	barrier_var(gt);
+	gt &= MS_MAX_GT - 1;
+	u->occ[gt] = p->occ;
+	u->seen[gt] = 1;
 }
 
 static __always_inline void agg_packet(__u16 op, __u64 ts,
@@ -135,8 +139,10 @@ static __always_inline void agg_state(__u64 ts, __u32 vf, __u32 gt,
 	struct ms_unit_totals *u = agg_unit(vf);
 
 	/* the bits themselves: user space reads them from state_since */
-	if (u && gt < MS_MAX_GT)
+	if (u && gt < MS_MAX_GT) {
+		barrier_var(gt);	/* keep the mask: see agg_ring */
 		u->seen[gt & (MS_MAX_GT - 1)] = 1;
+	}
 	if (!a)
 		return;
 	bit &= MS_AGG_STATES - 1;

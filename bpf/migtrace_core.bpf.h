@@ -45,15 +45,25 @@ struct {
 	__type(value, __u64);
 } pkt_queued SEC(".maps");
 
-/* (tgid, gt, vf, bit) -> time the bit was entered (include/migtrace_agg.h) */
+/*
+ * The maps of what is in progress keep their entries and mark "none" with
+ * a zero time: a lookup and two stores per event instead of an update, a
+ * lookup and a delete, the costliest steps of a program (README,
+ * Performance).  LRU maps, so keys of gone threads and processes age out.
+ */
+
+/*
+ * (tgid, gt, vf, bit) -> time the bit was entered, 0 once it is left
+ * (include/migtrace_agg.h)
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MT_MAX_INFLIGHT);
 	__type(key, struct mt_state_key);
 	__type(value, __u64);
 } state_since SEC(".maps");
 
-/* per thread: a VRAM copy or a data_read/data_write call in progress */
+/* per thread: a VRAM copy or a data_read/data_write call; ts 0: none */
 struct mt_call {
 	__u64 ts;
 	__u64 offset;
@@ -65,18 +75,30 @@ struct mt_call {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MT_MAX_INFLIGHT);
 	__type(key, __u32);
 	__type(value, struct mt_call);
 } vram_calls SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MT_MAX_INFLIGHT);
 	__type(key, __u32);
 	__type(value, struct mt_call);
 } data_calls SEC(".maps");
+
+/* the entry of key in map, made from fresh on first use; NULL if full */
+static __always_inline void *mt_slot(void *map, const void *key,
+				     const void *fresh)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
 
 static __always_inline __u32 mt_tgid(void)
 {
@@ -145,24 +167,31 @@ struct mt_pkt {
 
 static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 {
-	struct mt_pkt_key k = { .pkt = p->pkt, .tgid = mt_tgid() };
+	struct mt_pkt_key k = { .pkt = p->pkt };
 	__u64 now = 0, queued = 0, *since;
 	struct ms_event *e;
 
 	if (!mt_pass(p->vf, p->gt, p->type))
 		return;
 	/* queueing time is measured between produce and consume, in BPF */
+	if (op == MS_PKT_PRODUCE || op == MS_PKT_CONSUME || op == MS_PKT_FREE)
+		k.tgid = mt_tgid();
 	if (op == MS_PKT_PRODUCE && p->ret == 0) {
 		now = bpf_ktime_get_ns();
 		bpf_map_update_elem(&pkt_queued, &k, &now, BPF_ANY);
 	} else if (op == MS_PKT_CONSUME) {
 		since = bpf_map_lookup_elem(&pkt_queued, &k);
 		if (since) {
-			queued = bpf_ktime_get_ns() - *since;
+			now = bpf_ktime_get_ns();
+			queued = now - *since;
 			bpf_map_delete_elem(&pkt_queued, &k);
 		}
-	} else if (op == MS_PKT_FREE) {
-		/* a packet freed while queued (ring drained on failure) */
+	} else if (op == MS_PKT_FREE &&
+		   bpf_map_lookup_elem(&pkt_queued, &k)) {
+		/*
+		 * A packet freed while queued (ring drained on failure).  The
+		 * lockless lookup first: most packets were consumed already.
+		 */
 		bpf_map_delete_elem(&pkt_queued, &k);
 	}
 	if (totals_only) {
@@ -194,18 +223,20 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 	struct mt_state_key k = {
 		.tgid = mt_tgid(), .vf = vf, .gt = gt, .bit = bit,
 	};
-	__u64 now = bpf_ktime_get_ns(), held = 0, *since;
+	__u64 now = bpf_ktime_get_ns(), held = 0, none = 0, *since;
 	struct ms_event *e;
 
 	if (!mt_pass(vf, gt, 0))
 		return;
 	if (entered) {
-		bpf_map_update_elem(&state_since, &k, &now, BPF_ANY);
+		since = mt_slot(&state_since, &k, &none);
+		if (since)
+			*since = now;
 	} else {
 		since = bpf_map_lookup_elem(&state_since, &k);
-		if (since) {
+		if (since && *since) {
 			held = now - *since;
-			bpf_map_delete_elem(&state_since, &k);
+			*since = 0;
 		}
 	}
 	if (totals_only) {
@@ -223,29 +254,37 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 	ms_event_submit(e);
 }
 
-/* --- VRAM chunk copies -------------------------------------------------- */
+/* --- calls in progress: VRAM chunk copies, data_read/data_write ------- */
+
+/* note the call this thread begins, in map (vram_calls or data_calls) */
+static __always_inline void mt_call_begin(void *map, __u32 gt, __u32 vf,
+					  __u32 dir, __u64 offset, __u64 len)
+{
+	struct mt_call fresh = {};
+	__u32 tid = mt_tid();
+	struct mt_call *c = mt_slot(map, &tid, &fresh);
+
+	if (!c)
+		return;
+	c->offset = offset;
+	c->len = len;
+	c->dir = dir;
+	c->vf = vf;
+	c->gt = gt;
+	/*
+	 * Stamp the start as late as we can, and the end (the end probe's
+	 * caller) as early: the call is timed, not our own map work.
+	 */
+	c->ts = bpf_ktime_get_ns();
+}
 
 /* vram_type: the VRAM packet type's value on this target (for --type) */
 static __always_inline void mt_vram_begin(__u32 gt, __u32 vf, __u32 dir,
 					  __u64 offset, __u64 bytes,
 					  __u32 vram_type)
 {
-	struct mt_call c = {
-		.offset = offset, .len = bytes, .dir = dir, .vf = vf, .gt = gt,
-	};
-	__u32 tid = mt_tid();
-	struct mt_call *in;
-
-	if (!mt_pass(vf, gt, vram_type))
-		return;
-	bpf_map_update_elem(&vram_calls, &tid, &c, BPF_ANY);
-	/*
-	 * Stamp the start as late as we can, and the end (mt_vram_end's
-	 * caller) as early: the copy is timed, not our own map work.
-	 */
-	in = bpf_map_lookup_elem(&vram_calls, &tid);
-	if (in)
-		in->ts = bpf_ktime_get_ns();
+	if (mt_pass(vf, gt, vram_type))
+		mt_call_begin(&vram_calls, gt, vf, dir, offset, bytes);
 }
 
 /*
@@ -258,7 +297,7 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 	struct mt_call *c = bpf_map_lookup_elem(&vram_calls, &tid);
 	struct ms_event *e = NULL;
 
-	if (!c)
+	if (!c || !c->ts)
 		return;
 	if (totals_only)
 		agg_vram(now, c->vf, c->dir, c->len, now - c->ts, ret);
@@ -273,25 +312,15 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 		e->vram.dir = c->dir;
 		ms_event_submit(e);
 	}
-	bpf_map_delete_elem(&vram_calls, &tid);
+	c->ts = 0;
 }
 
 /* --- data_read / data_write ------------------------------------------- */
 
 static __always_inline void mt_data_entry(__u32 vf, __u32 dir, __u64 len)
 {
-	struct mt_call c = {
-		.len = len, .dir = dir, .vf = vf, .gt = MS_GT_UNKNOWN,
-	};
-	__u32 tid = mt_tid();
-	struct mt_call *in;
-
-	if (!mt_pass(vf, MS_GT_UNKNOWN, 0))
-		return;
-	bpf_map_update_elem(&data_calls, &tid, &c, BPF_ANY);
-	in = bpf_map_lookup_elem(&data_calls, &tid);
-	if (in)
-		in->ts = bpf_ktime_get_ns();
+	if (mt_pass(vf, MS_GT_UNKNOWN, 0))
+		mt_call_begin(&data_calls, MS_GT_UNKNOWN, vf, dir, 0, len);
 }
 
 static __always_inline void mt_data_return(__s64 ret, __u64 now)
@@ -300,7 +329,7 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 	struct mt_call *c = bpf_map_lookup_elem(&data_calls, &tid);
 	struct ms_event *e = NULL;
 
-	if (!c)
+	if (!c || !c->ts)
 		return;
 	if (totals_only)
 		agg_data(now, c->vf, c->dir, now - c->ts, ret);
@@ -314,7 +343,7 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 		e->data.dir = c->dir;
 		ms_event_submit(e);
 	}
-	bpf_map_delete_elem(&data_calls, &tid);
+	c->ts = 0;
 }
 
 #endif /* MIGTRACE_CORE_BPF_H */

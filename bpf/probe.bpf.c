@@ -7,7 +7,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include <bpf/usdt.bpf.h>
+#include "usdt_args.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -90,10 +90,13 @@ int BPF_KPROBE(probe_uprobe)
 }
 
 SEC("usdt")
-int BPF_USDT(probe_usdt, long value)
+int probe_usdt(struct pt_regs *ctx)
 {
+	const struct ms_usdt_spec *spec = ms_usdt_spec(ctx);
+
 	__sync_fetch_and_add(&hits, 1);
-	seen_value = value;
+	if (spec)
+		seen_value = ms_usdt_arg(ctx, spec, 0);
 	return 0;
 }
 

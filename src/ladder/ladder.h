@@ -125,6 +125,8 @@ int ms_ladder_pick(const struct ms_feature *f, const char *force,
 
 /* The kernel's enum ms_kernel_fact bits (vmlinux BTF), computed once. */
 unsigned int ms_kernel_facts(void);
+/* ms_kernel_facts() if rung r has a program that depends on one, else 0 */
+unsigned int ms_rung_facts(const struct ms_rung *r);
 
 /*
  * Make obj load exactly the programs rung r names, given the kernel facts

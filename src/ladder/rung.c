@@ -72,6 +72,21 @@ static bool prog_matches(const struct ms_rung_prog *rp,
 #define for_each_rung_prog(rp, r) \
 	for (rp = (r)->progs; rp && (rp->name || rp->sec); rp++)
 
+/*
+ * The facts rung r's programs depend on: ms_kernel_facts() reads the
+ * kernel's BTF (tens of ms), so only for a rung with a program that needs
+ * or refuses a fact.
+ */
+unsigned int ms_rung_facts(const struct ms_rung *r)
+{
+	const struct ms_rung_prog *rp;
+
+	for_each_rung_prog(rp, r)
+		if (rp->need || rp->refuse)
+			return ms_kernel_facts();
+	return 0;
+}
+
 int ms_rung_select(const struct ms_rung *r, struct bpf_object *obj,
 		   unsigned int facts)
 {

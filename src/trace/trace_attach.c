@@ -178,7 +178,7 @@ static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o,
 /* the rung's programs, and on_fork to follow a launched command's children */
 static int select_programs(struct mt_session *s, const struct trace_opts *o)
 {
-	int n = ms_rung_select(s->rung, s->obj->obj, ms_kernel_facts());
+	int n = ms_rung_select(s->rung, s->obj->obj, ms_rung_facts(s->rung));
 
 	if (n < 0)
 		return -1;
@@ -488,7 +488,7 @@ static int check_rung(const struct ms_rung *rung)
 
 	if (!obj)
 		return ms_err("cannot open the migtrace BPF object");
-	if (ms_rung_select(rung, obj->obj, ms_kernel_facts()) < 0 ||
+	if (ms_rung_select(rung, obj->obj, ms_rung_facts(rung)) < 0 ||
 	    mt_kernel_prepare(obj->obj, true)) {
 		migtrace_bpf__destroy(obj);
 		return -1;

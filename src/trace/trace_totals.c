@@ -87,8 +87,9 @@ static void add_open_states(struct mt_agg *a, const struct bpf_map *since)
 	while (!bpf_map__get_next_key(since, prev, &next, sizeof(next))) {
 		k = next;
 		prev = &k;
+		/* entries are kept after their bit is left, with time 0 */
 		if (bpf_map__lookup_elem(since, &k, sizeof(k), &ts, sizeof(ts),
-					 0))
+					 0) || !ts)
 			continue;
 		u = mt_agg_unit(a, k.tgid, k.vf);
 		if (!u || k.gt >= MS_MAX_GT)
