@@ -31,7 +31,19 @@ struct {
 	__type(value, __u8);
 } tgids SEC(".maps");
 
-/* (tgid, packet) -> time it entered a ring */
+/*
+ * The maps of what is in progress keep their entries and mark "none" with
+ * a zero time: a lookup and two stores per event instead of an update, a
+ * lookup and a delete, the costliest steps of a program (README,
+ * Performance).  LRU maps, so keys of gone threads, processes and packets
+ * age out.
+ */
+
+/*
+ * (tgid, packet) -> time it entered a ring, 0 once consumed.  A packet
+ * freed while queued (a ring drained on failure) keeps its stamp until the
+ * next produce at that address overwrites it.
+ */
 struct mt_pkt_key {
 	__u64 pkt;
 	__u32 tgid;
@@ -39,18 +51,11 @@ struct mt_pkt_key {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MT_MAX_INFLIGHT);
 	__type(key, struct mt_pkt_key);
 	__type(value, __u64);
 } pkt_queued SEC(".maps");
-
-/*
- * The maps of what is in progress keep their entries and mark "none" with
- * a zero time: a lookup and two stores per event instead of an update, a
- * lookup and a delete, the costliest steps of a program (README,
- * Performance).  LRU maps, so keys of gone threads and processes age out.
- */
 
 /*
  * (tgid, gt, vf, bit) -> time the bit was entered, 0 once it is left
@@ -168,31 +173,26 @@ struct mt_pkt {
 static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 {
 	struct mt_pkt_key k = { .pkt = p->pkt };
-	__u64 now = 0, queued = 0, *since;
+	__u64 now = 0, queued = 0, none = 0, *since;
 	struct ms_event *e;
 
 	if (!mt_pass(p->vf, p->gt, p->type))
 		return;
 	/* queueing time is measured between produce and consume, in BPF */
-	if (op == MS_PKT_PRODUCE || op == MS_PKT_CONSUME || op == MS_PKT_FREE)
+	if (op == MS_PKT_PRODUCE || op == MS_PKT_CONSUME)
 		k.tgid = mt_tgid();
 	if (op == MS_PKT_PRODUCE && p->ret == 0) {
+		since = mt_slot(&pkt_queued, &k, &none);
 		now = bpf_ktime_get_ns();
-		bpf_map_update_elem(&pkt_queued, &k, &now, BPF_ANY);
+		if (since)
+			*since = now;
 	} else if (op == MS_PKT_CONSUME) {
 		since = bpf_map_lookup_elem(&pkt_queued, &k);
-		if (since) {
+		if (since && *since) {
 			now = bpf_ktime_get_ns();
 			queued = now - *since;
-			bpf_map_delete_elem(&pkt_queued, &k);
+			*since = 0;
 		}
-	} else if (op == MS_PKT_FREE &&
-		   bpf_map_lookup_elem(&pkt_queued, &k)) {
-		/*
-		 * A packet freed while queued (ring drained on failure).  The
-		 * lockless lookup first: most packets were consumed already.
-		 */
-		bpf_map_delete_elem(&pkt_queued, &k);
 	}
 	if (totals_only) {
 		agg_packet(op, now ? now : bpf_ktime_get_ns(), p, queued);

@@ -76,7 +76,7 @@ int u_packet_free(struct pt_regs *ctx)
 	struct mt_pkt p = { .vf = MS_VF_UNKNOWN, .gt = MS_GT_UNKNOWN };
 	U_ENTER();
 
-	p.pkt = U_ARG(0);
+	p.pkt = U_EV(0);
 	p.type = U_ARG(1);
 	p.size = U_EV(2);
 	mt_packet(MS_PKT_FREE, &p);
