@@ -24,6 +24,7 @@
 #include <bpf/usdt.bpf.h>
 #include "events.bpf.h"
 #include "inject_abi.h"
+#include "xe_sriov_abi.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -366,6 +367,10 @@ SEC("usdt")
 int BPF_USDT(state_enter, long gt, long vfid, long bit)
 {
 	cov_add(INJ_COV_STATE, gt, bit, 1);
+	/* a new save: what an earlier, failed one left in the ring is gone */
+	if (bit == XE_GT_SRIOV_STATE_SAVE_WIP && cfg.track_leaks &&
+	    in_scope() && gt >= 0 && gt < INJ_MAX_GTS)
+		stats.save_ring[gt] = 0;
 	return 0;
 }
 
@@ -373,6 +378,30 @@ SEC("usdt")
 int BPF_USDT(state_exit, long gt, long vfid, long bit)
 {
 	cov_add(INJ_COV_STATE, gt, bit, 0);
+	return 0;
+}
+
+/*
+ * The save rings' fill, counted rather than copied from the probes' occ:
+ * a produce and a take race to their probes, the count does not.
+ */
+SEC("usdt")
+int BPF_USDT(ring_produce, long gt, long vfid, long pkt, long type, long occ,
+	     long ret, long dir)
+{
+	if (cfg.track_leaks && dir == MS_DIR_SAVE && !ret && in_scope() &&
+	    gt >= 0 && gt < INJ_MAX_GTS)
+		__sync_fetch_and_add(&stats.save_ring[gt], 1);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(ring_consume, long gt, long vfid, long pkt, long type, long occ,
+	     long dir)
+{
+	if (cfg.track_leaks && dir == MS_DIR_SAVE && in_scope() &&
+	    gt >= 0 && gt < INJ_MAX_GTS)
+		__sync_fetch_and_add(&stats.save_ring[gt], -1);
 	return 0;
 }
 

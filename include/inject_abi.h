@@ -20,6 +20,7 @@ enum inject_mech {
 
 
 #define INJ_MAX_FAULTS	4	/* faults armed at once (fuzz's plans) */
+#define INJ_MAX_GTS	8	/* GTs whose save rings fuzz follows */
 
 /*
  * One armed fault, should_fail()-style, among the hits that pass every
@@ -70,6 +71,10 @@ struct inject_stats {
 	/* fuzz: when the target last did something (a site hit, a state
 	 * change, a packet), CLOCK_MONOTONIC: a hang is a long silence */
 	__u64 last_ns;
+	/* fuzz: packets in each GT's save ring, +1 produced, -1 taken by the
+	 * reader, 0 when a save starts (SAVE_WIP): after a successful save
+	 * anything left was never read into the stream */
+	__s64 save_ring[INJ_MAX_GTS];
 };
 
 /*

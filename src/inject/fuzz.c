@@ -333,6 +333,22 @@ static int build_command(struct fuzz_opts *o, int argc, char **argv)
 
 /* --- the campaign ------------------------------------------------------ */
 
+/* a corruption's verify detail, once per finding */
+static void add_example(struct fuzz_finding *f, const struct fuzz_run *r)
+{
+	const char *mismatch = r->res.mismatch;
+	unsigned int i;
+
+	if (r->cls != FZ_CORRUPTION || !*mismatch)
+		return;
+	for (i = 0; i < f->nexamples; i++)
+		if (!strcmp(f->examples[i], mismatch))
+			return;
+	if (f->nexamples < FUZZ_EXAMPLES)
+		snprintf(f->examples[f->nexamples++], sizeof(f->examples[0]),
+			 "%s", mismatch);
+}
+
 static void add_finding(struct fuzz *fz, const struct fuzz_run *r)
 {
 	struct fuzz_finding *f;
@@ -343,6 +359,7 @@ static void add_finding(struct fuzz *fz, const struct fuzz_run *r)
 		if (!strcmp(fz->findings[i].sig, r->sig)) {
 			fz->findings[i].runs++;
 			fuzz_finding_candidate(&fz->findings[i], &r->plan);
+			add_example(&fz->findings[i], r);
 			return;
 		}
 	}
@@ -357,6 +374,7 @@ static void add_finding(struct fuzz *fz, const struct fuzz_run *r)
 	f->first_run = fz->nruns;
 	f->plan = f->min = r->plan;
 	fuzz_finding_candidate(f, &r->plan);
+	add_example(f, r);
 	printf("run %llu: new finding #%u: %s\n", (unsigned long long)fz->nruns,
 	       fz->nfindings, r->sig);
 	fflush(stdout);

@@ -33,6 +33,7 @@
 #define FUZZ_MAX_FINDINGS	64
 #define FUZZ_CORPUS_MAX		256
 #define FUZZ_CANDIDATES		4
+#define FUZZ_EXAMPLES		4	/* verify details kept per finding */
 /*
  * At a delay site: long enough for the other side of a race to finish
  * what it is doing (a whole default migration takes ~30 ms; a loaded
@@ -95,6 +96,7 @@ struct fuzz_run {
 	int status;
 	bool timed_out;
 	uint64_t leaks, ms, injected, hits;
+	uint64_t left_in_ring;		/* saved packets never read */
 	unsigned int new_cov;
 };
 
@@ -111,6 +113,10 @@ struct fuzz_finding {
 	 */
 	struct fuzz_plan cand[FUZZ_CANDIDATES];
 	unsigned int ncand;
+	/* the verify details its runs showed: one data-path bug drops
+	 * whichever packet the timing gives it */
+	char examples[FUZZ_EXAMPLES][64];
+	unsigned int nexamples;
 	bool minimised;
 	unsigned int repro_ok, repro_n;
 };

@@ -61,6 +61,18 @@ static void rate_text(const struct fuzz_finding *f, char *buf, size_t len)
 		snprintf(buf, len, "flaky %u/%u", f->repro_ok, f->repro_n);
 }
 
+static void print_examples(const struct fuzz_finding *f)
+{
+	unsigned int i;
+
+	if (f->nexamples < 2)
+		return;
+	printf("    verify details seen:");
+	for (i = 0; i < f->nexamples; i++)
+		printf("%s %s", i ? "," : "", f->examples[i]);
+	printf("\n");
+}
+
 void fuzz_print_findings(const struct fuzz *fz)
 {
 	char plan[FUZZ_PLAN_LEN], repro[2048], rate[32];
@@ -77,6 +89,7 @@ void fuzz_print_findings(const struct fuzz *fz)
 		rate_text(f, rate, sizeof(rate));
 		printf("\n#%u  %s\n", i + 1, f->sig);
 		printf("    %s\n", f->detail);
+		print_examples(f);
 		printf("    hit by %llu run(s), first run %llu; reproduces %s\n",
 		       (unsigned long long)f->runs,
 		       (unsigned long long)f->first_run, rate);
@@ -145,6 +158,8 @@ void fuzz_report_run(struct fuzz *fz, const struct fuzz_run *r)
 	json_ku64(j, "leaked_packets", r->leaks);
 	json_ku64(j, "empty_polls", r->st.empty_polls);
 	json_ku64(j, "consumed", r->st.consumed);
+	json_ku64(j, "left_in_save_ring", r->left_in_ring);
+	json_kstr(j, "mismatch", r->res.mismatch);
 	json_kbool(j, "timed_out", r->timed_out);
 	if (WIFSIGNALED(r->status))
 		json_ki64(j, "signal", WTERMSIG(r->status));
@@ -163,11 +178,17 @@ static void json_finding(const struct fuzz *fz, struct json *j,
 			 const struct fuzz_finding *f)
 {
 	char buf[2048];
+	unsigned int i;
 
 	json_obj_begin(j);
 	json_kstr(j, "signature", f->sig);
 	json_kstr(j, "class", fuzz_class_names[f->cls]);
 	json_kstr(j, "detail", f->detail);
+	json_key(j, "examples");
+	json_arr_begin(j);
+	for (i = 0; i < f->nexamples; i++)
+		json_str(j, f->examples[i]);
+	json_arr_end(j);
 	json_ku64(j, "runs", f->runs);
 	json_ku64(j, "first_run", f->first_run);
 	json_plan(j, "plan", &f->plan);
@@ -214,7 +235,7 @@ static void json_header(struct fuzz *fz, struct json *j)
 	for (i = 0; fz->o.argv[i]; i++)
 		fuzz_shell_quote(cmd, sizeof(cmd), &n, fz->o.argv[i]);
 	json_kstr(j, "type", "fuzz_report");
-	json_ku64(j, "schema", 2);
+	json_ku64(j, "schema", 3);
 	json_kstr(j, "plan", fz->o.plan_name);
 	json_ku64(j, "seed", fz->o.seed);
 	json_ku64(j, "nth_max", fz->o.nth_max);

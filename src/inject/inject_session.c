@@ -92,6 +92,8 @@ static int pick_programs(struct inject_bpf *obj, unsigned int mech,
 	bpf_program__set_autoload(obj->progs.save_consume_ret, model && leaks);
 	bpf_program__set_autoload(obj->progs.state_enter, model && leaks);
 	bpf_program__set_autoload(obj->progs.state_exit, model && leaks);
+	bpf_program__set_autoload(obj->progs.ring_produce, model && leaks);
+	bpf_program__set_autoload(obj->progs.ring_consume, model && leaks);
 	return 0;
 }
 
@@ -193,7 +195,9 @@ int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 	if (attach_usdt(s, o->progs.pkt_alloc, binary, "packet_alloc") ||
 	    attach_usdt(s, o->progs.pkt_free, binary, "packet_free") ||
 	    attach_usdt(s, o->progs.state_enter, binary, "state_enter") ||
-	    attach_usdt(s, o->progs.state_exit, binary, "state_exit"))
+	    attach_usdt(s, o->progs.state_exit, binary, "state_exit") ||
+	    attach_usdt(s, o->progs.ring_produce, binary, "ring_produce") ||
+	    attach_usdt(s, o->progs.ring_consume, binary, "ring_consume"))
 		return -1;
 	return attach_consume_probe(s, binary);
 }

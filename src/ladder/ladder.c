@@ -452,6 +452,8 @@ static bool rung_works(const struct ms_rung *r, char *why, size_t len)
 	}
 	if (r->func && !ms_btf_has_func(r->module, r->func, why, len))
 		return false;
+	if (r->vmlinux_func && !ms_btf_has_func(NULL, r->vmlinux_func, why, len))
+		return false;
 	return true;
 }
 

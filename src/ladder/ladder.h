@@ -103,6 +103,7 @@ struct ms_rung {
 	const char *func;		/* function the rung needs, or NULL */
 	const char *needs_file;		/* a path that must exist, or NULL */
 	const struct ms_rung_prog *progs;	/* what it loads; ends with {} */
+	const char *vmlinux_func;	/* a vmlinux function it also hooks */
 };
 
 struct ms_feature {

@@ -22,9 +22,9 @@ static const struct ms_rung_prog mig_kprobe_progs[] = {
 
 static const struct ms_rung mig_kernel_rungs[] = {
 	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, MS_ANY_MODULE,
-	  XE_KMOD_ANCHOR, NULL, mig_fentry_progs },
+	  XE_KMOD_ANCHOR, NULL, mig_fentry_progs, NULL },
 	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, MS_ANY_MODULE,
-	  XE_KMOD_ANCHOR, NULL, mig_kprobe_progs },
+	  XE_KMOD_ANCHOR, NULL, mig_kprobe_progs, NULL },
 };
 
 const struct ms_feature ms_feature_mig_kernel = {
@@ -39,7 +39,7 @@ static const struct ms_rung_prog mig_usdt_progs[] = {
 
 static const struct ms_rung mig_model_rungs[] = {
 	{ "usdt", MS_HOOK_USDT, MS_HOOK_RINGBUF, NULL, NULL, NULL,
-	  mig_usdt_progs },
+	  mig_usdt_progs, NULL },
 };
 
 const struct ms_feature ms_feature_mig_model = {
@@ -86,16 +86,17 @@ static const struct ms_rung_prog lapic_tracepoint_progs[] = {
 #undef CAST
 
 static const struct ms_rung lapic_rungs[] = {
+	/* the pass's now comes from __hrtimer_run_queues (docs/lapic-storm.md) */
 	{ "fentry", MS_HOOK_FENTRY, MS_HOOK_FEXIT, "kvm",
 	  "advance_periodic_target_expiration", "/dev/kvm",
-	  lapic_fentry_progs },
+	  lapic_fentry_progs, "__hrtimer_run_queues" },
 	{ "kprobe", MS_HOOK_KPROBE, MS_HOOK_KRETPROBE, "kvm",
 	  "advance_periodic_target_expiration", "/dev/kvm",
-	  lapic_kprobe_progs },
+	  lapic_kprobe_progs, "__hrtimer_run_queues" },
 	{ "tp_btf", MS_HOOK_TP_BTF, MS_HOOK_TP_BTF, "kvm", "apic_timer_fn",
-	  "/dev/kvm", lapic_tp_btf_progs },
+	  "/dev/kvm", lapic_tp_btf_progs, NULL },
 	{ "tracepoint", MS_HOOK_TRACEPOINT, MS_HOOK_TRACEPOINT, NULL, NULL,
-	  "/dev/kvm", lapic_tracepoint_progs },
+	  "/dev/kvm", lapic_tracepoint_progs, NULL },
 };
 
 const struct ms_feature ms_feature_lapic = {
@@ -113,7 +114,7 @@ static const struct ms_rung_prog inject_site_progs[] = {
 
 static const struct ms_rung inject_model_rungs[] = {
 	{ "fault-site", MS_HOOK_USDT, MS_HOOK_MMAPABLE, NULL, NULL, NULL,
-	  inject_site_progs },
+	  inject_site_progs, NULL },
 };
 
 const struct ms_feature ms_feature_inject_model = {
@@ -123,7 +124,7 @@ const struct ms_feature ms_feature_inject_model = {
 
 static const struct ms_rung inject_signal_rungs[] = {
 	{ "send-signal", MS_HOOK_USDT, MS_HOOK_SEND_SIGNAL, NULL, NULL, NULL,
-	  inject_site_progs },
+	  inject_site_progs, NULL },
 };
 
 const struct ms_feature ms_feature_inject_signal = {
@@ -142,7 +143,8 @@ static const struct ms_rung_prog inject_fmod_ret_progs[] = {
  */
 static const struct ms_rung inject_kernel_rungs[] = {
 	{ "fmod_ret", MS_HOOK_FMOD_RET, MS_HOOK_FMOD_RET, NULL,
-	  "security_file_permission", NULL, inject_fmod_ret_progs },
+	  "security_file_permission", NULL, inject_fmod_ret_progs,
+	  NULL },
 };
 
 const struct ms_feature ms_feature_inject_kernel = {

@@ -106,6 +106,8 @@ int mb_align_sides(const struct mb_sidev *src, const struct mb_sidev *dst,
 	a->method = want;
 	if (want == MB_ALIGN_AUTO)
 		a->method = same_boot ? MB_ALIGN_CLOCK : MB_ALIGN_STREAM;
+	else if (want == MB_ALIGN_CLOCK && !same_boot)
+		return ms_err("--align clock: the recordings are not from one boot of one host (their boot ids differ or one is unknown), so their clocks cannot be compared; use --align stream or auto");
 	if (a->method == MB_ALIGN_CLOCK)
 		return 0;
 	if (stream_align(src, dst, a))

@@ -235,6 +235,32 @@ static void check_links_freed(void)
 	      first, fd >= 0 ? "still exists" : "gone");
 }
 
+/*
+ * A rung that also hooks a vmlinux function is refused, by name, where
+ * that function is absent; the same rung with a function the kernel has is
+ * taken.  Probing the tracepoint hook loads a program: root only.
+ */
+static void check_vmlinux_func(void)
+{
+	static const struct ms_rung_prog none[] = { {} };
+	struct ms_rung rung = { "tp", MS_HOOK_TRACEPOINT, MS_HOOK_TRACEPOINT,
+				NULL, NULL, NULL, none, "no_such_function_here" };
+	struct ms_feature f = { "test", "a rung with a vmlinux function",
+				"lapic", &rung, 1 };
+	struct ms_ladder_choice c;
+
+	if (geteuid()) {
+		check_skip("rung-vmlinux-func", "probing a hook needs root");
+		return;
+	}
+	check(ms_ladder_pick(&f, NULL, &c) < 0 &&
+	      strstr(c.why, "no_such_function_here is not in the vmlinux BTF"),
+	      "rung-vmlinux-func-absent", "picked %d, why '%s'", c.rung, c.why);
+	rung.vmlinux_func = "__hrtimer_run_queues";
+	check(ms_ladder_pick(&f, NULL, &c) == 0, "rung-vmlinux-func-present",
+	      "refused: %s", c.why);
+}
+
 int main(void)
 {
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
@@ -244,5 +270,6 @@ int main(void)
 	check_lapic_variants();
 	check_keep_link();
 	check_links_freed();
+	check_vmlinux_func();
 	return check_exit();
 }

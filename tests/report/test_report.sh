@@ -77,6 +77,27 @@ if [ "$n" -eq 2 ] && "$MIGSCOPE" report "$W/side1.rec" "$W/side2.rec" --json \
 	chk sum two-files "$W/two.bd" "$W/two.migsim"
 	if grep -q '"method":"clock"' "$W/two.bd"; then pass two-files-one-clock
 	else fail two-files-one-clock "two recordings of one boot were not joined on the clock"; fi
+	# the same destination as if recorded on another host: another boot id
+	python3 - "$W/side2.rec" "$W/other.rec" <<-'EOF'
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	b[72:88] = bytes(range(1, 17))   # mt_rec_hdr.boot_id
+	open(sys.argv[2], "wb").write(b)
+	EOF
+	if "$MIGSCOPE" report "$W/side1.rec" "$W/other.rec" --align clock \
+		>/dev/null 2>"$W/other.err"; then
+		fail clock-across-boots "--align clock joined recordings of two boots"
+	elif grep -q 'not from one boot' "$W/other.err"; then
+		pass clock-across-boots
+	else
+		fail clock-across-boots "unexpected error: $(cat "$W/other.err")"
+	fi
+	if "$MIGSCOPE" report "$W/side1.rec" "$W/other.rec" --json >"$W/other.bd" 2>&1 &&
+		grep -q '"method":"stream"' "$W/other.bd"; then
+		pass auto-across-boots
+	else
+		fail auto-across-boots "$(head -c 300 "$W/other.bd")"
+	fi
 else
 	fail two-files "merging two recordings failed: $(cat "$W/two.err" 2>/dev/null)"
 fi
