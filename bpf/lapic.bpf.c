@@ -74,9 +74,9 @@ struct stash_slot {
 	__u64 timer;		/* kvm_timer address, 0 if free */
 	__s64 target_old;
 	__s64 real_now;
-	__u64 now;		/* pass now: a value, or the address of one */
-	__u32 now_is_ptr;
+	__s64 now;		/* the pass's now */
 	__u32 mode;
+	__u32 pad;
 };
 
 struct stash {
@@ -177,8 +177,7 @@ static __always_inline struct stash_slot *pop(struct stash *st, __u64 timer)
 }
 
 /* entry of an expiry: remember the target before the callback moves it */
-static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr,
-				    bool cast)
+static __always_inline int on_entry(__u64 timer, __s64 now)
 {
 	struct stash *st = this_stash();
 	struct stash_slot *sl;
@@ -189,18 +188,17 @@ static __always_inline int on_entry(__u64 timer, __u64 now, bool now_is_ptr,
 	sl = push(st);
 	if (!sl)
 		return 0;
-	read_timer(timer, &k, cast);
+	read_timer(timer, &k, false);
 	sl->timer = timer;
 	sl->target_old = k.target;
 	sl->real_now = bpf_ktime_get_ns();
 	sl->now = now;
-	sl->now_is_ptr = now_is_ptr;
 	sl->mode = k.mode;
 	return 0;
 }
 
 static __always_inline int on_exit(struct stash *st, __u64 timer,
-				   bool check_timer, bool cast)
+				   bool check_timer)
 {
 	struct lapic_sample s = {};
 	struct stash_slot *sl;
@@ -216,173 +214,21 @@ static __always_inline int on_exit(struct stash *st, __u64 timer,
 	 * typed as a kernel pointer, which the hash may not multiply.
 	 */
 	s.timer = *(volatile __u64 *)&sl->timer;
-	read_timer(s.timer, &k, cast);
+	read_timer(s.timer, &k, false);
 	s.period = k.period;
 	s.target_old = sl->target_old;
 	s.target_new = k.target;
+	s.pass_now = sl->now;
 	s.real_now = sl->real_now;
 	s.mode = sl->mode;
 	s.hv = k.hv;
 	s.advanced = 1;
-	/*
-	 * The pass time only matters when the new target is not after the
-	 * time of entry (which is after the pass began); read it only then.
-	 */
-	if (!sl->now_is_ptr)
-		s.pass_now = sl->now;
-	else if (s.target_new > s.real_now)
-		s.pass_now = s.real_now;
-	else
-		bpf_probe_read_kernel(&s.pass_now, sizeof(s.pass_now),
-				      (void *)sl->now);
 	sl->timer = 0;
 	lapic_classify(&s);
 	return 0;
 }
 
-/* --- tp_btf: one program per expiry, on hrtimer_expire_entry ------------- */
-
-/*
- * The target a callback set is the one its timer's next entry finds, so
- * each expiry is classified at the next one and no exit program runs: the
- * fixed cost of a second program per expiry was most of the monitor's.
- */
-
-/* kvm_timer.pending: set by every callback until the vCPU takes the interrupt */
-static __always_inline __u32 read_pending(__u64 timer, bool cast)
-{
-	struct kvm_timer *kt = (void *)timer;
-	__u32 pending = 0;
-
-	if (cast) {
-		kt = bpf_rdonly_cast(kt, bpf_core_type_id_kernel(struct kvm_timer));
-		return kt->pending.counter;
-	}
-	bpf_probe_read_kernel(&pending, sizeof(pending),
-			      (void *)(timer + off_kt_pending));
-	return pending;
-}
-
-/*
- * Between two entries the target moves by the callback's own advance or by
- * a re-arm outside it (the guest writing TMICT, KVM_SET_LAPIC, a divide
- * change, a return from the HV timer), and a re-arm clears the pending
- * count the callback left.  With the count still set the advance is the
- * callback's.  Without it (the vCPU took the interrupt, or a re-arm), one
- * period is the callback's, and so is a clamp: a target set to the time the
- * callback ran, within LAPIC_CLAMP_WINDOW_NS of its entry.  Anything else
- * was a re-arm, and the expiry counts without an advance.
- */
-static __always_inline bool seen_advance(struct lapic_vcpu *v,
-					 struct kt_snap *k, __u32 pending)
-{
-	__s64 adv = k->target - v->prev_target;
-
-	if (pending || adv == k->period)
-		return true;
-	return adv > k->period &&
-	       k->target - v->prev_real_now < LAPIC_CLAMP_WINDOW_NS;
-}
-
-/* classify the timer's previous expiry now that its new target is known */
-static __always_inline void classify_prev(struct lapic_vcpu *v,
-					  struct kt_snap *k, __u64 timer,
-					  bool now_is_ptr, bool cast)
-{
-	struct lapic_sample s = {
-		.timer = timer,
-		.period = k->period,
-		.target_old = v->prev_target,
-		.target_new = k->target,
-		.pass_now = v->prev_pass_now,
-		.real_now = v->prev_real_now,
-		.mode = v->prev_mode,
-		.hv = k->hv,
-		.advanced = seen_advance(v, k, read_pending(timer, cast)),
-	};
-
-	/* the pass time was read only for a late expiry (see remember) */
-	if (now_is_ptr && s.target_new > s.real_now)
-		s.pass_now = s.real_now;
-	classify_row(v, &s);
-}
-
-/*
- * Keep what this expiry's classification needs.  A pointer `now` is read
- * only when the target is a period or more behind: otherwise the new target
- * (at least one period on) is after the entry and the pass time is moot.
- */
-static __always_inline void remember(struct lapic_vcpu *v, struct kt_snap *k,
-				     __u64 now, bool now_is_ptr)
-{
-	__s64 real_now = bpf_ktime_get_ns(), pass_now = now;
-
-	if (now_is_ptr) {
-		pass_now = real_now;
-		if (k->target + k->period <= real_now)
-			bpf_probe_read_kernel(&pass_now, sizeof(pass_now),
-					      (void *)now);
-	}
-	v->prev_target = k->target;
-	v->prev_real_now = real_now;
-	v->prev_pass_now = pass_now;
-	v->prev_mode = k->mode;
-	v->prev_valid = 1;
-}
-
-static __always_inline int tp_btf_expiry(struct hrtimer *t, __u64 now,
-					 bool now_is_ptr, bool cast)
-{
-	struct lapic_sample id = {};
-	struct lapic_vcpu *v;
-	struct stash *st;
-	struct kt_snap k;
-
-	/* every hrtimer passes here: reject the others before anything else */
-	if ((__u64)t->function != apic_timer_fn_addr || !enabled)
-		return 0;
-	/* through memory: the verifier does not let a pointer be hashed */
-	st = this_stash();
-	if (!st)
-		return 0;
-	st->number = hrtimer_to_timer(t);
-	id.timer = *(volatile __u64 *)&st->number;
-	v = timer_stats(&id);
-	if (!v || v->ignored)
-		return 0;
-	read_timer(id.timer, &k, cast);
-	if (v->prev_valid)
-		classify_prev(v, &k, id.timer, now_is_ptr, cast);
-	remember(v, &k, now, now_is_ptr);
-	return 0;
-}
-
-/* 6.18: (struct hrtimer *, ktime_t *now) */
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(tp_btf_expiry_ptr, struct hrtimer *t, ktime_t *now)
-{
-	return tp_btf_expiry(t, (__u64)now, true, false);
-}
-
-/* 7.x: (struct hrtimer *, ktime_t now) */
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(tp_btf_expiry_val, struct hrtimer *t, ktime_t now)
-{
-	return tp_btf_expiry(t, now, false, false);
-}
-
-/* KVM built in: the same with direct loads through bpf_rdonly_cast */
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(tp_btf_expiry_ptr_cast, struct hrtimer *t, ktime_t *now)
-{
-	return tp_btf_expiry(t, (__u64)now, true, true);
-}
-
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(tp_btf_expiry_val_cast, struct hrtimer *t, ktime_t now)
-{
-	return tp_btf_expiry(t, now, false, true);
-}
+#include "lapic_tp_btf.bpf.h"
 
 /* --- classic tracepoints ------------------------------------------------- */
 
@@ -391,7 +237,7 @@ int tp_entry(struct trace_event_raw_hrtimer_expire_entry *ctx)
 {
 	if ((__u64)ctx->function != apic_timer_fn_addr)
 		return 0;
-	return on_entry(hrtimer_to_timer(ctx->hrtimer), ctx->now, false, false);
+	return on_entry(hrtimer_to_timer(ctx->hrtimer), ctx->now);
 }
 
 SEC("tp/timer/hrtimer_expire_exit")
@@ -401,7 +247,7 @@ int tp_exit(struct trace_event_raw_hrtimer_class *ctx)
 
 	if (!st || !st->depth)
 		return 0;
-	return on_exit(st, hrtimer_to_timer(ctx->hrtimer), true, false);
+	return on_exit(st, hrtimer_to_timer(ctx->hrtimer), true);
 }
 
 /* --- fentry/fexit: the advance itself, hrtimer and HV timer paths ------- */
@@ -452,7 +298,7 @@ static __always_inline int advance_begins(__u64 timer)
 	/* from apic_timer_fn: the callback's start; else (HV timer, restart) now */
 	now = st->cb_timer == timer ? st->cb_now : bpf_ktime_get_ns();
 	st->cb_timer = 0;
-	return on_entry(timer, now, false, false);
+	return on_entry(timer, now);
 }
 
 SEC("fentry/apic_timer_fn")
@@ -470,7 +316,7 @@ int BPF_PROG(fentry_advance, struct kvm_lapic *apic)
 SEC("fexit/advance_periodic_target_expiration")
 int BPF_PROG(fexit_advance, struct kvm_lapic *apic)
 {
-	return on_exit(this_stash(), apic_to_timer(apic), true, false);
+	return on_exit(this_stash(), apic_to_timer(apic), true);
 }
 
 /* --- kprobe/kretprobe: same, where trampolines are refused --------------- */
@@ -497,7 +343,7 @@ int BPF_KPROBE(kprobe_advance, struct kvm_lapic *apic)
 SEC("kretprobe/advance_periodic_target_expiration")
 int BPF_KRETPROBE(kretprobe_advance)
 {
-	return on_exit(this_stash(), 0, false, false);
+	return on_exit(this_stash(), 0, false);
 }
 
 /* --- hv/sw timer switches ------------------------------------------------ */

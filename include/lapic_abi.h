@@ -64,18 +64,36 @@ struct lapic_sample {
 /*
  * Cumulative per-timer counters (user space diffs them per interval).  One
  * timer expires on one CPU at a time, so BPF updates them without atomics.
+ * What every expiry touches comes first, in the first two cache lines of
+ * the row (rows are 64-byte multiples in a page-aligned mmapped array).
  */
 struct lapic_vcpu {
 	__u64 timer;		/* the key: kvm_timer address, 0 for a free slot */
-	__u64 kvm;		/* struct kvm address: tells VMs of one VMM apart */
-	__u32 pid;		/* VMM (kvm->userspace_pid) */
-	__u32 vcpu;		/* vcpu_id */
+	__u32 ignored;		/* not the -p process: counted nowhere */
 	__u32 mode;
 	__u32 hv;		/* hv_timer_in_use at the last expiry */
-	__u32 ignored;		/* not the -p process: counted nowhere */
+	/*
+	 * tp_btf rung: the timer's last expiry, seen at its entry and
+	 * classified at the next one, whose target is the one it set.
+	 */
+	__u32 prev_mode;
+	__u32 prev_valid;
 	__u32 pad;
 	__s64 period_ns;
 	__u64 expiries;
+	__u64 lag_sum;
+	__u64 lag_max;
+	__u64 last_lag;
+	__u64 last_ts;
+	__u64 burst_len;	/* replays so far in the burst in progress */
+	__s64 burst_pass;	/* pass_now of that burst */
+	__s64 prev_target;	/* target_expiration before its callback */
+	__s64 prev_real_now;
+	__s64 prev_pass_now;
+	/* then what only some expiries touch */
+	__u64 kvm;		/* struct kvm address: tells VMs of one VMM apart */
+	__u32 pid;		/* VMM (kvm->userspace_pid) */
+	__u32 vcpu;		/* vcpu_id */
 	__u64 late;		/* lag >= 1 period */
 	__u64 clamped;		/* target forced to now: the fix in action */
 	__u64 replays;		/* callbacks re-run in the same pass (pre-fix) */
@@ -83,24 +101,12 @@ struct lapic_vcpu {
 	__u64 burst_max;
 	__u64 prefix_replays;	/* sum of floor(lag / period): pre-fix cost */
 	__u64 alerts;
-	__u64 lag_sum;
-	__u64 lag_max;
-	__u64 last_lag;
-	__u64 last_ts;
-	__s64 burst_pass;	/* pass_now of the burst in progress */
-	__u64 burst_len;	/* replays so far in that pass */
-	__u64 burst_lag;	/* lag of that pass's first callback */
-	/*
-	 * tp_btf rung: the timer's last expiry, seen at its entry and
-	 * classified at the next one, whose target is the one it set.
-	 */
-	__s64 prev_target;	/* target_expiration before its callback */
-	__s64 prev_real_now;
-	__s64 prev_pass_now;
-	__u32 prev_mode;
-	__u32 prev_valid;
+	__u64 burst_lag;	/* lag of the burst's first callback */
 	__u64 lag_hist[MS_LOG2_SLOTS];
+	__u64 pad_row[7];	/* to a multiple of 64 bytes */
 };
+_Static_assert(sizeof(struct lapic_vcpu) % 64 == 0,
+	       "lapic_vcpu rows must stay cache-line multiples");
 
 /* kvm:kvm_hv_timer_state, keyed by (VMM pid, vcpu id) */
 struct lapic_hv_key {
