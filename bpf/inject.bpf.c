@@ -362,11 +362,31 @@ int BPF_USDT(pkt_free, long pkt)
 	return 0;
 }
 
-/* state transitions of the model's VF control, for coverage */
+/* fuzz: each process's GTs' state bits, for the signature of a hang */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct inject_state_key);
+	__type(value, struct inject_state_val);
+} vf_states SEC(".maps");
+
+static __always_inline void state_record(long gt, long bitmap)
+{
+	struct inject_state_key k = { .tgid = cur_tgid(), .gt = gt };
+	struct inject_state_val v = {
+		.bits = bitmap, .ns = bpf_ktime_get_ns(),
+	};
+
+	if (cfg.track_leaks && in_scope())
+		bpf_map_update_elem(&vf_states, &k, &v, BPF_ANY);
+}
+
+/* state transitions of the model's VF control: coverage, bits left set */
 SEC("usdt")
-int BPF_USDT(state_enter, long gt, long vfid, long bit)
+int BPF_USDT(state_enter, long gt, long vfid, long bit, long bitmap)
 {
 	cov_add(INJ_COV_STATE, gt, bit, 1);
+	state_record(gt, bitmap);
 	/* a new save: what an earlier, failed one left in the ring is gone */
 	if (bit == XE_GT_SRIOV_STATE_SAVE_WIP && cfg.track_leaks &&
 	    in_scope() && gt >= 0 && gt < INJ_MAX_GTS)
@@ -375,9 +395,10 @@ int BPF_USDT(state_enter, long gt, long vfid, long bit)
 }
 
 SEC("usdt")
-int BPF_USDT(state_exit, long gt, long vfid, long bit)
+int BPF_USDT(state_exit, long gt, long vfid, long bit, long bitmap)
 {
 	cov_add(INJ_COV_STATE, gt, bit, 0);
+	state_record(gt, bitmap);
 	return 0;
 }
 
@@ -402,6 +423,15 @@ int BPF_USDT(ring_consume, long gt, long vfid, long pkt, long type, long occ,
 	if (cfg.track_leaks && dir == MS_DIR_SAVE && in_scope() &&
 	    gt >= 0 && gt < INJ_MAX_GTS)
 		__sync_fetch_and_add(&stats.save_ring[gt], -1);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(wait_interrupted, long vfid, long gt, long dir)
+{
+	if (cfg.track_leaks && in_scope() && (dir == MS_DIR_SAVE ||
+					       dir == MS_DIR_RESTORE))
+		__sync_fetch_and_add(&stats.interrupted_waits[dir], 1);
 	return 0;
 }
 

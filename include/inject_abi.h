@@ -75,6 +75,8 @@ struct inject_stats {
 	 * reader, 0 when a save starts (SAVE_WIP): after a successful save
 	 * anything left was never read into the stream */
 	__s64 save_ring[INJ_MAX_GTS];
+	/* fuzz: interruptible waits a signal ended, save and restore side */
+	__u64 interrupted_waits[2];
 };
 
 /*
@@ -92,6 +94,17 @@ struct inject_cov_key {
 	__u32 a;
 	__s32 b;
 	__u32 c;
+};
+
+/* fuzz: a process's GT, and its control state bits after the last change */
+struct inject_state_key {
+	__u32 tgid;
+	__u32 gt;
+};
+
+struct inject_state_val {
+	__u64 bits;		/* 1 << enum xe_gt_sriov_control_bits */
+	__u64 ns;		/* when they changed */
 };
 
 /* a live packet of the model, for leak accounting */

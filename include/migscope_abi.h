@@ -171,6 +171,14 @@ enum ms_fault_site {
 	 */
 	MS_SITE_SAVE_CONSUME,
 	MS_SITE_SAVE_WAIT,
+	/*
+	 * The restore side's: the worker before each packet it restores,
+	 * and the writer between finding a GT's ring full and sleeping until
+	 * there is room (the point fuzz sends a signal to interrupt that
+	 * wait; a held worker fills the ring).
+	 */
+	MS_SITE_RESTORE_STEP,
+	MS_SITE_RESTORE_WAIT,
 	MS_SITE_MAX,
 };
 
@@ -179,7 +187,8 @@ enum ms_fault_site {
 static inline int ms_site_is_delay(unsigned int site)
 {
 	return site == MS_SITE_SAVE_STEP || site == MS_SITE_SAVE_CONSUME ||
-	       site == MS_SITE_SAVE_WAIT;
+	       site == MS_SITE_SAVE_WAIT || site == MS_SITE_RESTORE_STEP ||
+	       site == MS_SITE_RESTORE_WAIT;
 }
 
 /* Name of the model's BPF_F_MMAPABLE verdict array, found via fdinfo. */

@@ -54,6 +54,10 @@ enum xe_defect {
 	/* the VRAM save error path frees a packet the failed produce has
 	 * already freed (double free) */
 	XE_DEFECT_SAVE_DOUBLE_FREE = 1u << 19,
+	/* upstream as written: a signal in the save read's wait stores its
+	 * -ERESTARTSYS in `pending` like a consume error, and every later
+	 * read of the stream returns it */
+	XE_DEFECT_STICKY_RESTART = 1u << 20,
 };
 
 #define XE_V619_ALL	(XE_V619_NO_FLR_PREPARE | XE_V619_FLR_RETRIGGER_OK | \

@@ -36,6 +36,8 @@ static const struct {
 	[MS_SITE_SAVE_STEP] = { "save_step", 0, HAS_VF | HAS_GT },
 	[MS_SITE_SAVE_CONSUME] = { "save_consume", 0, HAS_VF | HAS_GT },
 	[MS_SITE_SAVE_WAIT] = { "save_wait", 0, HAS_VF | HAS_GT },
+	[MS_SITE_RESTORE_STEP] = { "restore_step", 0, HAS_VF | HAS_GT },
+	[MS_SITE_RESTORE_WAIT] = { "restore_wait", 0, HAS_VF | HAS_GT },
 };
 
 bool inj_site_has_vf(unsigned int site)

@@ -23,6 +23,7 @@ static const struct {
 	{ "consume_done_late", XE_DEFECT_CONSUME_DONE_LATE },
 	{ "wait_data_race", XE_DEFECT_WAIT_DATA_RACE },
 	{ "save_double_free", XE_DEFECT_SAVE_DOUBLE_FREE },
+	{ "sticky_restart", XE_DEFECT_STICKY_RESTART },
 };
 
 #define NR_DEFECTS	(sizeof(defects) / sizeof(defects[0]))
@@ -63,5 +64,5 @@ const char *xe_defects_help(void)
 	return "lost_wakeup,busy_consume,save_init_leak,mmio_pf_view,"
 	       "v619_no_flr_prepare,v619_flr_retrigger_ok,v619_strict_consume,"
 	       "6.19,restore_pending_uaf,consume_done_late,wait_data_race,"
-	       "save_double_free";
+	       "save_double_free,sticky_restart";
 }

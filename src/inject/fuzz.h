@@ -8,7 +8,8 @@
  * steers the mutation phase.
  *
  *   fuzz.c           options, the campaign
- *   fuzz_plan.c      plans: systematic phases, mutation, text and parsing
+ *   fuzz_plan.c      plans: systematic phases, random plans, mutation
+ *   fuzz_spec.c      a plan's text both ways (--fault SPEC), reproducers
  *   fuzz_run.c       one run: spawn, capture, timeout, migsim's JSON
  *   fuzz_classify.c  class and signature of a run
  *   fuzz_cov.c       the coverage set and the corpus
@@ -28,7 +29,7 @@
 #define FUZZ_MAX_ARGS		64
 #define FUZZ_OUT_MAX		8192
 #define FUZZ_ERR_MAX		16384
-#define FUZZ_SIG_LEN		160
+#define FUZZ_SIG_LEN		256
 #define FUZZ_PLAN_LEN		512
 #define FUZZ_MAX_FINDINGS	64
 #define FUZZ_CORPUS_MAX		256
@@ -80,6 +81,7 @@ struct migsim_result {
 	int src_err, dst_err;
 	char src_failed_at[32], dst_failed_at[32];
 	unsigned int attempts;
+	unsigned int interrupted;	/* reads and writes a signal interrupted */
 	bool flr;			/* migsim reset a VF (src_flr, dst_flr) */
 	char src_states[2][320], dst_states[2][320];
 	unsigned int src_gts, dst_gts;
@@ -97,6 +99,9 @@ struct fuzz_run {
 	bool timed_out;
 	uint64_t leaks, ms, injected, hits;
 	uint64_t left_in_ring;		/* saved packets never read */
+	/* the state bits left set, all GTs: source [0] and destination [1]
+	 * (of the latest attempt) */
+	uint64_t states_left[2];
 	unsigned int new_cov;
 };
 
@@ -163,6 +168,8 @@ extern const char *const fuzz_class_names[FZ_NR];
 /* fuzz_plan.c */
 void fuzz_plan_baseline(struct fuzz_plan *p);
 void fuzz_fault_base(struct inj_plan *f, unsigned int site);
+/* SIGUSR1 at the site instead of its errno or delay */
+void fuzz_fault_signal(struct inj_plan *f);
 bool fuzz_next_systematic(struct fuzz *fz, const struct fuzz_run *last,
 			  struct fuzz_plan *p);
 /* "single,retry" -> a --phases mask; 0 if a name is unknown */
@@ -172,6 +179,8 @@ void fuzz_next_random(struct fuzz *fz, struct fuzz_plan *p);
 void fuzz_mutate(struct fuzz *fz, const struct fuzz_plan *from,
 		 struct fuzz_plan *p);
 uint64_t fuzz_rand(uint64_t *x);
+
+/* fuzz_spec.c */
 /* "save_step:delay=50000:gt=1:nth=3 + data_read:errno=EIO:nth=2" */
 void fuzz_plan_text(const struct fuzz_plan *p, char *buf, size_t len);
 void fuzz_fault_spec(const struct inj_plan *f, char *buf, size_t len);

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "fuzz.h"
+#include "xe_sriov_names.h"
 
 const char *const fuzz_class_names[FZ_NR] = {
 	"clean", "absorbed", "unreached", "hang", "crash", "corruption",
@@ -139,11 +140,49 @@ static bool spinning(const struct inject_stats *st)
  * again (resumed, or reset where upstream cannot leave STOP_COPY,
  * docs/upstream-xe.md §10.16); the destination must not be running.
  */
+/* signals, and delays to hold a wait open: nothing to fail for */
+static bool signals_only(const struct fuzz_plan *p)
+{
+	unsigned int i, sigs = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->f[i].mech == INJ_MECH_SIGNAL)
+			sigs++;
+		else if (!ms_site_is_delay(p->f[i].site))
+			return false;
+	}
+	return sigs && !p->flr_side;
+}
+
+/*
+ * A signal is not a reason to fail: the call it interrupts is issued
+ * again.  Whether the retry then also failed, or the next attempt got
+ * through, is the same bug.
+ */
+static enum fuzz_class signal_failed(struct fuzz_run *r)
+{
+	const struct migsim_result *m = &r->res;
+
+	snprintf(r->sig, sizeof(r->sig),
+		 "unclean: a signal failed a migration attempt");
+	if (m->ok)
+		snprintf(r->detail, sizeof(r->detail),
+			 "success only after %u attempts, with nothing but signals and delays injected",
+			 m->attempts);
+	else
+		snprintf(r->detail, sizeof(r->detail),
+			 "failed at %s (%s), with nothing but signals and delays injected",
+			 m->failed_at, ms_errno_name(m->err));
+	return FZ_UNCLEAN;
+}
+
 static enum fuzz_class failed(struct fuzz_run *r)
 {
 	const struct migsim_result *m = &r->res;
 	const char *why = NULL;
 
+	if (r->injected && signals_only(&r->plan))
+		return signal_failed(r);
 	if (!r->injected && !m->flr)
 		why = "failed with nothing injected";
 	else if (!m->err)
@@ -200,17 +239,50 @@ static enum fuzz_class corrupted(struct fuzz_run *r)
 	return FZ_CORRUPTION;
 }
 
+/* "PAUSED|SAVE_WIP|SAVE_WAIT_DATA", or "-" */
+static void bits_text(uint64_t bits, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int b;
+
+	buf[0] = 0;
+	for (b = 0; b < 64 && n < len; b++) {
+		const char *name = xe_state_name(b);
+
+		if ((bits >> b & 1) && name)
+			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      name);
+	}
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+/*
+ * The probes' last view of each side's state bits, all GTs together: a
+ * hang whose stuck GT is one or the other is the same bug.
+ */
+static enum fuzz_class hung(struct fuzz_run *r)
+{
+	char src[96], dst[96];
+
+	bits_text(r->states_left[0], src, sizeof(src));
+	bits_text(r->states_left[1], dst, sizeof(dst));
+	snprintf(r->sig, sizeof(r->sig),
+		 "hang: no progress, states left: source %s, destination %s",
+		 src, dst);
+	snprintf(r->detail, sizeof(r->detail),
+		 "no fault-site hit or state change for --timeout-s: the sides wait for ever; source %s, destination %s",
+		 src, dst);
+	return FZ_HANG;
+}
+
 static enum fuzz_class classify(struct fuzz_run *r, const char *err)
 {
 	const struct migsim_result *m = &r->res;
 	enum fuzz_class c;
 
-	if (r->timed_out) {
-		snprintf(r->sig, sizeof(r->sig), "hang: no progress within the timeout");
-		snprintf(r->detail, sizeof(r->detail),
-			 "no fault-site hit or state change for --timeout-s: the sides wait for ever");
-		return FZ_HANG;
-	}
+	if (r->timed_out)
+		return hung(r);
 	c = crashed(r, err);
 	if (c != FZ_NR)
 		return c;
@@ -231,6 +303,8 @@ static enum fuzz_class classify(struct fuzz_run *r, const char *err)
 	}
 	if (m->ok && !m->verified)
 		return corrupted(r);
+	if (m->ok && m->attempts > 1 && signals_only(&r->plan))
+		return signal_failed(r);
 	if (m->ok)
 		return r->injected || m->flr ? FZ_ABSORBED : FZ_UNREACHED;
 	return failed(r);

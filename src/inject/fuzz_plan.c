@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz plans: the systematic phases, random plans and the mutations of
- * the coverage phase; the text form of a plan (--fault SPEC) both ways.
+ * the coverage phase (fuzz_spec.c has their text form).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +13,12 @@
 
 enum {
 	PH_BASELINE, PH_SINGLE, PH_DELAY_PAIR, PH_ERROR_PAIR, PH_RETRY, PH_FLR,
-	PH_DONE,
+	PH_SIGNAL, PH_DONE,
 };
 
 static const char *const phase_names[] = {
 	"baseline", "single", "delay+delay", "fault+fault", "retry", "flr",
+	"signal",
 };
 
 uint32_t fuzz_phases_parse(const char *list)
@@ -40,7 +42,7 @@ uint32_t fuzz_phases_parse(const char *list)
 
 const char *fuzz_phase_list(void)
 {
-	return "baseline, single, delay+delay, fault+fault, retry, flr";
+	return "baseline, single, delay+delay, fault+fault, retry, flr, signal";
 }
 
 static bool site_ok(const struct fuzz *fz, unsigned int site)
@@ -247,6 +249,74 @@ static bool next_flr(struct fuzz *fz, struct fuzz_plan *p)
 	return true;
 }
 
+/*
+ * signal: SIGUSR1, nth 1..3, to the source's reader as its read starts
+ * while every save worker is held at its first step (the read must sleep
+ * on empty rings); to the reader as it finds a GT's ring empty; to the
+ * destination's writer as it finds a GT's ring full (that GT's restore
+ * worker held at its first packet, so that the ring fills); and as a
+ * read or a write starts.  An interrupted wait must cost a call issued
+ * again, never data nor the migration.
+ */
+static const struct {
+	unsigned int site;
+	unsigned int held;	/* a delay site at nth 1, on the GT or all */
+	bool held_all;
+} signal_plans[] = {
+	{ MS_SITE_DATA_READ, MS_SITE_SAVE_STEP, true },
+	{ MS_SITE_SAVE_CONSUME, 0, false },
+	{ MS_SITE_RESTORE_WAIT, MS_SITE_RESTORE_STEP, false },
+	{ MS_SITE_DATA_READ, 0, false },
+	{ MS_SITE_DATA_WRITE, 0, false },
+};
+
+void fuzz_fault_signal(struct inj_plan *f)
+{
+	f->mech = INJ_MECH_SIGNAL;
+	f->sig = SIGUSR1;
+	f->err = 0;
+	f->delay_us = 0;
+}
+
+static void signal_held(struct fuzz *fz, struct fuzz_plan *p)
+{
+	unsigned int held = signal_plans[fz->site2].held, gt;
+
+	if (!held)
+		return;
+	if (!signal_plans[fz->site2].held_all) {
+		add_fault(p, held, 1)->gt = fz->gt;
+		return;
+	}
+	for (gt = 0; gt < FUZZ_GTS; gt++)
+		add_fault(p, held, 1)->gt = gt;
+}
+
+static bool next_signal(struct fuzz *fz, struct fuzz_plan *p)
+{
+	unsigned int site;
+	struct inj_plan *f;
+
+	if (++fz->nth > 3) {
+		fz->nth = 1;
+		if (per_gt(signal_plans[fz->site2].site) &&
+		    fz->gt + 1 < FUZZ_GTS) {
+			fz->gt++;
+		} else {
+			fz->gt = 0;
+			if (++fz->site2 >= ARRAY_SIZE(signal_plans))
+				return false;
+		}
+	}
+	signal_held(fz, p);
+	site = signal_plans[fz->site2].site;
+	f = add_fault(p, site, fz->nth);
+	fuzz_fault_signal(f);
+	if (per_gt(site))
+		f->gt = fz->gt;
+	return true;
+}
+
 static bool phase_next(struct fuzz *fz, const struct fuzz_run *last,
 		       struct fuzz_plan *p)
 {
@@ -263,6 +333,8 @@ static bool phase_next(struct fuzz *fz, const struct fuzz_run *last,
 		return next_retry(fz, p);
 	case PH_FLR:
 		return next_flr(fz, p);
+	case PH_SIGNAL:
+		return next_signal(fz, p);
 	}
 	return false;
 }
@@ -376,206 +448,4 @@ void fuzz_mutate(struct fuzz *fz, const struct fuzz_plan *from,
 		p->chunk = chunk[(r >> 24) % ARRAY_SIZE(chunk)];
 		break;
 	}
-}
-
-/* --- text -------------------------------------------------------------- */
-
-#define SPEC_ADD(...)	(n += snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
-
-void fuzz_fault_spec(const struct inj_plan *f, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	SPEC_ADD("%s", inj_site_name(f->site));
-	if (ms_site_is_delay(f->site))
-		SPEC_ADD(":delay=%u", f->delay_us);
-	else
-		SPEC_ADD(":errno=%s", ms_errno_name(f->err));
-	if (f->nth)
-		SPEC_ADD(":nth=%llu", (unsigned long long)f->nth);
-	if (f->prob >= 0)
-		SPEC_ADD(":prob=%g:seed=%llu", f->prob,
-			 (unsigned long long)f->seed);
-	if (f->times)
-		SPEC_ADD(":times=%llu", (unsigned long long)f->times);
-	if (f->gt != MS_ANY)
-		SPEC_ADD(":gt=%u", f->gt);
-	if (f->vf != MS_ANY)
-		SPEC_ADD(":vf=%u", f->vf);
-	if (f->type != MS_ANY)
-		SPEC_ADD(":type=%u", f->type);
-}
-
-static void size_text(uint64_t v, char *buf, size_t len)
-{
-	if (v && !(v & ((1 << 20) - 1)))
-		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
-	else if (v && !(v & ((1 << 10) - 1)))
-		snprintf(buf, len, "%lluK", (unsigned long long)(v >> 10));
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-}
-
-void fuzz_plan_text(const struct fuzz_plan *p, char *buf, size_t len)
-{
-	char one[160], sz[32];
-	size_t n = 0;
-	unsigned int i;
-
-	buf[0] = 0;
-	for (i = 0; i < p->n; i++) {
-		fuzz_fault_spec(&p->f[i], one, sizeof(one));
-		SPEC_ADD("%s%s", i ? " + " : "", one);
-	}
-	if (!p->n && !p->flr_side)
-		SPEC_ADD("(baseline: no injection)");
-	if (p->flr_side)
-		SPEC_ADD("%sflr after %s %u", p->n ? " + " : "",
-			 p->flr_side == 's' ? "read" : "write", p->flr_n);
-	if (p->vram) {
-		size_text(p->vram, sz, sizeof(sz));
-		SPEC_ADD(" [vram %s", sz);
-		size_text(p->chunk, sz, sizeof(sz));
-		SPEC_ADD(" chunk %s]", sz);
-	}
-}
-
-static int spec_field(struct inj_plan *f, const char *key, const char *val,
-		      bool *have_verdict)
-{
-	uint64_t v;
-
-	if (!strcmp(key, "errno")) {
-		f->err = ms_errno_from_name(val);
-		*have_verdict = true;
-		return f->err > 0 && f->err <= 4095 ? 0 : -1;
-	}
-	if (!strcmp(key, "prob")) {
-		char *end;
-
-		f->prob = strtod(val, &end);
-		return end == val || *end ||
-		       !(f->prob >= 0 && f->prob <= 1) ? -1 : 0;
-	}
-	if (ms_parse_u64(val, &v))
-		return -1;
-	if (!strcmp(key, "delay") && v && v <= MS_DELAY_MAX_US) {
-		f->delay_us = v;
-		*have_verdict = true;
-	} else if (!strcmp(key, "nth") && v) {
-		f->nth = v;
-	} else if (!strcmp(key, "seed")) {
-		f->seed = v;
-	} else if (!strcmp(key, "times") && v) {
-		f->times = v;
-	} else if (!strcmp(key, "gt") && v < MS_ANY && inj_site_has_gt(f->site)) {
-		f->gt = v;
-	} else if (!strcmp(key, "vf") && v < MS_ANY && inj_site_has_vf(f->site)) {
-		f->vf = v;
-	} else if (!strcmp(key, "type") && v < MS_ANY) {
-		f->type = v;
-	} else {
-		return -1;
-	}
-	return 0;
-}
-
-int fuzz_fault_parse(const char *spec, struct fuzz_plan *p, const char **why)
-{
-	char buf[256], *tok, *save = NULL;
-	bool have_verdict = false;
-	struct inj_plan *f;
-	int site;
-
-	*why = "a fault is SITE:errno=E|delay=US[:nth=N][:gt=N][:vf=N][:type=N][:times=N][:prob=P:seed=S]";
-	if (p->n >= INJ_MAX_FAULTS) {
-		*why = "at most 4 faults in one plan";
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", spec);
-	tok = strtok_r(buf, ":", &save);
-	site = tok ? inj_site_from_name(tok) : -1;
-	if (site < 0)
-		return -1;
-	f = &p->f[p->n];
-	fuzz_fault_base(f, site);
-	f->err = 0;
-	f->delay_us = 0;
-	while ((tok = strtok_r(NULL, ":", &save))) {
-		char *eq = strchr(tok, '=');
-
-		if (!eq)
-			return -1;
-		*eq = 0;
-		if (spec_field(f, tok, eq + 1, &have_verdict))
-			return -1;
-	}
-	if (!have_verdict || !ms_site_is_delay(site) != !f->delay_us)
-		return -1;
-	if (f->nth && (f->prob >= 0 || f->times))
-		return -1;
-	p->n++;
-	return 0;
-}
-
-/* --- reproducers -------------------------------------------------------- */
-
-/* the command, with the plan's migration size appended (last one wins) */
-static void command_text(const struct fuzz *fz, const struct fuzz_plan *p,
-			 char *buf, size_t len, size_t *n)
-{
-	char sz[32];
-	int i;
-
-	for (i = 0; fz->o.argv[i]; i++)
-		fuzz_shell_quote(buf, len, n, fz->o.argv[i]);
-	if (p->flr_side) {
-		snprintf(sz, sizeof(sz), "%s:%u",
-			 p->flr_side == 's' ? "save" : "restore", p->flr_n);
-		fuzz_shell_quote(buf, len, n, "--flr-at");
-		fuzz_shell_quote(buf, len, n, sz);
-	}
-	if (!p->vram)
-		return;
-	size_text(p->vram, sz, sizeof(sz));
-	fuzz_shell_quote(buf, len, n, "--vram");
-	fuzz_shell_quote(buf, len, n, sz);
-	size_text(p->chunk, sz, sizeof(sz));
-	fuzz_shell_quote(buf, len, n, "--chunk");
-	fuzz_shell_quote(buf, len, n, sz);
-}
-
-void fuzz_reproducer(const struct fuzz *fz, const struct fuzz_plan *p,
-		     char *buf, size_t len)
-{
-	char spec[160];
-	size_t n = 0;
-	unsigned int i;
-
-	n = snprintf(buf, len, "migscope fuzz --timeout-s %llu",
-		     (unsigned long long)fz->o.timeout_s);
-	for (i = 0; i < p->n; i++) {
-		fuzz_fault_spec(&p->f[i], spec, sizeof(spec));
-		fuzz_shell_quote(buf, len, &n, "--fault");
-		fuzz_shell_quote(buf, len, &n, spec);
-	}
-	if (!p->n)
-		fuzz_shell_quote(buf, len, &n, "--baseline");
-	fuzz_shell_quote(buf, len, &n, "--");
-	command_text(fz, p, buf, len, &n);
-}
-
-void fuzz_inject_line(const struct fuzz *fz, const struct fuzz_plan *p,
-		      char *buf, size_t len)
-{
-	char args[256];
-	size_t n;
-
-	buf[0] = 0;
-	if (p->n != 1)
-		return;
-	inj_plan_args(&p->f[0], args, sizeof(args));
-	n = snprintf(buf, len, "migscope inject %s --", args);
-	if (n < len)
-		command_text(fz, p, buf, len, &n);
 }

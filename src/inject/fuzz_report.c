@@ -160,6 +160,10 @@ void fuzz_report_run(struct fuzz *fz, const struct fuzz_run *r)
 	json_ku64(j, "consumed", r->st.consumed);
 	json_ku64(j, "left_in_save_ring", r->left_in_ring);
 	json_kstr(j, "mismatch", r->res.mismatch);
+	json_ku64(j, "interrupted_calls", r->res.interrupted);
+	json_ku64(j, "interrupted_save_waits", r->st.interrupted_waits[MS_DIR_SAVE]);
+	json_ku64(j, "interrupted_restore_waits",
+		  r->st.interrupted_waits[MS_DIR_RESTORE]);
 	json_kbool(j, "timed_out", r->timed_out);
 	if (WIFSIGNALED(r->status))
 		json_ki64(j, "signal", WTERMSIG(r->status));

@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "fuzz.h"
+#include "xe_sriov_abi.h"
 
 /* --- JSON ---------------------------------------------------------------- */
 
@@ -188,6 +189,9 @@ static void result_leaf(void *ctx, const char *path, const char *val,
 		copy_str(r->dst_failed_at, sizeof(r->dst_failed_at), val);
 	else if (!strcmp(path, "attempts"))
 		r->attempts = atoi(val);
+	else if (!strcmp(path, "data_read.interrupted") ||
+		 !strcmp(path, "data_write.interrupted"))
+		r->interrupted += atoi(val);
 	else if (!strncmp(path, "src_flr.", 8) || !strncmp(path, "dst_flr.", 8))
 		r->flr = true;
 	else if (!strncmp(path, "src_states.gt", 13) ||
@@ -344,6 +348,63 @@ static void wait_run(struct fuzz *fz, struct fuzz_run *r, pid_t pid,
 	capture_poll(c);
 }
 
+/* per process: the union of its GTs' bits and when they last changed */
+struct state_procs {
+	struct {
+		uint32_t tgid;
+		uint64_t bits, ns;
+	} p[16];
+	unsigned int n;
+};
+
+static void on_state(void *ctx, const struct inject_state_key *k,
+		     const struct inject_state_val *v)
+{
+	struct state_procs *s = ctx;
+	unsigned int i;
+
+	for (i = 0; i < s->n && s->p[i].tgid != k->tgid; i++)
+		;
+	if (i == s->n) {
+		if (s->n == ARRAY_SIZE(s->p))
+			return;
+		s->n++;
+		s->p[i].tgid = k->tgid;
+		s->p[i].bits = s->p[i].ns = 0;
+	}
+	s->p[i].bits |= v->bits;
+	if (v->ns > s->p[i].ns)
+		s->p[i].ns = v->ns;
+}
+
+#define BITS(a, b)	((2ULL << XE_GT_SRIOV_STATE_##b) - (1ULL << XE_GT_SRIOV_STATE_##a))
+
+/*
+ * A process with save bits is the source, one with restore bits a
+ * destination; of each, the one that changed state last (a retry's
+ * destination, not the first attempt's).
+ */
+static void states_left(struct fuzz *fz, struct fuzz_run *r)
+{
+	struct state_procs s = { .n = 0 };
+	uint64_t last[2] = { 0, 0 };
+	unsigned int i, side;
+
+	inj_states_take(&fz->s, on_state, &s);
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i].bits & BITS(SAVE_WIP, SAVED))
+			side = 0;
+		else if (s.p[i].bits & BITS(RESTORE_WIP, RESTORED))
+			side = 1;
+		else
+			continue;
+		if (s.p[i].ns >= last[side]) {
+			last[side] = s.p[i].ns;
+			r->states_left[side] = s.p[i].bits;
+		}
+	}
+}
+
 static void collect_stats(struct fuzz *fz, struct fuzz_run *r)
 {
 	unsigned int i;
@@ -354,6 +415,7 @@ static void collect_stats(struct fuzz *fz, struct fuzz_run *r)
 		r->injected += r->st.f[i].injected;
 	/* a killed run leaves packets alive by construction: not a leak */
 	r->leaks = inj_leaks_take(&fz->s);
+	states_left(fz, r);
 	if (r->timed_out || WIFSIGNALED(r->status))
 		r->leaks = 0;
 }
@@ -372,6 +434,7 @@ int fuzz_run_one(struct fuzz *fz, struct fuzz_run *r)
 	build_argv(fz, &r->plan, argv, sizes);
 	inj_leaks_take(&fz->s);
 	inj_cov_take(&fz->s, NULL, NULL);
+	inj_states_take(&fz->s, NULL, NULL);
 	inj_arm(&fz->s, r->plan.f, r->plan.n);
 	pid = inj_spawn(&fz->s, argv, true, (const int[2]){ c.out[1], c.err[1] });
 	close(c.out[1]);

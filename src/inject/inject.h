@@ -65,6 +65,10 @@ void inj_scope_clear(struct inj_session *s);
 /* the coverage keys the probes saw since the last call; clears them */
 typedef void (*inj_cov_fn)(void *ctx, const struct inject_cov_key *k);
 int inj_cov_take(struct inj_session *s, inj_cov_fn fn, void *ctx);
+/* each process's GTs' last state bits (fuzz); clears them */
+typedef void (*inj_state_fn)(void *ctx, const struct inject_state_key *k,
+			     const struct inject_state_val *v);
+int inj_states_take(struct inj_session *s, inj_state_fn fn, void *ctx);
 /* live packets left by in-scope processes; clears the record */
 uint64_t inj_leaks_take(struct inj_session *s);
 unsigned int inj_map_id(const struct inj_session *s);

@@ -67,7 +67,10 @@ static const struct ms_cli inject_cli = {
 "sleep N us, to open races: save_step (the save worker, before its next\n"
 "step: workqueue latency), save_consume (the reader, after finding a GT's\n"
 "ring empty), save_wait (the worker, between finding the ring full and\n"
-"parking in SAVE_WAIT_DATA).\n",
+"parking in SAVE_WAIT_DATA), restore_step (the restore worker, before\n"
+"each packet), restore_wait (the writer, between finding a GT's ring full\n"
+"and sleeping).  --signal SIG at a delay site sends SIG there instead: at\n"
+"save_consume and restore_wait it is pending when the wait begins.\n",
 	.opts = inject_opts_table,
 	.footer =
 "Mechanisms: model (the reference model's fault sites: USDT + verdict\n"
@@ -272,15 +275,15 @@ static int check_opts(struct inject_opts *o)
 		return ms_usage_err("inject", "%s reports no GT: drop --gt",
 				    inj_site_name(p->site));
 	if (ms_site_is_delay(p->site)) {
-		if (o->have_errno || p->sig)
-			return ms_usage_err("inject", "%s is a delay site: it takes --delay-us N, not %s",
+		if (o->have_errno || (p->sig && o->have_delay))
+			return ms_usage_err("inject", "%s is a delay site: it takes --delay-us N (or --signal SIG), not %s",
 					    inj_site_name(p->site),
-					    p->sig ? "--signal" : "--errno");
-		if (!o->have_delay)
+					    o->have_errno ? "--errno" : "both");
+		if (!o->have_delay && !p->sig)
 			return ms_usage_err("inject", "--delay-us N is required at %s (a delay site)",
 					    inj_site_name(p->site));
 	} else if (o->have_delay) {
-		return ms_usage_err("inject", "--delay-us is for delay sites (save_step, save_consume, save_wait); %s takes --errno",
+		return ms_usage_err("inject", "--delay-us is for delay sites (save_step, save_consume, save_wait, restore_step, restore_wait); %s takes --errno",
 				    inj_site_name(p->site));
 	}
 	if (p->sig && o->have_errno)

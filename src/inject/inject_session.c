@@ -94,6 +94,7 @@ static int pick_programs(struct inject_bpf *obj, unsigned int mech,
 	bpf_program__set_autoload(obj->progs.state_exit, model && leaks);
 	bpf_program__set_autoload(obj->progs.ring_produce, model && leaks);
 	bpf_program__set_autoload(obj->progs.ring_consume, model && leaks);
+	bpf_program__set_autoload(obj->progs.wait_interrupted, model && leaks);
 	return 0;
 }
 
@@ -197,7 +198,9 @@ int inj_attach_model(struct inj_session *s, const char *binary, bool leaks)
 	    attach_usdt(s, o->progs.state_enter, binary, "state_enter") ||
 	    attach_usdt(s, o->progs.state_exit, binary, "state_exit") ||
 	    attach_usdt(s, o->progs.ring_produce, binary, "ring_produce") ||
-	    attach_usdt(s, o->progs.ring_consume, binary, "ring_consume"))
+	    attach_usdt(s, o->progs.ring_consume, binary, "ring_consume") ||
+	    attach_usdt(s, o->progs.wait_interrupted, binary,
+			"wait_interrupted"))
 		return -1;
 	return attach_consume_probe(s, binary);
 }
@@ -363,6 +366,24 @@ int inj_cov_take(struct inj_session *s, inj_cov_fn fn, void *ctx)
 			break;
 		if (fn)
 			fn(ctx, &key);
+		n++;
+	}
+	return n;
+}
+
+int inj_states_take(struct inj_session *s, inj_state_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(s->obj->maps.vf_states);
+	struct inject_state_key key;
+	struct inject_state_val val;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key)) {
+		if (bpf_map_lookup_elem(fd, &key, &val) ||
+		    bpf_map_delete_elem(fd, &key))
+			break;
+		if (fn)
+			fn(ctx, &key, &val);
 		n++;
 	}
 	return n;

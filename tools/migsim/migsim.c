@@ -381,6 +381,7 @@ int main(int argc, char **argv)
 	if (parse_args(&o, argc - 1, argv + 1))
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
+	vmm_signals_init();
 	/* once, before fork: source and destination share the verdict map */
 	xe_fault_init(o.verbose);
 	if (!strcmp(o.cmd, "migrate"))

@@ -43,6 +43,7 @@ struct side {
 	u64 stream_bytes;
 	u64 packets[NTYPES];
 	u64 calls, bytes, errors;	/* data_read or data_write */
+	u64 interrupted;		/* of them: EINTR after a signal, again */
 	u64 t_start, t_pause, t_copy, t_eof, t_resumed;
 	ssize_t size_estimate;
 	u64 vram_copy_ns, vram_copy_bytes;
@@ -128,6 +129,12 @@ struct source_io {
 	void *ctx;
 };
 
+/*
+ * SIGUSR1, as a VMM's thread kick: caught without SA_RESTART, so a data
+ * read or write it interrupts returns EINTR and is issued again.  An
+ * EINTR with no signal caught since the last call is the device's error.
+ */
+void vmm_signals_init(void);
 void fail_at(struct side *s, const char *step, int err);
 bool write_all(int fd, const void *buf, size_t len);
 bool read_all(int fd, void *buf, size_t len);

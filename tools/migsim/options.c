@@ -71,6 +71,10 @@ void usage(FILE *f)
 "  -h, --help           this text\n"
 "SIZE takes K, M or G suffixes (powers of 1024).  throughput is Gbit/s of\n"
 "stream; downtime is from the source pause to the destination resume.\n"
+"SIGUSR1 is caught as a VMM catches its thread kicks (no SA_RESTART): a\n"
+"data read or write it interrupts returns EINTR or a short count and is\n"
+"issued again (JSON data_read/data_write \"interrupted\"); an EINTR with\n"
+"no signal caught is the device's error.\n"
 "Exit status 0 only if the migration succeeded and verified.\n",
 		xe_defects_help());
 }

@@ -27,6 +27,13 @@ static void json_side_error(FILE *f, const char *key, const struct side *s)
 		key, s->failed_at);
 }
 
+static void json_calls(FILE *f, const char *key, const struct side *s)
+{
+	fprintf(f, ", \"%s\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
+		",\"errors\":%" PRIu64 ",\"interrupted\":%" PRIu64 "}", key,
+		s->calls, s->bytes, s->errors, s->interrupted);
+}
+
 static void print_json(FILE *f, const struct opts *o, const struct report *r)
 {
 	static const unsigned int order[] = { 1, 5, 3, 4, 6, 2 };
@@ -66,11 +73,9 @@ static void print_json(FILE *f, const struct opts *o, const struct report *r)
 	if (r->mismatch)
 		fprintf(f, ", \"mismatch\":\"%s\"", r->mismatch);
 	if (rd)
-		fprintf(f, ", \"data_read\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
-			",\"errors\":%" PRIu64 "}", rd->calls, rd->bytes, rd->errors);
+		json_calls(f, "data_read", rd);
 	if (wr)
-		fprintf(f, ", \"data_write\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
-			",\"errors\":%" PRIu64 "}", wr->calls, wr->bytes, wr->errors);
+		json_calls(f, "data_write", wr);
 	if (rd)
 		json_side_error(f, "src", rd);
 	if (wr)

@@ -48,6 +48,68 @@ static void walk(struct walker *w, struct side *s, const u8 *p, size_t n)
 	}
 }
 
+static volatile sig_atomic_t vmm_signals;
+
+static void vmm_on_signal(int sig)
+{
+	(void)sig;
+	vmm_signals++;
+	xe_signal_arrived();
+}
+
+void vmm_signals_init(void)
+{
+	struct sigaction sa = { .sa_handler = vmm_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* the call was interrupted by a signal this process caught: issue it again */
+static bool vmm_interrupted(ssize_t ret, sig_atomic_t *seen, struct side *s)
+{
+	sig_atomic_t now = vmm_signals;
+	bool again = ret == -EINTR && now != *seen;
+
+	*seen = now;
+	s->interrupted += again;
+	return again;
+}
+
+/* one data_read, again while a caught signal interrupts it */
+static ssize_t vf_read(struct mig_vf *v, char *buf, size_t len,
+		       struct side *s)
+{
+	sig_atomic_t seen = vmm_signals;
+	ssize_t n;
+
+	do {
+		n = v->ops->data_read(v, buf, len);
+		s->calls++;
+	} while (vmm_interrupted(n, &seen, s));
+	return n;
+}
+
+/* the whole buffer to the VF, across short writes and signals */
+static ssize_t vf_write_all(struct mig_vf *v, const char *buf, size_t len,
+			    struct side *s)
+{
+	sig_atomic_t seen = vmm_signals;
+	size_t done = 0;
+	ssize_t ret;
+
+	while (done < len) {
+		ret = v->ops->data_write(v, buf + done, len - done);
+		s->calls++;
+		if (vmm_interrupted(ret, &seen, s))
+			continue;
+		if (ret <= 0)
+			return ret < 0 ? ret : -EIO;
+		done += ret;
+	}
+	return done;
+}
+
 void fail_at(struct side *s, const char *step, int err)
 {
 	if (s->ret)
@@ -166,8 +228,7 @@ static void source_attempt(const struct opts *o, struct mig_vf *v,
 		return;
 	s->copying = true;
 	for (;;) {
-		n = v->ops->data_read(v, buf, o->buf);
-		s->calls++;
+		n = vf_read(v, buf, o->buf, s);
 		if (n < 0) {
 			s->errors++;
 			fail_at(s, "data_read", n);
@@ -353,8 +414,7 @@ static void dest_copy(const struct opts *o, struct mig_vf *v, int in,
 		if (!n)
 			break;
 		walk(&w, s, (u8 *)buf, n);
-		ret = v->ops->data_write(v, buf, n);
-		s->calls++;
+		ret = vf_write_all(v, buf, n, s);
 		if (ret < 0) {
 			s->errors++;
 			fail_at(s, "data_write", ret);

@@ -335,6 +335,21 @@ void xe_completion_fini(struct xe_completion *c);
 long wait_for_completion_timeout(struct xe_completion *c, unsigned int ms);
 u64 xe_now_ns(void);
 
+/*
+ * wait_event_interruptible's sleep (0, or -ERESTARTSYS: a signal is
+ * pending) and mutex_lock_interruptible (0 or -EINTR).  User space only:
+ * the kernel build maps them onto the real ones (xe_twin_compat.h).  The
+ * caller's signal handler calls xe_signal_arrived(); the VFIO data calls
+ * return through xe_syscall_return(), which delivers the signal and turns
+ * -ERESTARTSYS into -EINTR (xe_signal.c).
+ */
+#ifndef __KERNEL__
+int xe_cond_wait_interruptible(pthread_cond_t *c, pthread_mutex_t *m);
+int xe_mutex_lock_interruptible(pthread_mutex_t *m);
+void xe_signal_arrived(void);
+long xe_syscall_return(long ret);
+#endif
+
 /* Always-on messages (notice/error) and dbg_verbose ones */
 void xe_notice(struct xe_device *xe, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

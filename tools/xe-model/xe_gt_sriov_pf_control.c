@@ -1034,6 +1034,9 @@ static bool pf_handle_vf_restore(struct xe_gt *gt, unsigned int vfid)
 		}
 		return false;
 	}
+	/* a worker run late: the writer fills the ring meanwhile */
+	xe_fault_delay(MS_SITE_RESTORE_STEP, vfid, gt->info.id, data->hdr.type,
+		       data->hdr.offset);
 	ret = pf_handle_vf_restore_data(gt, vfid, data);
 	xe_sriov_packet_free(data);
 	if (ret) {

@@ -244,11 +244,19 @@ int __xe_gt_sriov_pf_migration_restore_produce(struct xe_gt *gt,
 			U(type), U(occ), S(ret), U(MS_DIR_RESTORE));
 		if (!ret)
 			break;
+		/* a signal sent here is pending when the writer sleeps */
+		xe_fault_delay(MS_SITE_RESTORE_WAIT, vfid, gt->info.id, type, 0);
 		/* wait_event_interruptible, no timeout */
 		pthread_mutex_lock(&wq->lock);
-		while (!pf_restore_can_produce(gt, vfid))
-			pthread_cond_wait(&wq->cond, &wq->lock);
+		ret = 0;
+		while (!ret && !pf_restore_can_produce(gt, vfid))
+			ret = xe_cond_wait_interruptible(&wq->cond, &wq->lock);
 		pthread_mutex_unlock(&wq->lock);
+		if (ret) {
+			XE_USDT(wait_interrupted, U(vfid), U(gt->info.id),
+				U(MS_DIR_RESTORE));
+			return ret;
+		}
 	}
 	/* from here the ring owns the packet, whatever process says */
 	*consumed = true;

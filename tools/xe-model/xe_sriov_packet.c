@@ -199,16 +199,32 @@ static ssize_t pkt_read_single(struct xe_sriov_packet **data, char *buf,
 	return ret;
 }
 
-/* descriptor, then pending (may block for the next packet), then trailer */
+/*
+ * The next packet to read: the descriptor, then pending (may block for
+ * the next packet), then the trailer.  An interrupted wait is not a
+ * packet: it is returned in *restart and pending stays empty, so the
+ * read that comes after the signal waits again.  Upstream stores the
+ * wait's -ERESTARTSYS in pending like a consume error, which makes it
+ * sticky (XE_DEFECT_STICKY_RESTART): every later read returns it.
+ */
 static struct xe_sriov_packet **pf_pick_read_packet(struct xe_device *xe,
-						    unsigned int vfid)
+						    unsigned int vfid,
+						    int *restart)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
+	struct xe_sriov_packet *data;
 
 	if (m->descriptor)
 		return &m->descriptor;
-	if (!m->pending)
-		m->pending = xe_sriov_pf_migration_save_consume(xe, vfid);
+	if (!m->pending) {
+		data = xe_sriov_pf_migration_save_consume(xe, vfid);
+		if (PTR_ERR(data) == -ERESTARTSYS &&
+		    !(xe->cfg.defects & XE_DEFECT_STICKY_RESTART)) {
+			*restart = -ERESTARTSYS;
+			return NULL;
+		}
+		m->pending = data;
+	}
 	if (m->pending)
 		return &m->pending;
 	if (m->trailer)
@@ -219,8 +235,11 @@ static struct xe_sriov_packet **pf_pick_read_packet(struct xe_device *xe,
 ssize_t xe_sriov_packet_read_single(struct xe_device *xe, unsigned int vfid,
 				    char *buf, size_t len)
 {
-	struct xe_sriov_packet **data = pf_pick_read_packet(xe, vfid);
+	int restart = 0;
+	struct xe_sriov_packet **data = pf_pick_read_packet(xe, vfid, &restart);
 
+	if (restart)
+		return restart;
 	if (!data)
 		return -ENODATA;
 	/* an error stored in pending is sticky until the next save_init */
@@ -264,14 +283,56 @@ static ssize_t pkt_data_write(struct xe_sriov_packet *data, const char *buf,
 	return n;
 }
 
+static bool pkt_complete(const struct xe_sriov_packet *data)
+{
+	return !IS_ERR_OR_NULL(data) && !data->hdr_remaining &&
+	       !data->remaining;
+}
+
+/*
+ * Hand a complete packet on.  A signal in the ring-full wait leaves it
+ * pending, whole, for the next write to try again (-ERESTARTSYS).
+ */
+static int pf_write_produce(struct xe_device *xe, unsigned int vfid,
+			    struct xe_sriov_packet **data)
+{
+	bool consumed = false;
+	int err;
+
+	err = __xe_sriov_pf_migration_restore_produce(xe, vfid, *data,
+						      &consumed);
+	if (err == -ERESTARTSYS && !consumed)
+		return err;
+	if (err) {
+		/*
+		 * The 7.1 fix: pending is NULLed so the next write does not
+		 * touch the freed packet (§10.1); the defect leaves it
+		 * dangling for teardown to free again.  A packet the ring
+		 * already took is not freed twice (§10.7).
+		 */
+		if (!consumed)
+			xe_sriov_packet_free(*data);
+		if (!(xe->cfg.defects & XE_DEFECT_RESTORE_PENDING_UAF))
+			*data = NULL;
+		return err;
+	}
+	*data = NULL;
+	return 0;
+}
+
 ssize_t xe_sriov_packet_write_single(struct xe_device *xe, unsigned int vfid,
 				     const char *buf, size_t len)
 {
 	struct xe_sriov_packet **data = &pf_pick_migration(xe, vfid)->pending;
-	bool consumed = false;
 	ssize_t ret;
 	int err;
 
+	/* a complete packet whose produce a signal interrupted goes first */
+	if (pkt_complete(*data)) {
+		err = pf_write_produce(xe, vfid, data);
+		if (err)
+			return err;
+	}
 	if (IS_ERR_OR_NULL(*data)) {
 		*data = xe_sriov_packet_alloc(xe);
 		if (!*data)
@@ -297,25 +358,11 @@ ssize_t xe_sriov_packet_write_single(struct xe_device *xe, unsigned int vfid,
 	}
 	if (ret < 0)
 		return ret;
-
-	if (!(*data)->hdr_remaining && !(*data)->remaining) {
-		err = __xe_sriov_pf_migration_restore_produce(xe, vfid, *data,
-							      &consumed);
-		if (err) {
-			/*
-			 * The 7.1 fix: pending is NULLed so the next write
-			 * does not touch the freed packet (§10.1); the defect
-			 * leaves it dangling for teardown to free again.  A
-			 * packet the ring already took is not freed twice
-			 * (§10.7).
-			 */
-			if (!consumed)
-				xe_sriov_packet_free(*data);
-			if (!(xe->cfg.defects & XE_DEFECT_RESTORE_PENDING_UAF))
-				*data = NULL;
+	if (pkt_complete(*data)) {
+		err = pf_write_produce(xe, vfid, data);
+		/* the bytes are in the packet: the produce is retried */
+		if (err && err != -ERESTARTSYS)
 			return err;
-		}
-		*data = NULL;
 	}
 	return ret;
 }

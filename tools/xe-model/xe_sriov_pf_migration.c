@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "xe_defects.h"
+#include "xe_fault.h"
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_gt_sriov_pf_migration.h"
 #include "xe_sriov_packet.h"
@@ -172,27 +173,35 @@ static bool pf_migration_data_ready(struct xe_device *xe, unsigned int vfid)
 	return all_done;
 }
 
-static void pf_wait_data_ready(struct xe_device *xe, unsigned int vfid)
+/* wait_event_interruptible: 0, or -ERESTARTSYS if a signal came first */
+static int pf_wait_data_ready(struct xe_device *xe, unsigned int vfid)
 {
 	struct xe_waitqueue *wq = xe_sriov_pf_migration_waitqueue(xe, vfid);
+	int ret = 0;
 
 	pthread_mutex_lock(&wq->lock);
-	while (!pf_migration_data_ready(xe, vfid))
-		pthread_cond_wait(&wq->cond, &wq->lock);
+	while (!ret && !pf_migration_data_ready(xe, vfid))
+		ret = xe_cond_wait_interruptible(&wq->cond, &wq->lock);
 	pthread_mutex_unlock(&wq->lock);
+	return ret;
 }
 
 struct xe_sriov_packet *xe_sriov_pf_migration_save_consume(struct xe_device *xe,
 							   unsigned int vfid)
 {
 	struct xe_sriov_packet *data;
+	int ret;
 
 	for (;;) {
 		data = pf_migration_consume(xe, vfid);
 		if (PTR_ERR(data) != -EAGAIN)
 			return data;
-		/* wait_event_interruptible: no signals in the model */
-		pf_wait_data_ready(xe, vfid);
+		ret = pf_wait_data_ready(xe, vfid);
+		if (ret) {
+			XE_USDT(wait_interrupted, U(vfid), U(XE_FAULT_NO_GT),
+				U(MS_DIR_SAVE));
+			return ERR_PTR(ret);
+		}
 	}
 }
 
@@ -271,17 +280,32 @@ int xe_sriov_pf_migration_restore_produce(struct xe_device *xe,
 }
 
 /*
- * Both loops hold the per-VF mutex across blocking waits, as upstream, and
- * drop the count of bytes already moved when an error comes (§10.11).
+ * Both loops hold the per-VF mutex (taken interruptibly) across blocking
+ * waits, as upstream, and drop the count of bytes already moved when an
+ * error comes (§10.11).  A signal is not an error: bytes already moved
+ * are reported and the caller comes back for the rest, as any read() or
+ * write() interrupted part-way; upstream returns the -ERESTARTSYS and
+ * the count is lost with the data (docs/fuzz.md, interrupted waits).
  */
+static ssize_t pf_moved(ssize_t ret, size_t moved)
+{
+	if (ret == -ERESTARTSYS && moved)
+		return moved;
+	if (ret < 0 && ret != -ENODATA)
+		return ret;
+	return moved;
+}
+
 __xe_traced ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned int vfid,
 				   char *buf, size_t len)
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
 	size_t consumed = 0;
-	ssize_t ret = 0;
+	ssize_t ret;
 
-	pthread_mutex_lock(&m->lock);
+	ret = xe_mutex_lock_interruptible(&m->lock);
+	if (ret)
+		return ret;
 	while (consumed < len) {
 		ret = xe_sriov_packet_read_single(xe, vfid, buf + consumed,
 						  len - consumed);
@@ -292,9 +316,7 @@ __xe_traced ssize_t xe_sriov_pf_migration_read(struct xe_device *xe, unsigned in
 		consumed += ret;
 	}
 	pthread_mutex_unlock(&m->lock);
-	if (ret < 0 && ret != -ENODATA)
-		return ret;
-	return consumed;
+	return pf_moved(ret, consumed);
 }
 
 __xe_traced ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned int vfid,
@@ -302,9 +324,11 @@ __xe_traced ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned i
 {
 	struct xe_sriov_migration_state *m = pf_pick_migration(xe, vfid);
 	size_t produced = 0;
-	ssize_t ret = 0;
+	ssize_t ret;
 
-	pthread_mutex_lock(&m->lock);
+	ret = xe_mutex_lock_interruptible(&m->lock);
+	if (ret)
+		return ret;
 	while (produced < len) {
 		ret = xe_sriov_packet_write_single(xe, vfid, buf + produced,
 						   len - produced);
@@ -313,7 +337,5 @@ __xe_traced ssize_t xe_sriov_pf_migration_write(struct xe_device *xe, unsigned i
 		produced += ret;
 	}
 	pthread_mutex_unlock(&m->lock);
-	if (ret < 0)
-		return ret;
-	return produced;
+	return pf_moved(ret, produced);
 }

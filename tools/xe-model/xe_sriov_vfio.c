@@ -65,6 +65,7 @@ __xe_traced ssize_t xe_sriov_vfio_data_read(struct xe_device *xe, unsigned int v
 				     0, 0);
 	if (!ret)
 		ret = xe_sriov_pf_migration_read(xe, vfid, buf, len);
+	ret = xe_syscall_return(ret);
 	XE_USDT(data_read_return, U(vfid), U(len), S(ret));
 	return ret;
 }
@@ -81,6 +82,7 @@ __xe_traced ssize_t xe_sriov_vfio_data_write(struct xe_device *xe, unsigned int 
 				     0, 0);
 	if (!ret)
 		ret = xe_sriov_pf_migration_write(xe, vfid, buf, len);
+	ret = xe_syscall_return(ret);
 	XE_USDT(data_write_return, U(vfid), U(len), S(ret));
 	return ret;
 }

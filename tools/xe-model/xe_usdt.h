@@ -22,6 +22,10 @@
  *   xe:data_read_return(vfid, len, ret)
  *   xe:data_write_entry(vfid, len)
  *   xe:data_write_return(vfid, len, ret)
+ *   xe:wait_interrupted(vfid, gt, dir)
+ *	a signal ended an interruptible wait (-ERESTARTSYS): the save
+ *	reader's (dir 0, gt 255: it waits on every GT) or the restore
+ *	writer's at a full ring (dir 1)
  *   xe:descriptor(vfid, devid, revid, ret)	restore side
  *   xe:trailer(vfid, ret)			restore side
  *   xe:fault_site(site, vfid, gt, type, offset)

@@ -6,7 +6,7 @@ TWIN_DIR := $(CURDIR)/tools/xe-twin
 TWIN_OUT := $(OUT)/twin
 TWIN_SUITE := bookworm-backports
 TWIN_KDIR ?= $(VM_CACHE_ROOT)/current-$(TWIN_SUITE)
-TWIN_SRCS := $(filter-out tools/xe-model/xe_fault.c,$(wildcard tools/xe-model/*.c)) \
+TWIN_SRCS := $(filter-out tools/xe-model/xe_fault.c tools/xe-model/xe_signal.c,$(wildcard tools/xe-model/*.c)) \
 	     $(LIB_MODEL_SRCS) $(wildcard $(TWIN_DIR)/*.c)
 TWIN_HDRS := $(wildcard tools/xe-model/*.h tools/xe-twin/*.h \
 	     tools/xe-twin/libc/*.h tools/xe-twin/libc/sys/*.h) \

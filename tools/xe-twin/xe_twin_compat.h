@@ -68,6 +68,12 @@ void xe_twin_cond_wait(struct xe_twin_cond *c, struct mutex *m);
 int xe_twin_cond_timedwait(struct xe_twin_cond *c, struct mutex *m,
 			   const struct timespec64 *ts);
 #define pthread_cond_wait(c, m)		xe_twin_cond_wait(c, m)
+/* wait_event_interruptible's sleep: 0, or -ERESTARTSYS on a signal */
+int xe_twin_cond_wait_interruptible(struct xe_twin_cond *c, struct mutex *m);
+#define xe_cond_wait_interruptible(c, m) xe_twin_cond_wait_interruptible(c, m)
+#define xe_mutex_lock_interruptible(m)	mutex_lock_interruptible(m)
+/* the syscall's return delivers the signal and restarts or fails it */
+#define xe_syscall_return(ret)		(ret)
 #define pthread_cond_timedwait(c, m, ts) xe_twin_cond_timedwait(c, m, ts)
 
 /* --- time ----------------------------------------------------------------- */

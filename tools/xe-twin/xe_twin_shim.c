@@ -7,6 +7,7 @@
  */
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
@@ -30,6 +31,22 @@ void xe_twin_cond_wait(struct xe_twin_cond *c, struct mutex *m)
 	schedule();
 	finish_wait(&c->wq, &wait);
 	mutex_lock(m);
+}
+
+int xe_twin_cond_wait_interruptible(struct xe_twin_cond *c, struct mutex *m)
+{
+	DEFINE_WAIT(wait);
+
+	prepare_to_wait(&c->wq, &wait, TASK_INTERRUPTIBLE);
+	if (signal_pending(current)) {
+		finish_wait(&c->wq, &wait);
+		return -ERESTARTSYS;
+	}
+	mutex_unlock(m);
+	schedule();
+	finish_wait(&c->wq, &wait);
+	mutex_lock(m);
+	return signal_pending(current) ? -ERESTARTSYS : 0;
 }
 
 int xe_twin_cond_timedwait(struct xe_twin_cond *c, struct mutex *m,

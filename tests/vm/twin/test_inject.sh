@@ -77,7 +77,7 @@ else
 	cat /tmp/nth3.out /tmp/nth3.merr /tmp/nth3.inj
 	fail third-read "migsim did not report EIO at data_read: $m"
 fi
-reads=$(printf '%s' "$m" | sed -n 's/.*"data_read":{"calls":\([0-9]*\),"bytes":[0-9]*,"errors":\([0-9]*\)}.*/\1 \2/p')
+reads=$(printf '%s' "$m" | sed -n 's/.*"data_read":{"calls":\([0-9]*\),"bytes":[0-9]*,"errors":\([0-9]*\)[,}].*/\1 \2/p')
 if [ "$reads" = "3 1" ]; then
 	pass nth "the 3rd read failed, the first two passed"
 else
