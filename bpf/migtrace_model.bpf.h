@@ -124,7 +124,8 @@ static __always_inline int u_state(struct pt_regs *ctx, bool entered)
 {
 	U_ENTER();
 
-	mt_state(U_ARG(0), U_ARG(1), U_ARG(2), entered, U_EV(3));
+	mt_state(U_ARG(0), U_ARG(1), U_ARG(2), entered, U_EV(3),
+		 bpf_ktime_get_ns());
 	return 0;
 }
 

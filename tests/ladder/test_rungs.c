@@ -27,6 +27,7 @@ static const char *const extras[] = {
 	"on_fork",					/* trace -- COMMAND */
 	"pkt_alloc", "pkt_free", "save_consume_ret",	/* fuzz: leaks, spin */
 	"ring_produce", "ring_consume",			/* fuzz: stranded packets */
+	"wait_interrupted",				/* fuzz: signal plans */
 	"state_enter", "state_exit",			/* fuzz: coverage */
 };
 
