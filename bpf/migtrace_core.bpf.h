@@ -217,14 +217,13 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 
 /* --- control state bits ------------------------------------------------- */
 
-/* now: when the change was seen (every change of one look shares it) */
 static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
-				     bool entered, __u64 bitmap, __u64 now)
+				     bool entered, __u64 bitmap)
 {
 	struct mt_state_key k = {
 		.tgid = mt_tgid(), .vf = vf, .gt = gt, .bit = bit,
 	};
-	__u64 held = 0, none = 0, *since;
+	__u64 now = bpf_ktime_get_ns(), held = 0, none = 0, *since;
 	struct ms_event *e;
 
 	if (!mt_pass(vf, gt, 0))

@@ -98,28 +98,19 @@ static __always_inline struct mt_gtvf *k_gtvf(struct xe_gt___ms *gt, __u32 vf)
  * transitions are found by diffing the bitmap against the last one seen
  * for (GT, VF).  The first look at a (GT, VF) only records a baseline.
  *
- * Hooks on several CPUs look at one (GT, VF) at once (the caller's control
- * call, the worker, the reader).  Each look takes the last bitmap, then
- * reads the kernel's, then swaps its own in only if the last one is still
- * there (compare-and-swap), else looks again: so every diff goes from an
- * older word to a newer one, and no change is reported reversed or twice.
- * A look's changes all carry the time its word was read.
- *
  * A global function: the verifier checks it once, not once per VF of the
  * worker's scan (inlined, 16 VFs x 64 bits is too much for it).  The GT
  * pointer travels as a scalar key: it is only read through probe-read
  * helpers.  The whole word is diffed: bit numbers differ between kernels
  * (7.1 inserted FLR_PREPARE), so no count of states is assumed here; user
- * space names the bits from the running kernel's BTF.  gt_vf: GT id << 16
- * | VF (a global function takes five arguments).  Returns -MT_EAGAIN when
- * another look came first.
+ * space names the bits from the running kernel's BTF.
  */
-__noinline int mt_state_diff(__u64 gt_key, __u32 gt_vf, __u64 last_bits,
-			     __u64 now_bits, __u64 ts)
+__noinline int mt_state_diff(__u64 gt_key, __u32 gt_id, __u32 vf,
+			     __u64 now_bits)
 {
-	__u32 gt_id = gt_vf >> 16, vf = gt_vf & 0xffff, i;
 	struct mt_gtvf *v = k_gtvf((void *)gt_key, vf);
 	__u64 changed;
+	__u32 i;
 
 	if (!v)
 		return 0;
@@ -128,44 +119,23 @@ __noinline int mt_state_diff(__u64 gt_key, __u32 gt_vf, __u64 last_bits,
 		v->bitmap = now_bits;
 		return 0;
 	}
-	if (__sync_val_compare_and_swap(&v->bitmap, last_bits, now_bits) !=
-	    last_bits)
-		return -MT_EAGAIN;
-	changed = last_bits ^ now_bits;
+	changed = v->bitmap ^ now_bits;
+	v->bitmap = now_bits;
 	for (i = 0; i < 64; i++) {
 		if (!(changed >> i))
 			break;
 		if (changed & (1ull << i))
 			mt_state(gt_id, vf, i, now_bits & (1ull << i),
-				 now_bits, ts);
+				 now_bits);
 	}
 	return 0;
 }
 
-/* the last bitmap seen for (GT, VF), read before the kernel's */
-static __always_inline __u64 k_last_bits(__u64 gt_key, __u32 vf)
-{
-	struct mt_gtvf *v = k_gtvf((void *)gt_key, vf);
-
-	return v ? *(volatile __u64 *)&v->bitmap : 0;
-}
-
-/* a few looks at most: each lost race means another CPU just reported */
-#define MT_DIFF_TRIES	4
-
 static __always_inline void k_state_diff(__u64 gt_addr, __u32 vf)
 {
 	struct xe_gt___ms *gt = (void *)gt_addr;
-	__u32 gt_vf = xe_gt_id(gt) << 16 | vf, i;
-	__u64 last, bits, ts;
 
-	for (i = 0; i < MT_DIFF_TRIES; i++) {
-		last = k_last_bits(gt_addr, vf);
-		bits = xe_vf_state(gt, vf);
-		ts = bpf_ktime_get_ns();
-		if (mt_state_diff(gt_addr, gt_vf, last, bits, ts) != -MT_EAGAIN)
-			break;
-	}
+	mt_state_diff(gt_addr, xe_gt_id(gt), vf, xe_vf_state(gt, vf));
 }
 
 /*
@@ -176,20 +146,7 @@ static __always_inline void k_state_diff(__u64 gt_addr, __u32 vf)
 SEC("raw_tp/sched_process_exit")
 int test_state_diff(__u64 *ctx)
 {
-	__u32 gt_vf = (__u32)ctx[1] << 16 | (__u32)ctx[2];
-
-	return mt_state_diff(ctx[0], gt_vf, k_last_bits(ctx[0], ctx[2]),
-			     ctx[3], bpf_ktime_get_ns());
-}
-
-/* the same, as a look another CPU overtook: its last bitmap is stale */
-SEC("raw_tp/sched_process_exit")
-int test_state_diff_stale(__u64 *ctx)
-{
-	__u32 gt_vf = (__u32)ctx[1] << 16 | (__u32)ctx[2];
-
-	return mt_state_diff(ctx[0], gt_vf, k_last_bits(ctx[0], ctx[2]) ^ 1,
-			     ctx[3], bpf_ktime_get_ns());
+	return mt_state_diff(ctx[0], ctx[1], ctx[2], ctx[3]);
 }
 
 /*

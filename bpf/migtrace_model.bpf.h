@@ -124,8 +124,7 @@ static __always_inline int u_state(struct pt_regs *ctx, bool entered)
 {
 	U_ENTER();
 
-	mt_state(U_ARG(0), U_ARG(1), U_ARG(2), entered, U_EV(3),
-		 bpf_ktime_get_ns());
+	mt_state(U_ARG(0), U_ARG(1), U_ARG(2), entered, U_EV(3));
 	return 0;
 }
 

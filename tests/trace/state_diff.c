@@ -147,51 +147,20 @@ static unsigned int expected(const struct xe_names *n, struct seen *want)
 	return want->n;
 }
 
-/* one look at bits through prog; its return value, or -errno */
-static int look(struct bpf_program *prog, __u64 bits)
-{
-	__u64 args[4] = { GT_KEY, GT_ID, VF, bits };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
-		    .ctx_size_in = sizeof(args));
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts))
-		return -errno;
-	return (int)opts.retval;
-}
-
 static int feed(struct migtrace_bpf *obj, const struct xe_names *n)
 {
 	unsigned int step;
-	int ret;
 
 	for (step = 0; step < NSTEPS; step++) {
-		ret = look(obj->progs.test_state_diff, word(n, walk[step]));
-		if (ret < 0)
-			return ret;
+		__u64 args[4] = { GT_KEY, GT_ID, VF, word(n, walk[step]) };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
+			    .ctx_size_in = sizeof(args));
+
+		if (bpf_prog_test_run_opts(
+			    bpf_program__fd(obj->progs.test_state_diff), &opts))
+			return -errno;
 	}
 	return 0;
-}
-
-/*
- * A look overtaken by another CPU's (its last bitmap is no longer the
- * one kept) reports nothing and asks to look again; the next look reports
- * the change once.
- */
-static void check_overtaken(struct migtrace_bpf *obj, struct ring_buffer *rb,
-			    struct seen *got, __u64 last)
-{
-	unsigned int before = got->n;
-	int ret;
-
-	ret = look(obj->progs.test_state_diff_stale, last ^ 1ull << 5);
-	ring_buffer__consume(rb);
-	check(ret == -11 && got->n == before, "state-diff: an overtaken look reports nothing",
-	      "returned %d, %u events", ret, got->n - before);
-	ret = look(obj->progs.test_state_diff, last ^ 1ull << 5);
-	ring_buffer__consume(rb);
-	check(ret == 0 && got->n == before + 1 && got->ev[before].bit == 5,
-	      "state-diff: the next look reports the change once",
-	      "returned %d, %u events", ret, got->n - before);
 }
 
 static const char *name_of(const struct xe_names *n, unsigned int bit)
@@ -297,8 +266,7 @@ int main(void)
 	if (!check(obj != NULL, "state-diff: open", "%s", strerror(errno)))
 		return check_exit();
 	bpf_object__for_each_program(p, obj->obj)
-		bpf_program__set_autoload(p, p == obj->progs.test_state_diff ||
-					  p == obj->progs.test_state_diff_stale);
+		bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
 	err = migtrace_bpf__load(obj);
 	if (check(!err, "state-diff: load", "%s", strerror(-err))) {
 		rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event,
@@ -319,8 +287,6 @@ int main(void)
 		      saw(&n, &got, "MISMATCH", 0, 39),
 		      "state-diff: MISMATCH (bit 39) entered and left",
 		      "not seen: the diff stops short of the whole word");
-		if (rb && want.n)
-			check_overtaken(obj, rb, &got, want.ev[want.n - 1].bitmap);
 		totals(&n, &want);
 	}
 	ring_buffer__free(rb);
