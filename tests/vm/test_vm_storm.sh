@@ -142,18 +142,29 @@ check() {
 				lo[r, 1] / 1e9, hi[r, 1] / 1e9))
 			if (kind == "prefix") {
 				say(alerts[r] == vms, r "-alert", alerts[r] + 0 " alerts at --alert-burst " alert)
-				cons = 1
+				# A burst counts the periods between its target and the time
+				# the pass began; its lag is taken at its first callback, which
+				# may run later in the pass (the guest is slow under TCG): so
+				# floor(lag / period) may exceed the burst by up to the pass
+				# duration in periods, and fall short by one (rounding).
+				pass_ns = 0
+				if (r in t_alert && t_end[r] > t_alert[r] && mean > alert)
+					pass_ns = (t_end[r] - t_alert[r]) * mean / (mean - alert)
+				over = 1 + int(pass_ns / period[r]) + 1
+				cons = 1; worst = 0
 				for (i = 1; i <= timers[r]; i++) {
 					d = int(lagmax[r, i] / period[r]) - bmax[r, i]
-					if (d < -1 || d > 1) cons = 0
+					if (d < -1 || d > over) cons = 0
+					if (d > worst) worst = d
 				}
 				# and each REPLAY event: its burst against its own lag
 				for (i = 1; i <= nb[r]; i++) {
 					d = int(evlag[r, i] / period[r]) - evburst[r, i]
-					if (d < -1 || d > 1) cons = 0
+					if (d < -1 || d > over) cons = 0
+					if (d > worst) worst = d
 				}
-				say(cons, r "-lag-vs-burst", sprintf("every burst = floor(its lag / period) +-1 (e.g. %d for %.4f s)",
-					evburst[r, 1], evlag[r, 1] / 1e9))
+				say(cons, r "-lag-vs-burst", sprintf("every burst = floor(its lag / period) -1..+%d (the pass took %.1f ms; worst +%d; e.g. %d for %.4f s)",
+					over, pass_ns / 1e6, worst, evburst[r, 1], evlag[r, 1] / 1e9))
 				say(clamps[r] == 0, r "-no-clamp", clamps[r] + 0 " clamps on a pre-fix kernel")
 				if (r in t_alert && t_end[r] > t_alert[r] && mean > alert)
 					printf "storm %s: the pass with %d callbacks took ~%.0f ms (guest, interrupts off)\n",
