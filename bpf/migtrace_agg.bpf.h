@@ -15,11 +15,6 @@
 #include "migtrace_agg.h"
 #include "xe_sriov_abi.h"
 
-/* set from user space before load: count here, send nothing per event */
-const volatile bool totals_only = false;
-/* and keep top's per-(tgid, VF) figures in the units map */
-const volatile bool totals_units = false;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -42,7 +37,7 @@ static __always_inline struct ms_unit_totals *agg_unit(__u32 vf)
 	};
 	struct ms_unit_totals fresh = {}, *u;
 
-	if (!totals_units)
+	if (!mt_cfg.totals_units)
 		return NULL;
 	u = bpf_map_lookup_elem(&units, &k);
 	if (u)

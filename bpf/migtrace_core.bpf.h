@@ -13,16 +13,15 @@
 #define MIGTRACE_CORE_BPF_H
 
 #include "events.bpf.h"
+#include "migtrace_config.h"
 
 #define MT_MAX_TGIDS	4096
 #define MT_MAX_INFLIGHT	16384
 
-/* filters, set from user space before load; MS_ANY disables a filter */
-const volatile __u32 targ_vf = MS_ANY;
-const volatile __u32 targ_gt = MS_ANY;
-const volatile __u32 targ_type = MS_ANY;
-/* only tgids in the tgids map (a launched process tree) */
-const volatile bool filter_tgid = false;
+/* set from user space before load (include/migtrace_config.h) */
+const volatile struct mt_config mt_cfg = {
+	.targ_vf = MS_ANY, .targ_gt = MS_ANY, .targ_type = MS_ANY,
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -119,7 +118,7 @@ static __always_inline bool mt_tgid_ok(void)
 {
 	__u32 tgid;
 
-	if (!filter_tgid)
+	if (!mt_cfg.filter_tgid)
 		return true;
 	tgid = mt_tgid();
 	return bpf_map_lookup_elem(&tgids, &tgid) != NULL;
@@ -131,11 +130,14 @@ static __always_inline bool mt_tgid_ok(void)
  */
 static __always_inline bool mt_pass(__u32 vf, __u32 gt, __u32 type)
 {
-	if (targ_vf != MS_ANY && vf != MS_VF_UNKNOWN && vf != targ_vf)
+	__u32 want_vf = mt_cfg.targ_vf, want_gt = mt_cfg.targ_gt;
+	__u32 want_type = mt_cfg.targ_type;
+
+	if (want_vf != MS_ANY && vf != MS_VF_UNKNOWN && vf != want_vf)
 		return false;
-	if (targ_gt != MS_ANY && gt != MS_GT_UNKNOWN && gt != targ_gt)
+	if (want_gt != MS_ANY && gt != MS_GT_UNKNOWN && gt != want_gt)
 		return false;
-	if (targ_type != MS_ANY && type && type != targ_type)
+	if (want_type != MS_ANY && type && type != want_type)
 		return false;
 	return true;
 }
@@ -194,7 +196,7 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 			*since = 0;
 		}
 	}
-	if (totals_only) {
+	if (mt_cfg.totals_only) {
 		agg_packet(op, now ? now : bpf_ktime_get_ns(), p, queued);
 		return;
 	}
@@ -239,7 +241,7 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 			*since = 0;
 		}
 	}
-	if (totals_only) {
+	if (mt_cfg.totals_only) {
 		agg_state(now, vf, gt, bit, entered, held);
 		return;
 	}
@@ -299,7 +301,7 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 
 	if (!c || !c->ts)
 		return;
-	if (totals_only)
+	if (mt_cfg.totals_only)
 		agg_vram(now, c->vf, c->dir, c->len, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
@@ -331,7 +333,7 @@ static __always_inline void mt_data_return(__s64 ret, __u64 now)
 
 	if (!c || !c->ts)
 		return;
-	if (totals_only)
+	if (mt_cfg.totals_only)
 		agg_data(now, c->vf, c->dir, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);

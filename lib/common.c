@@ -384,3 +384,49 @@ int ms_binary_has_usdt(const char *path, const char *provider,
 	munmap(m, st.st_size);
 	return err;
 }
+
+int ms_tracepoint_field_offset(const char *event, const char *field)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events",
+	};
+	char path[256], line[512], want[128];
+	int off = -ENOENT, n;
+	size_t i;
+	FILE *f = NULL;
+
+	for (i = 0; i < ARRAY_SIZE(roots) && !f; i++) {
+		snprintf(path, sizeof(path), "%s/%s/format", roots[i], event);
+		f = fopen(path, "re");
+	}
+	if (!f)
+		return -errno;
+	/* "\tfield:pid_t child_pid;\toffset:20;\tsize:4;\tsigned:1;" */
+	snprintf(want, sizeof(want), " %s;", field);
+	while (off < 0 && fgets(line, sizeof(line), f)) {
+		char *at = strstr(line, want);
+
+		if (at && strstr(line, "field:") &&
+		    sscanf(strchr(at, ';'), ";\toffset:%d;", &n) == 1)
+			off = n;
+	}
+	fclose(f);
+	return off;
+}
+
+void ms_phase(const char *what)
+{
+	static int on = -1;
+	static uint64_t last;
+	uint64_t now;
+
+	if (on < 0)
+		on = getenv("MIGSCOPE_PHASES") != NULL;
+	if (!on)
+		return;
+	now = ms_now_ns();
+	if (last)
+		fprintf(stderr, "migscope: phase %-8s +%7.3f ms\n", what,
+			(now - last) / 1e6);
+	last = now;
+}

@@ -51,6 +51,12 @@ int ms_usage_err(const char *cmd, const char *fmt, ...)
 int ms_getopt_err(const char *cmd, int opt, char *const argv[]);
 
 uint64_t ms_now_ns(void);
+/*
+ * With MIGSCOPE_PHASES set in the environment: "migscope: phase WHAT
+ * +N.NNN ms" on stderr, the time since the previous call (the first call
+ * only starts the clock), to see where a start-up goes.
+ */
+void ms_phase(const char *what);
 
 /* command name -> executable path, the way execvp would find it */
 int ms_resolve_command(const char *cmd, char *out, size_t len);
@@ -62,5 +68,11 @@ int ms_resolve_command(const char *cmd, char *out, size_t len);
  */
 int ms_binary_has_usdt(const char *path, const char *provider,
 		       const char *probe);	/* CLOCK_MONOTONIC, the bpf_ktime_get_ns clock */
+
+/*
+ * The offset of field in the records of tracepoint event ("sched/
+ * sched_process_fork"), from its tracefs format; -errno if unknown.
+ */
+int ms_tracepoint_field_offset(const char *event, const char *field);
 
 #endif /* MIGSCOPE_COMMON_H */

@@ -14,38 +14,14 @@
  * the kernel's BTF (several MB) at every load, even for an object whose
  * programs need no kernel type.  So the maps libbpf's user space fills when
  * attaching a USDT program are declared here, by name, with the value
- * layout of libbpf's USDT spec (libbpf 1.x, the version the build links).
- * x86-64 only, like the rest of the build (ARCH := x86).
+ * layout of libbpf's USDT spec (include/usdt_spec.h); migscope's own
+ * attach (lib/usdt.c) fills the same maps.
  */
 #ifndef MIGSCOPE_USDT_ARGS_BPF_H
 #define MIGSCOPE_USDT_ARGS_BPF_H
 
 #include <bpf/bpf_helpers.h>
-
-#define MS_USDT_MAX_ARGS	12	/* libbpf's USDT_MAX_ARG_CNT */
-#define MS_USDT_MAX_SPECS	256
-#define MS_USDT_MAX_IPS		1024
-
-/* where an argument lives: libbpf's enum, in its order */
-enum ms_usdt_arg_kind {
-	MS_USDT_CONST,		/* "8@$5": the value is val_off */
-	MS_USDT_REG,		/* "8@%rax" */
-	MS_USDT_REG_DEREF,	/* "8@-16(%rbp)": val_off(register) */
-};
-
-struct ms_usdt_arg_spec {
-	__u64 val_off;
-	enum ms_usdt_arg_kind kind;
-	short reg_off;		/* offsetof(struct pt_regs, register) */
-	bool is_signed;
-	char bitshift;		/* 64 - 8 * size */
-};
-
-struct ms_usdt_spec {
-	struct ms_usdt_arg_spec args[MS_USDT_MAX_ARGS];
-	__u64 usdt_cookie;
-	short arg_cnt;
-};
+#include "usdt_spec.h"
 
 /* spec id (the attach cookie) -> spec */
 struct {

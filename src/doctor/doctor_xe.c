@@ -11,6 +11,7 @@
 #include "common.h"
 #include "doctor_xe.h"
 #include "xe_btf.h"
+#include "migtrace_config.h"	/* the skeletons' rodata */
 #include "migtrace.skel.h"
 
 #define XE_MAX_REQS	128

@@ -10,7 +10,10 @@
 #include "ladders.h"
 #include "xe_btf.h"
 
-/* --- migration tracing: bpf/migtrace.bpf.c ------------------------------ */
+/*
+ * --- migration tracing: one object per target, so a start-up loads (and
+ * libbpf relocates) only the chosen family: bpf/migtrace.bpf.c for the
+ * kernel, bpf/migtrace_model.bpf.c for the model ----------------------- */
 
 static const struct ms_rung_prog mig_fentry_progs[] = {
 	MS_PROGS_IN("fentry/"), MS_PROGS_IN("fexit/"), {}
@@ -32,7 +35,10 @@ const struct ms_feature ms_feature_mig_kernel = {
 	mig_kernel_rungs, ARRAY_SIZE(mig_kernel_rungs),
 };
 
-/* attached by hand, one program per probe of the model's xe provider */
+/*
+ * one program per probe of the model's xe provider, attached by hand: a
+ * uprobe per site of the binary's notes, read once (src/trace/trace_usdt.c)
+ */
 static const struct ms_rung_prog mig_usdt_progs[] = {
 	MS_PROGS_IN("usdt"), {}
 };
@@ -44,7 +50,7 @@ static const struct ms_rung mig_model_rungs[] = {
 
 const struct ms_feature ms_feature_mig_model = {
 	"trace-model", "migration tracing on the reference model (USDT)",
-	"migtrace", mig_model_rungs, ARRAY_SIZE(mig_model_rungs),
+	"migtrace_model", mig_model_rungs, ARRAY_SIZE(mig_model_rungs),
 };
 
 /* --- the LAPIC timer monitor: bpf/lapic.bpf.c ---------------------------- */

@@ -165,6 +165,21 @@ int mt_attach_check(const struct trace_opts *o);
 struct bpf_object;
 int mt_kernel_prepare(struct bpf_object *obj, bool attach_check);
 
+/*
+ * Model target (trace_usdt.c): the xe USDT sites of the binary at path,
+ * read once and checked to hold every probe the programs expect (a
+ * malloc'd array), then one uprobe per site.
+ */
+struct ms_usdt_site;
+struct migtrace_model_bpf;
+struct mt_usdt;
+int mt_usdt_nr_probes(void);
+int mt_usdt_sites(const char *path, struct ms_usdt_site **sites, size_t *n);
+int mt_usdt_attach(struct migtrace_model_bpf *obj, pid_t pid,
+		   const char *path, const struct ms_usdt_site *sites,
+		   size_t n, struct mt_usdt **up);
+void mt_usdt_detach(struct mt_usdt *u);
+
 /* --- options shared by trace, top and record ------------------------------ */
 
 /* -p, --binary and -- COMMAND exclude each other (2 if they clash) */

@@ -19,10 +19,24 @@
 #include "events.h"
 #include "ladders.h"
 #include "trace.h"
+#include "migtrace_config.h"	/* the skeletons' rodata */
 #include "migtrace.skel.h"
+#include "migtrace_model.skel.h"
+
+/* the objects' maps user space reads, whichever object is open */
+struct mt_maps {
+	struct bpf_map *events, *drops, *totals, *state_since, *units;
+};
 
 struct mt_session {
-	struct migtrace_bpf *obj;
+	/* one of the two objects is open: the target's family only */
+	struct migtrace_bpf *kern;
+	struct migtrace_model_bpf *model;
+	struct bpf_object *obj;
+	struct bpf_object_skeleton *skel;
+	struct mt_config *cfg;
+	struct mt_maps maps;
+	struct mt_usdt *usdt;	/* the model's links */
 	struct ms_events ev;
 	bool ev_open;
 	enum mt_target target;
@@ -35,58 +49,20 @@ struct mt_session {
 	bool totals;		/* counted in BPF, no events in the ring */
 };
 
-/* the model's USDT probes (tools/xe-model/xe_usdt.h) and their programs */
-struct usdt_probe {
-	const char *name;
-	size_t prog_off;	/* offsetof(progs) of the program */
-};
+/* both skeletons have the same maps and config: bind s to skeleton o */
+#define mt_bind(s, o)	do {					\
+	(s)->obj = (o)->obj;					\
+	(s)->skel = (o)->skeleton;				\
+	(s)->cfg = &(o)->rodata->mt_cfg;			\
+	(s)->maps = (struct mt_maps){ (o)->maps.events, (o)->maps.drops, \
+		(o)->maps.totals, (o)->maps.state_since, (o)->maps.units }; \
+} while (0)
 
-#define USDT(probe, prog) { probe, offsetof(struct migtrace_bpf, progs.prog) }
-static const struct usdt_probe usdt_probes[] = {
-	USDT("packet_alloc", u_packet_alloc),
-	USDT("packet_init", u_packet_init),
-	USDT("packet_init_from_hdr", u_packet_init_from_hdr),
-	USDT("packet_free", u_packet_free),
-	USDT("ring_produce", u_ring_produce),
-	USDT("ring_consume", u_ring_consume),
-	USDT("state_enter", u_state_enter),
-	USDT("state_exit", u_state_exit),
-	USDT("vram_copy_begin", u_vram_copy_begin),
-	USDT("vram_copy_end", u_vram_copy_end),
-	USDT("data_read_entry", u_data_read_entry),
-	USDT("data_read_return", u_data_read_return),
-	USDT("data_write_entry", u_data_write_entry),
-	USDT("data_write_return", u_data_write_return),
-	USDT("descriptor", u_descriptor),
-	USDT("trailer", u_trailer),
-	USDT("fault_injected", u_fault_injected),
-};
-#undef USDT
-
-static struct bpf_program *usdt_prog(struct migtrace_bpf *obj,
-				     const struct usdt_probe *p)
-{
-	return *(struct bpf_program **)((char *)obj + p->prog_off);
-}
-
-/* a link kept in the skeleton: migtrace_bpf__destroy() frees it */
-static int keep_link(struct migtrace_bpf *obj, struct bpf_program *p,
+/* a link kept in the skeleton: its __destroy() frees it */
+static int keep_link(struct bpf_object_skeleton *skel, struct bpf_program *p,
 		     struct bpf_link *l)
 {
-	return ms_skel_keep_link(obj->skeleton, p, l);
-}
-
-/* Does the binary carry the model's USDT probes?  Cheap and explainable. */
-static int check_binary(const char *path)
-{
-	int err = ms_binary_has_usdt(path, "xe", "data_read_entry");
-
-	if (err == -ENOENT)
-		return ms_err("%s has no xe USDT probes: it is not the reference model (tools/migsim) or was built with XE_NO_USDT",
-			      path);
-	if (err)
-		return ms_err("cannot read %s: %s", path, strerror(-err));
-	return 0;
+	return ms_skel_keep_link(skel, p, l);
 }
 
 static int pick_target(const struct trace_opts *o, struct mt_session *s)
@@ -127,34 +103,15 @@ static int pick_target(const struct trace_opts *o, struct mt_session *s)
 	return 0;
 }
 
-static int attach_usdt(struct mt_session *s, pid_t pid, const char *path)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(usdt_probes); i++) {
-		const struct usdt_probe *p = &usdt_probes[i];
-		struct bpf_link *l;
-
-		l = bpf_program__attach_usdt(usdt_prog(s->obj, p), pid, path,
-					     "xe", p->name, NULL);
-		err = keep_link(s->obj, usdt_prog(s->obj, p), l);
-		if (err)
-			return ms_err("cannot attach to USDT xe:%s in %s: %s",
-				      p->name, path, strerror(-err));
-	}
-	return 0;
-}
-
 static int attach_kernel(struct mt_session *s)
 {
 	struct bpf_program *p;
 	int err;
 
-	bpf_object__for_each_program(p, s->obj->obj) {
+	bpf_object__for_each_program(p, s->obj) {
 		if (!bpf_program__autoload(p))
 			continue;
-		err = keep_link(s->obj, p, bpf_program__attach(p));
+		err = keep_link(s->skel, p, bpf_program__attach(p));
 		if (err)
 			return ms_err("cannot attach %s (%s): %s",
 				      bpf_program__name(p),
@@ -164,51 +121,70 @@ static int attach_kernel(struct mt_session *s)
 	return 0;
 }
 
-static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o,
+static void set_filters(struct mt_config *c, const struct trace_opts *o,
 			bool totals)
 {
-	obj->rodata->totals_only = totals;
-	obj->rodata->totals_units = totals && !strcmp(o->cmd, "top");
-	obj->rodata->targ_vf = o->vf;
-	obj->rodata->targ_gt = o->gt;
-	obj->rodata->targ_type = o->type;
-	obj->rodata->filter_tgid = o->command != NULL;
+	c->totals_only = totals;
+	c->totals_units = totals && !strcmp(o->cmd, "top");
+	c->targ_vf = o->vf;
+	c->targ_gt = o->gt;
+	c->targ_type = o->type;
+	c->filter_tgid = o->command != NULL;
 }
 
-/* the rung's programs, and on_fork to follow a launched command's children */
-static int select_programs(struct mt_session *s, const struct trace_opts *o)
+/* the model's object, and on_fork to follow a launched command's children */
+static int open_model(struct mt_session *s, const struct trace_opts *o)
 {
-	int n = ms_rung_select(s->rung, s->obj->obj, ms_rung_facts(s->rung));
+	int off;
 
-	if (n < 0)
-		return -1;
-	if (s->target == MT_TARGET_MODEL && n != (int)ARRAY_SIZE(usdt_probes))
-		return ms_err("migtrace has %d USDT programs but %zu probes are known",
-			      n, ARRAY_SIZE(usdt_probes));
-	bpf_program__set_autoload(s->obj->progs.on_fork, o->command != NULL);
+	s->model = migtrace_model_bpf__open();
+	if (!s->model)
+		return ms_err("cannot open the migtrace_model BPF object: %s",
+			      strerror(errno));
+	mt_bind(s, s->model);
+	if (ms_rung_select(s->rung, s->obj, 0) != mt_usdt_nr_probes())
+		return ms_err("migtrace_model's USDT programs are not the %d probes known",
+			      mt_usdt_nr_probes());
+	bpf_program__set_autoload(s->model->progs.on_fork, o->command != NULL);
+	if (!o->command)
+		return 0;
+	off = ms_tracepoint_field_offset("sched/sched_process_fork",
+					 "child_pid");
+	if (off < 0)
+		return ms_err("cannot follow forks: no child_pid in the sched_process_fork tracepoint's format (%s)",
+			      strerror(-off));
+	s->model->rodata->fork_child_pid_off = off;
 	return 0;
+}
+
+static int open_kernel(struct mt_session *s)
+{
+	s->kern = migtrace_bpf__open();
+	if (!s->kern)
+		return ms_err("cannot open the migtrace BPF object: %s",
+			      strerror(errno));
+	mt_bind(s, s->kern);
+	if (ms_rung_select(s->rung, s->obj, ms_rung_facts(s->rung)) < 0)
+		return -1;
+	return mt_kernel_prepare(s->obj, false);
 }
 
 static int load(struct mt_session *s, const struct trace_opts *o)
 {
 	int err;
 
-	s->obj = migtrace_bpf__open();
-	if (!s->obj)
-		return ms_err("cannot open the migtrace BPF object: %s",
-			      strerror(errno));
-	s->totals = !mt_wants_events(o);
-	set_filters(s->obj, o, s->totals);
-	if (select_programs(s, o))
+	err = s->target == MT_TARGET_MODEL ? open_model(s, o) : open_kernel(s);
+	if (err)
 		return -1;
+	s->totals = !mt_wants_events(o);
+	set_filters(s->cfg, o, s->totals);
 	if (o->ring_size &&
-	    bpf_map__set_max_entries(s->obj->maps.events, o->ring_size))
+	    bpf_map__set_max_entries(s->maps.events, o->ring_size))
 		return ms_err("cannot size the event ring to %u bytes",
 			      o->ring_size);
-	if (s->target == MT_TARGET_KERNEL && mt_kernel_prepare(s->obj->obj, false))
-		return -1;
+	ms_phase("open");
 	ms_libbpf_capture_begin();
-	err = migtrace_bpf__load(s->obj);
+	err = bpf_object__load_skeleton(s->skel);
 	if (err) {
 		const char *why = ms_libbpf_capture_end();
 
@@ -217,6 +193,7 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 			      why);
 	}
 	ms_libbpf_capture_end();
+	ms_phase("load");
 	return 0;
 }
 
@@ -261,35 +238,57 @@ static void continue_if_stopped(pid_t pid)
 	fclose(f);
 }
 
-static int attach_model(struct mt_session *s, const struct trace_opts *o)
+/* the binary whose USDT sites we attach to */
+static int model_path(const struct trace_opts *o, char *path, size_t len)
 {
-	char path[PATH_MAX];
+	if (o->binary)
+		snprintf(path, len, "%s", o->binary);
+	else if (o->pid)
+		snprintf(path, len, "/proc/%d/exe", o->pid);
+	else if (ms_resolve_command(o->command[0], path, len))
+		return -1;
+	return 0;
+}
+
+/* follow the launched command's process tree from its first instruction */
+static int follow_command(struct mt_session *s, const struct trace_opts *o)
+{
+	struct bpf_program *p = s->model->progs.on_fork;
 	__u8 one = 1;
 	__u32 key;
 	int err;
 
-	if (o->binary)
-		snprintf(path, sizeof(path), "%s", o->binary);
-	else if (o->pid)
-		snprintf(path, sizeof(path), "/proc/%d/exe", o->pid);
-	else if (ms_resolve_command(o->command[0], path, sizeof(path)))
+	err = keep_link(s->skel, p, bpf_program__attach(p));
+	if (err)
+		return ms_err("cannot follow forks (sched_process_fork): %s",
+			      strerror(-err));
+	if (launch(s, o->command))
 		return -1;
-	if (check_binary(path))
+	key = s->child;
+	return bpf_map__update_elem(s->model->maps.tgids, &key, sizeof(key),
+				    &one, sizeof(one), BPF_ANY);
+}
+
+static int attach_model(struct mt_session *s, const struct trace_opts *o)
+{
+	struct ms_usdt_site *sites;
+	char path[PATH_MAX];
+	size_t n;
+	int err;
+
+	if (model_path(o, path, sizeof(path)) ||
+	    mt_usdt_sites(path, &sites, &n))
 		return -1;
-	if (o->command) {
-		err = keep_link(s->obj, s->obj->progs.on_fork,
-				bpf_program__attach(s->obj->progs.on_fork));
-		if (err)
-			return ms_err("cannot follow forks (sched_process_fork): %s",
-				      strerror(-err));
-		if (launch(s, o->command))
-			return -1;
-		key = s->child;
-		bpf_map__update_elem(s->obj->maps.tgids, &key, sizeof(key),
-				     &one, sizeof(one), BPF_ANY);
-	}
-	if (attach_usdt(s, o->command ? -1 : o->pid ? o->pid : -1, path))
+	ms_phase("notes");
+	err = o->command ? follow_command(s, o) : 0;
+	if (!err)
+		err = mt_usdt_attach(s->model, o->command ? -1 :
+				     o->pid ? o->pid : -1, path, sites, n,
+				     &s->usdt);
+	free(sites);
+	if (err)
 		return -1;
+	ms_phase("attach");
 	/* said once attached: tests wait for this line before they start */
 	fprintf(stderr, "migscope: tracing the model through USDT in %s (%s)\n",
 		path, o->pid ? "one pid" : o->command ?
@@ -312,12 +311,16 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 	*sp = s;
 	if (!s)
 		return ms_err("out of memory");
-	if (pick_target(o, s) || load(s, o))
+	ms_phase("start");
+	if (pick_target(o, s))
 		return -1;
-	if (ms_events_open(&s->ev, s->obj->maps.events, s->obj->maps.drops,
-			   fn, ctx))
+	ms_phase("ladder");
+	if (load(s, o))
+		return -1;
+	if (ms_events_open(&s->ev, s->maps.events, s->maps.drops, fn, ctx))
 		return -1;
 	s->ev_open = true;
+	ms_phase("ring");
 	if (s->target == MT_TARGET_MODEL)
 		err = attach_model(s, o);
 	else
@@ -364,7 +367,7 @@ int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 	*run_ns = *runs = 0;
 	if (!s || !s->obj)
 		return -1;
-	bpf_object__for_each_program(prog, s->obj->obj) {
+	bpf_object__for_each_program(prog, s->obj) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
@@ -381,8 +384,8 @@ int mt_session_totals(struct mt_session *s, struct mt_agg *a)
 {
 	if (!s->totals)
 		return 0;
-	if (mt_totals_read(a, s->obj->maps.totals, s->obj->maps.state_since,
-			   s->obj->maps.units))
+	if (mt_totals_read(a, s->maps.totals, s->maps.state_since,
+			   s->maps.units))
 		return -1;
 	return 1;
 }
@@ -414,7 +417,9 @@ int mt_session_close(struct mt_session *s)
 		rc = 128 + WTERMSIG(s->child_status);
 	if (s->ev_open)
 		ms_events_close(&s->ev);
-	migtrace_bpf__destroy(s->obj);
+	mt_usdt_detach(s->usdt);
+	migtrace_model_bpf__destroy(s->model);
+	migtrace_bpf__destroy(s->kern);
 	free(s);
 	return rc;
 }
@@ -472,7 +477,7 @@ static int check_prog(struct migtrace_bpf *obj, struct bpf_program *p,
 		verdict(p, err ? why : NULL);
 		return err;
 	}
-	err = keep_link(obj, p, bpf_program__attach(p));
+	err = keep_link(obj->skeleton, p, bpf_program__attach(p));
 	if (err)
 		snprintf(why, sizeof(why), "attach: %s", strerror(-err));
 	verdict(p, err ? why : NULL);

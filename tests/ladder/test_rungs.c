@@ -19,7 +19,9 @@
 #include "inject_abi.h"
 #include "inject.skel.h"
 #include "lapic.skel.h"
+#include "migtrace_config.h"	/* the skeletons' rodata */
 #include "migtrace.skel.h"
+#include "migtrace_model.skel.h"
 #include "probe.skel.h"
 
 /* programs commands add for their own options, on every rung */
@@ -35,6 +37,12 @@ static struct bpf_object *open_object(const char *name, void **skel)
 {
 	if (!strcmp(name, "migtrace")) {
 		struct migtrace_bpf *o = migtrace_bpf__open();
+
+		*skel = o;
+		return o ? o->obj : NULL;
+	}
+	if (!strcmp(name, "migtrace_model")) {
+		struct migtrace_model_bpf *o = migtrace_model_bpf__open();
 
 		*skel = o;
 		return o ? o->obj : NULL;
@@ -58,6 +66,8 @@ static void close_object(const char *name, void *skel)
 {
 	if (!strcmp(name, "migtrace"))
 		migtrace_bpf__destroy(skel);
+	else if (!strcmp(name, "migtrace_model"))
+		migtrace_model_bpf__destroy(skel);
 	else if (!strcmp(name, "lapic"))
 		lapic_bpf__destroy(skel);
 	else if (!strcmp(name, "inject"))
@@ -267,6 +277,7 @@ int main(void)
 {
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	check_object("migtrace");
+	check_object("migtrace_model");
 	check_object("lapic");
 	check_object("inject");
 	check_lapic_variants();

@@ -20,6 +20,7 @@
 #include "migscope_abi.h"
 #include "migtrace_agg.h"
 #include "xe_btf.h"
+#include "migtrace_config.h"	/* the skeletons' rodata */
 #include "migtrace.skel.h"
 
 #define MAX_SEEN	128
@@ -218,7 +219,7 @@ static void totals(const struct xe_names *n, const struct seen *want)
 	unsigned int b;
 
 	if (obj && cpus) {
-		obj->rodata->totals_only = true;
+		obj->rodata->mt_cfg.totals_only = true;
 		bpf_object__for_each_program(p, obj->obj)
 			bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
 		err = migtrace_bpf__load(obj);

@@ -1,11 +1,52 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * migtrace, model target: the u_* programs on the reference model's USDT
- * probes (provider "xe", tools/xe-model/xe_usdt.h).  Included once, by
- * migtrace.bpf.c.
+ * migtrace_model: VF migration tracing on the reference model, through its
+ * USDT probes (provider "xe", tools/xe-model/xe_usdt.h): the u_* programs,
+ * and on_fork to follow a launched command's children.  The kernel
+ * target's programs are in migtrace.bpf.c; both decode their arguments and
+ * call the shared emitters of migtrace_core.bpf.h, so both produce the
+ * same events.
+ *
+ * This object has no CO-RE relocation and no program that needs the
+ * kernel's BTF, so libbpf never parses vmlinux BTF to load it (several MB,
+ * the largest part of a start-up): vmlinux.h is included for its types
+ * only, USDT arguments are read by bpf/lib/usdt_args.bpf.h, and on_fork
+ * reads the tracepoint's record at the offset its tracefs format gives.
+ * tests/trace/test_model_object.sh checks it.
  */
-#ifndef MIGTRACE_MODEL_BPF_H
-#define MIGTRACE_MODEL_BPF_H
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "usdt_args.bpf.h"
+#include "xe_sriov_abi.h"
+#include "inject_abi.h"
+#include "migtrace_core.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* offset of child_pid in sched_process_fork's record (its tracefs format) */
+const volatile __u32 fork_child_pid_off;
+
+/*
+ * Process tree following for `migscope trace -- COMMAND`: children of a
+ * traced process are traced too (migsim runs source and destination as
+ * two children).  The record's layout changed across kernels (6.18 made
+ * the comms __data_loc strings), hence the offset from user space.
+ */
+SEC("tp/sched/sched_process_fork")
+int on_fork(void *ctx)
+{
+	/* current is the parent; parent_pid would be the forking thread */
+	__u32 parent = mt_tgid(), child = 0;
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&tgids, &parent))
+		return 0;
+	if (bpf_probe_read_kernel(&child, sizeof(child),
+				  ctx + fork_child_pid_off) || !child)
+		return 0;
+	bpf_map_update_elem(&tgids, &child, &one, BPF_ANY);
+	return 0;
+}
 
 /* ======================================================================
  * Model target: USDT.  Arguments arrive as longs, in contract order.  A
@@ -22,9 +63,9 @@
 	if (!spec)						\
 		return 0
 #define U_ARG(n)	ms_usdt_arg(ctx, spec, n)
-#define U_EV(n)		(totals_only ? 0 : U_ARG(n))
+#define U_EV(n)		(mt_cfg.totals_only ? 0 : U_ARG(n))
 /* ring occupancy: per-event records and top's units map show it */
-#define U_OCC(n)	(totals_only && !totals_units ? 0 : U_ARG(n))
+#define U_OCC(n)	(mt_cfg.totals_only && !mt_cfg.totals_units ? 0 : U_ARG(n))
 
 SEC("usdt")
 int u_packet_alloc(struct pt_regs *ctx)
@@ -255,7 +296,7 @@ int u_fault_injected(struct pt_regs *ctx)
 	gt = U_ARG(2);
 	if (!mt_pass(vf, gt, U_ARG(3)))
 		return 0;
-	if (totals_only) {
+	if (mt_cfg.totals_only) {
 		agg_inject();
 		return 0;
 	}
@@ -269,4 +310,3 @@ int u_fault_injected(struct pt_regs *ctx)
 	return 0;
 }
 
-#endif /* MIGTRACE_MODEL_BPF_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A USDT site's argument spec, in the value layout of libbpf's USDT spec
+ * map (libbpf 1.x, the version the build links): bpf/lib/usdt_args.bpf.h
+ * reads it in BPF; libbpf's bpf_program__attach_usdt() or migscope's own
+ * attach (lib/usdt.c) fills it from user space.  x86-64 only, like the
+ * rest of the build (ARCH := x86).
+ */
+#ifndef MIGSCOPE_USDT_SPEC_H
+#define MIGSCOPE_USDT_SPEC_H
+
+#ifndef __VMLINUX_H__
+#include <stdbool.h>
+#include <linux/types.h>
+#endif
+
+#define MS_USDT_MAX_ARGS	12	/* libbpf's USDT_MAX_ARG_CNT */
+#define MS_USDT_MAX_SPECS	256
+#define MS_USDT_MAX_IPS		1024
+
+/* where an argument lives: libbpf's enum, in its order */
+enum ms_usdt_arg_kind {
+	MS_USDT_CONST,		/* "8@$5": the value is val_off */
+	MS_USDT_REG,		/* "8@%rax" */
+	MS_USDT_REG_DEREF,	/* "8@-16(%rbp)": val_off(register) */
+};
+
+struct ms_usdt_arg_spec {
+	__u64 val_off;
+	enum ms_usdt_arg_kind kind;
+	short reg_off;		/* offsetof(struct pt_regs, register) */
+	bool is_signed;
+	char bitshift;		/* 64 - 8 * size */
+};
+
+struct ms_usdt_spec {
+	struct ms_usdt_arg_spec args[MS_USDT_MAX_ARGS];
+	__u64 usdt_cookie;
+	short arg_cnt;
+};
+
+#endif /* MIGSCOPE_USDT_SPEC_H */

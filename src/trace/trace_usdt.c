@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching the model target's USDT programs (bpf/migtrace_model.bpf.c).
+ *
+ * The binary's notes are read once (lib/usdt.c) and every site becomes a
+ * plain uprobe at the note's file offset, with the site's argument spec in
+ * the object's spec map and its index as the attach cookie, which is what
+ * bpf/lib/usdt_args.bpf.h reads.  libbpf's bpf_program__attach_usdt() does
+ * the same but opens and walks the ELF file again for every probe; it is
+ * kept for kernels without attach cookies, where it also fills the
+ * address-to-spec map.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+#include "trace.h"
+#include "usdt.h"
+#include "migtrace_config.h"	/* the skeletons' rodata */
+#include "migtrace_model.skel.h"
+
+/* the model's USDT probes (tools/xe-model/xe_usdt.h) and their programs */
+struct usdt_probe {
+	const char *name;
+	size_t prog_off;	/* offsetof(progs) of the program */
+};
+
+#define USDT(probe, prog) \
+	{ probe, offsetof(struct migtrace_model_bpf, progs.prog) }
+static const struct usdt_probe usdt_probes[] = {
+	USDT("packet_alloc", u_packet_alloc),
+	USDT("packet_init", u_packet_init),
+	USDT("packet_init_from_hdr", u_packet_init_from_hdr),
+	USDT("packet_free", u_packet_free),
+	USDT("ring_produce", u_ring_produce),
+	USDT("ring_consume", u_ring_consume),
+	USDT("state_enter", u_state_enter),
+	USDT("state_exit", u_state_exit),
+	USDT("vram_copy_begin", u_vram_copy_begin),
+	USDT("vram_copy_end", u_vram_copy_end),
+	USDT("data_read_entry", u_data_read_entry),
+	USDT("data_read_return", u_data_read_return),
+	USDT("data_write_entry", u_data_write_entry),
+	USDT("data_write_return", u_data_write_return),
+	USDT("descriptor", u_descriptor),
+	USDT("trailer", u_trailer),
+	USDT("fault_injected", u_fault_injected),
+};
+#undef USDT
+
+struct mt_usdt {
+	struct bpf_link **links;
+	size_t n;
+};
+
+int mt_usdt_nr_probes(void)
+{
+	return ARRAY_SIZE(usdt_probes);
+}
+
+static struct bpf_program *usdt_prog(struct migtrace_model_bpf *obj,
+				     const struct usdt_probe *p)
+{
+	return *(struct bpf_program **)((char *)obj + p->prog_off);
+}
+
+static const struct usdt_probe *probe_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(usdt_probes); i++)
+		if (!strcmp(usdt_probes[i].name, name))
+			return &usdt_probes[i];
+	return NULL;
+}
+
+static int keep(struct mt_usdt *u, struct bpf_link *l)
+{
+	if (!l)
+		return -errno;
+	u->links[u->n++] = l;
+	return 0;
+}
+
+/* one uprobe per site; the spec id is the site's index, and its cookie */
+static int attach_sites(struct migtrace_model_bpf *obj, struct mt_usdt *u,
+			pid_t pid, const char *path,
+			const struct ms_usdt_site *sites, size_t n)
+{
+	const struct usdt_probe *p;
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, opts,
+			    .ref_ctr_offset = sites[i].ref_ctr_offset,
+			    .bpf_cookie = i);
+		int id = i;
+
+		p = probe_named(sites[i].name);
+		if (!p)
+			continue;
+		err = bpf_map__update_elem(obj->maps.__bpf_usdt_specs, &id,
+					   sizeof(id), &sites[i].spec,
+					   sizeof(sites[i].spec), BPF_ANY);
+		if (!err)
+			err = keep(u, bpf_program__attach_uprobe_opts(
+					usdt_prog(obj, p), pid, path,
+					sites[i].offset, &opts));
+		if (err)
+			return ms_err("cannot attach to USDT xe:%s in %s: %s",
+				      p->name, path, strerror(-err));
+	}
+	return 0;
+}
+
+/* kernels without attach cookies: libbpf's attach, one link per probe */
+static int attach_by_libbpf(struct migtrace_model_bpf *obj, struct mt_usdt *u,
+			    pid_t pid, const char *path)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(usdt_probes); i++) {
+		const struct usdt_probe *p = &usdt_probes[i];
+
+		err = keep(u, bpf_program__attach_usdt(usdt_prog(obj, p), pid,
+						       path, "xe", p->name,
+						       NULL));
+		if (err)
+			return ms_err("cannot attach to USDT xe:%s in %s: %s",
+				      p->name, path, strerror(-err));
+	}
+	return 0;
+}
+
+/* every probe the programs expect is in the binary, and few enough sites */
+static int check_sites(const char *path, const struct ms_usdt_site *sites,
+		       size_t n)
+{
+	size_t i, j;
+
+	if (n > MS_USDT_MAX_SPECS)
+		return ms_err("%s has %zu xe USDT sites, more than the %d migscope takes",
+			      path, n, MS_USDT_MAX_SPECS);
+	for (i = 0; i < ARRAY_SIZE(usdt_probes); i++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(sites[j].name, usdt_probes[i].name))
+				break;
+		if (j == n)
+			return ms_err("%s has no USDT xe:%s: it is not the reference model of this migscope",
+				      path, usdt_probes[i].name);
+	}
+	return 0;
+}
+
+int mt_usdt_sites(const char *path, struct ms_usdt_site **sites, size_t *n)
+{
+	char why[512];
+	int err = ms_usdt_sites(path, "xe", sites, n, why, sizeof(why));
+
+	if (err == -ENOENT)
+		return ms_err("%s: it is not the reference model (tools/migsim) or was built with XE_NO_USDT",
+			      why);
+	if (err)
+		return ms_err("%s", why);
+	if (check_sites(path, *sites, *n)) {
+		free(*sites);
+		return -1;
+	}
+	return 0;
+}
+
+int mt_usdt_attach(struct migtrace_model_bpf *obj, pid_t pid,
+		   const char *path, const struct ms_usdt_site *sites,
+		   size_t n, struct mt_usdt **up)
+{
+	struct mt_usdt *u = calloc(1, sizeof(*u));
+
+	*up = u;
+	if (u)
+		u->links = calloc(n > ARRAY_SIZE(usdt_probes) ? n :
+				  ARRAY_SIZE(usdt_probes), sizeof(*u->links));
+	if (!u || !u->links)
+		return ms_err("out of memory");
+	if (obj->kconfig->LINUX_HAS_BPF_COOKIE)
+		return attach_sites(obj, u, pid, path, sites, n);
+	return attach_by_libbpf(obj, u, pid, path);
+}
+
+void mt_usdt_detach(struct mt_usdt *u)
+{
+	size_t i;
+
+	if (!u)
+		return;
+	for (i = 0; i < u->n; i++)
+		bpf_link__destroy(u->links[i]);
+	free(u->links);
+	free(u);
+}
