@@ -275,9 +275,11 @@ int ms_usdt_sites(const char *path, const char *provider,
 	why[0] = '\0';
 	elf_version(EV_CURRENT);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err = -errno, snprintf(why, len, "cannot open %s: %s",
-					      path, strerror(-err)), err;
+	if (fd < 0) {
+		err = -errno;
+		snprintf(why, len, "cannot open %s: %s", path, strerror(-err));
+		return err;
+	}
 	w.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!w.elf || elf_kind(w.elf) != ELF_K_ELF)
 		err = -EINVAL;

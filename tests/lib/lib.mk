@@ -20,3 +20,9 @@ $(OUT)/fuzz/fuzz_record: tests/lib/fuzz_record.c $(FUZZ_REC_SRCS) \
 		tests/lib/fuzz_record.c $(FUZZ_REC_SRCS) -o $@ -lbpf -lelf -lz
 
 TEST_ONLY_BINS += $(OUT)/fuzz/fuzz_record
+
+$(OUT)/tests/test_usdt: $(OUT)/tests/lib/test_usdt.o $(OUT)/libmigscope.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
+TEST_BINS += $(OUT)/tests/test_usdt
