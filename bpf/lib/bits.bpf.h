@@ -5,17 +5,27 @@
 
 #include "migscope_abi.h"
 
+/* 1 if v has a bit set, else 0, without a branch */
+static __always_inline __u64 any_bit(__u64 v)
+{
+	return (v | (0 - v)) >> 63;
+}
+
+/*
+ * A binary search with no branch at all: a branch per step would give the
+ * verifier 2^6 paths, each with its own precise slot, to walk through
+ * every program that keeps a histogram (most of their load time).
+ */
 static __always_inline __u32 log2_slot(__u64 v)
 {
-	__u32 s = 0;
+	__u64 s = 0, step;
 
-	/* branch-free binary search: the verifier sees a bounded result */
-	if (v >> 32) { v >>= 32; s += 32; }
-	if (v >> 16) { v >>= 16; s += 16; }
-	if (v >> 8) { v >>= 8; s += 8; }
-	if (v >> 4) { v >>= 4; s += 4; }
-	if (v >> 2) { v >>= 2; s += 2; }
-	if (v >> 1) { s += 1; v >>= 1; }
+	step = any_bit(v >> 32) << 5; v >>= step; s += step;
+	step = any_bit(v >> 16) << 4; v >>= step; s += step;
+	step = any_bit(v >> 8) << 3; v >>= step; s += step;
+	step = any_bit(v >> 4) << 2; v >>= step; s += step;
+	step = any_bit(v >> 2) << 1; v >>= step; s += step;
+	step = any_bit(v >> 1); v >>= step; s += step;
 	s += v;		/* v is 0 or 1 here */
 	return s < MS_LOG2_SLOTS ? s : MS_LOG2_SLOTS - 1;
 }

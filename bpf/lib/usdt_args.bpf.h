@@ -89,16 +89,19 @@ ms_usdt_spec(struct pt_regs *ctx)
 	return bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
 }
 
-/* argument n (constant) of spec s, as bpf_usdt_arg() returns it; 0 if absent */
-static __always_inline long ms_usdt_arg(struct pt_regs *ctx,
-					const struct ms_usdt_spec *s, __u32 n)
+/*
+ * The value of the argument a describes.  A global function, so the
+ * verifier walks the register switch's 17 paths (times the operand kinds)
+ * once per program instead of once per argument a program reads: most of
+ * its load time otherwise.  At run time it costs a call.
+ */
+__noinline long ms_usdt_arg_value(struct pt_regs *ctx,
+				  const struct ms_usdt_arg_spec *a)
 {
-	const struct ms_usdt_arg_spec *a;
 	unsigned long v;
 
-	if (n >= MS_USDT_MAX_ARGS || n >= (__u32)s->arg_cnt)
+	if (!a)
 		return 0;
-	a = &s->args[n];
 	if (a->kind == MS_USDT_CONST) {
 		v = a->val_off;
 	} else {
@@ -113,6 +116,15 @@ static __always_inline long ms_usdt_arg(struct pt_regs *ctx,
 	if (a->is_signed)
 		return (long)v >> a->bitshift;
 	return v >> a->bitshift;
+}
+
+/* argument n (constant) of spec s, as bpf_usdt_arg() returns it; 0 if absent */
+static __always_inline long ms_usdt_arg(struct pt_regs *ctx,
+					const struct ms_usdt_spec *s, __u32 n)
+{
+	if (n >= MS_USDT_MAX_ARGS || n >= (__u32)s->arg_cnt)
+		return 0;
+	return ms_usdt_arg_value(ctx, &s->args[n]);
 }
 
 #endif /* MIGSCOPE_USDT_ARGS_BPF_H */
