@@ -5,10 +5,16 @@
 
 #include "migscope_abi.h"
 
-/* 1 if v has a bit set, else 0, without a branch */
+/*
+ * 1 if v has a bit set, else 0, without a branch: the empty asm hides
+ * the idiom from clang, which would turn it back into a compare and jump.
+ */
 static __always_inline __u64 any_bit(__u64 v)
 {
-	return (v | (0 - v)) >> 63;
+	__u64 neg = 0 - v;
+
+	asm volatile("" : "+r"(neg));
+	return (v | neg) >> 63;
 }
 
 /*

@@ -171,6 +171,7 @@ static int open_kernel(struct mt_session *s)
 
 static int load(struct mt_session *s, const struct trace_opts *o)
 {
+	unsigned int ring;
 	int err;
 
 	err = s->target == MT_TARGET_MODEL ? open_model(s, o) : open_kernel(s);
@@ -178,10 +179,11 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 		return -1;
 	s->totals = !mt_wants_events(o);
 	set_filters(s->cfg, o, s->totals);
-	if (o->ring_size &&
-	    bpf_map__set_max_entries(s->maps.events, o->ring_size))
-		return ms_err("cannot size the event ring to %u bytes",
-			      o->ring_size);
+	/* counting in BPF, nothing goes through the ring: the smallest one */
+	ring = o->ring_size ? o->ring_size :
+	       s->totals ? (unsigned int)getpagesize() : 0;
+	if (ring && bpf_map__set_max_entries(s->maps.events, ring))
+		return ms_err("cannot size the event ring to %u bytes", ring);
 	ms_phase("open");
 	ms_libbpf_capture_begin();
 	err = bpf_object__load_skeleton(s->skel);
