@@ -114,6 +114,7 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 	if (!s->obj)
 		return ms_err("cannot open the inject BPF object: %s",
 			      strerror(errno));
+	s->leaks = leaks;
 	if (pick_programs(s->obj, mech, leaks))
 		return -1;
 	if (reuse_map_fd >= 0) {
@@ -264,7 +265,7 @@ void inj_arm(struct inj_session *s, const struct inj_plan *p, unsigned int n)
 	c->kdev = n ? p->kdev : 0;
 	c->ino = n ? p->ino : 0;
 	c->all_tasks = 0;
-	c->track_leaks = 1;
+	c->track_leaks = s->leaks;
 	/* the programs see the whole plan before they see armed */
 	__atomic_store_n(&c->armed, 1, __ATOMIC_RELEASE);
 }
