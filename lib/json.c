@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <inttypes.h>
 #include <math.h>
 #include "json.h"
 
@@ -90,16 +89,30 @@ void json_str(struct json *j, const char *s)
 	put_escaped(j->f, s ? s : "");
 }
 
+/* decimal digits without printf's format parsing: most event fields */
+static void put_u64(FILE *f, uint64_t v)
+{
+	char buf[20], *p = buf + sizeof(buf);
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	fwrite(p, 1, buf + sizeof(buf) - p, f);
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
 	sep(j);
-	fprintf(j->f, "%" PRIu64, v);
+	put_u64(j->f, v);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
 	sep(j);
-	fprintf(j->f, "%" PRId64, v);
+	if (v < 0)
+		fputc('-', j->f);
+	put_u64(j->f, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 void json_f64(struct json *j, double v)

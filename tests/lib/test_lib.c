@@ -42,6 +42,30 @@ static char *json_of(const char *s)
 	return buf;
 }
 
+/* integers written without printf, at their extremes */
+static void test_json_numbers(void)
+{
+	static char buf[256];
+	struct json j;
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (!f) {
+		check(false, "json-numbers", "fmemopen failed");
+		return;
+	}
+	json_init(&j, f);
+	json_arr_begin(&j);
+	json_u64(&j, 0);
+	json_u64(&j, UINT64_MAX);
+	json_i64(&j, -5);
+	json_i64(&j, INT64_MIN);
+	json_i64(&j, INT64_MAX);
+	json_arr_end(&j);
+	fclose(f);
+	check(!strcmp(buf, "[0,18446744073709551615,-5,-9223372036854775808,9223372036854775807]"),
+	      "json-numbers", "got %s", buf);
+}
+
 static void test_json(void)
 {
 	check(!strcmp(json_of("a\"b\\c"), "\"a\\\"b\\\\c\""), "json-quote",
@@ -52,6 +76,7 @@ static void test_json(void)
 	      "got %s", json_of("\x01\x1f"));
 	check(!strcmp(json_of("µs"), "\"µs\""), "json-utf8", "got %s",
 	      json_of("µs"));
+	test_json_numbers();
 }
 
 /* --- histograms ----------------------------------------------------------- */
