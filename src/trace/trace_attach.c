@@ -58,13 +58,6 @@ struct mt_session {
 		(o)->maps.totals, (o)->maps.state_since, (o)->maps.units }; \
 } while (0)
 
-/* a link kept in the skeleton: its __destroy() frees it */
-static int keep_link(struct bpf_object_skeleton *skel, struct bpf_program *p,
-		     struct bpf_link *l)
-{
-	return ms_skel_keep_link(skel, p, l);
-}
-
 static int pick_target(const struct trace_opts *o, struct mt_session *s)
 {
 	const struct ms_feature *f;
@@ -111,7 +104,7 @@ static int attach_kernel(struct mt_session *s)
 	bpf_object__for_each_program(p, s->obj) {
 		if (!bpf_program__autoload(p))
 			continue;
-		err = keep_link(s->skel, p, bpf_program__attach(p));
+		err = ms_skel_keep_link(s->skel, p, bpf_program__attach(p));
 		if (err)
 			return ms_err("cannot attach %s (%s): %s",
 				      bpf_program__name(p),
@@ -260,7 +253,7 @@ static int follow_command(struct mt_session *s, const struct trace_opts *o)
 	__u32 key;
 	int err;
 
-	err = keep_link(s->skel, p, bpf_program__attach(p));
+	err = ms_skel_keep_link(s->skel, p, bpf_program__attach(p));
 	if (err)
 		return ms_err("cannot follow forks (sched_process_fork): %s",
 			      strerror(-err));
@@ -479,7 +472,7 @@ static int check_prog(struct migtrace_bpf *obj, struct bpf_program *p,
 		verdict(p, err ? why : NULL);
 		return err;
 	}
-	err = keep_link(obj->skeleton, p, bpf_program__attach(p));
+	err = ms_skel_keep_link(obj->skeleton, p, bpf_program__attach(p));
 	if (err)
 		snprintf(why, sizeof(why), "attach: %s", strerror(-err));
 	verdict(p, err ? why : NULL);
