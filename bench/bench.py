@@ -645,10 +645,14 @@ class Bench:
         t0 = time.monotonic()
         del STAMPS[:]
         if kind == "migscope":
-            p = spawn([MIGSCOPE, "trace", "-q", "-p", str(pid)], stdout=subprocess.DEVNULL)
+            # MIGSCOPE_PHASES: one stderr line per start-up phase, its time
+            p = spawn([MIGSCOPE, "trace", "-q", "-p", str(pid)], stdout=subprocess.DEVNULL,
+                      env=dict(os.environ, MIGSCOPE_PHASES="1"))
             wait_line(p, r"was stopped, continuing it")
-            # its line before attaching: open + load done
-            self.loaded.append(next((t - t0 for t, l in STAMPS if "tracing the model" in l), None))
+            for _, l in STAMPS:
+                m = re.search(r"phase (\w+) +\+ *([\d.]+) ms", l)
+                if m:
+                    self.phases.setdefault(m.group(1), []).append(float(m.group(2)))
         else:
             script = os.path.join(self.tmp, "trace.bt")
             with open(script, "w") as f:
@@ -687,7 +691,7 @@ class Bench:
 
     def item4(self):
         self.load_check("4")
-        self.loaded = []
+        self.phases = {}
         fn = apic_timer_fn()
         data = {}
         for what in ("trace", "lapic"):
@@ -699,12 +703,13 @@ class Bench:
                     self.log("4 %-5s %-8s %.3f s" % (what, kind, dt))
             r = ratio(med(s["migscope"]), med(s["bpftrace"]))
             if what == "trace":
-                data["trace_migscope_until_loaded_s"] = self.loaded
+                data["trace_migscope_phases_ms"] = self.phases
             data[what] = {"samples_s": s, "median_migscope_s": med(s["migscope"]),
                           "median_bpftrace_s": med(s["bpftrace"]), "ratio": r}
             note = ""
-            if what == "trace" and med(self.loaded) is not None:
-                note = "migscope: %.3f s to loaded, rest attaching" % med(self.loaded)
+            if what == "trace" and self.phases:
+                note = "migscope phases, ms: " + ", ".join(
+                    "%s %.1f" % (k, med(v)) for k, v in self.phases.items())
             self.row(4, "start-up %s: migscope %.3f s / bpftrace %.3f s"
                      % (what, med(s["migscope"]), med(s["bpftrace"])), r, ("<=", 0.25), "x",
                      note=note)

@@ -281,10 +281,12 @@ int ms_usdt_sites(const char *path, const char *provider,
 		return err;
 	}
 	w.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!w.elf || elf_kind(w.elf) != ELF_K_ELF)
-		err = -EINVAL;
-	else
+	if (!w.elf || elf_kind(w.elf) != ELF_K_ELF) {
+		err = -ENOEXEC;
+		snprintf(why, len, "%s is not an ELF file", path);
+	} else {
 		err = read_sites(w.elf, &w);
+	}
 	if (!err && !w.n)
 		err = -ENOENT;
 	if (err == -ENOENT)

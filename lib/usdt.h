@@ -22,7 +22,8 @@ struct ms_usdt_site {
 /*
  * Every site of provider in the ELF file at path, in note order, in a
  * malloc'd array (*sites, *n).  0, or -errno with why (one line) filled:
- * -ENOENT when the file has no probe of provider.
+ * -ENOENT when the file has no probe of provider, -ENOEXEC when it is not
+ * an ELF file.
  */
 int ms_usdt_sites(const char *path, const char *provider,
 		  struct ms_usdt_site **sites, size_t *n, char *why,

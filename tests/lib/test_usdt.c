@@ -79,6 +79,10 @@ static void test_sites(const char *bin)
 	err = ms_usdt_sites(bin, "nope", &sites, &n, why, sizeof(why));
 	check(err == -ENOENT && strstr(why, "no nope USDT probes"),
 	      "usdt-sites-no-provider", "err %d: %s", err, why);
+	err = ms_usdt_sites("/proc/self/status", "xe", &sites, &n, why,
+			    sizeof(why));
+	check(err == -ENOEXEC && strstr(why, "not an ELF file"),
+	      "usdt-sites-not-elf", "err %d: %s", err, why);
 	err = ms_usdt_sites("/nonexistent", "xe", &sites, &n, why, sizeof(why));
 	check(err == -ENOENT && strstr(why, "cannot open"), "usdt-sites-no-file",
 	      "err %d: %s", err, why);
