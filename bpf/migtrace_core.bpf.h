@@ -300,7 +300,7 @@ static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 	if (!c || !c->ts)
 		return;
 	if (totals_only)
-		agg_vram(now, c->vf, c->dir, c->len, now - c->ts, ret);
+		agg_vram(now, c, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
 	if (e) {

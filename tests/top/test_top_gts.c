@@ -31,21 +31,15 @@ static void feed(uint16_t type, uint16_t op, uint8_t gt, uint32_t a,
 
 int main(void)
 {
-	struct mt_unit *u;
-	char rings[64];
+	struct mt_top_row r;
 
 	feed(MS_EV_STATE, 0, 3, XE_GT_SRIOV_STATE_SAVE_WIP, 0);
 	feed(MS_EV_PACKET, MS_PKT_PRODUCE, 2, 1, 0x100);
 	feed(MS_EV_PACKET, MS_PKT_PRODUCE, 3, 2, 0x200);
-	u = mt_agg_unit(&agg, 42, 1);
-	if (!u) {
-		check(0, "top-gts", "no unit for pid 42 VF1");
-		return check_exit();
-	}
-	check(!strcmp(mt_unit_phase(u), "SAVING"), "top-phase-gt3",
-	      "a save on GT3 shows phase %s", mt_unit_phase(u));
-	mt_unit_rings(u, rings, sizeof(rings));
-	check(!strcmp(rings, "0/0/1/2"), "top-rings-gt2-gt3",
-	      "rings of GT0..GT3 shown as %s", rings);
+	mt_top_row(&agg, 42, 1, &r);
+	check(!strcmp(mt_top_phase(&r), "SAVING"), "top-phase-gt3",
+	      "a save on GT3 shows phase %s", mt_top_phase(&r));
+	check(!strcmp(r.rings, "0/0/1/2"), "top-rings-gt2-gt3",
+	      "rings of GT0..GT3 shown as %s", r.rings);
 	return check_exit();
 }

@@ -214,7 +214,7 @@ static void totals(const struct xe_names *n, const struct seen *want)
 	__u64 events = 0, entered[MS_AGG_STATES] = {}, want_in[MS_AGG_STATES] = {};
 	struct ms_agg *cpus = ncpu > 0 ? calloc(ncpu, sizeof(*cpus)) : NULL;
 	struct bpf_program *p;
-	__u32 zero = 0;
+	__u32 slot;
 	unsigned int b;
 
 	if (obj && cpus) {
@@ -225,13 +225,15 @@ static void totals(const struct xe_names *n, const struct seen *want)
 	}
 	if (!err)
 		err = feed(obj, n);
-	if (!err)
-		err = bpf_map__lookup_elem(obj->maps.totals, &zero, sizeof(zero),
+	/* every unit's slot: the walk's units are the program's own */
+	for (slot = 0; !err && slot < MS_AGG_UNITS; slot++) {
+		err = bpf_map__lookup_elem(obj->maps.totals, &slot, sizeof(slot),
 					   cpus, ncpu * sizeof(*cpus), 0);
-	for (i = 0; !err && i < ncpu; i++) {
-		events += cpus[i].events;
-		for (b = 0; b < MS_AGG_STATES; b++)
-			entered[b] += cpus[i].state_entered[b];
+		for (i = 0; !err && i < ncpu; i++) {
+			events += cpus[i].events;
+			for (b = 0; b < MS_AGG_STATES; b++)
+				entered[b] += cpus[i].state_entered[b];
+		}
 	}
 	for (i = 0; i < (int)want->n; i++)
 		want_in[want->ev[i].bit & 63] += want->ev[i].entered;
