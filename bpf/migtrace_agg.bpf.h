@@ -8,10 +8,10 @@
  * intervals and at exit.  Per-CPU, so plain increments: a program does not
  * race itself on one CPU.
  *
- * Finding the slot: a per-CPU one-entry cache of the last unit's key and
- * slot (an inlined array lookup and a compare, the common case: one thread
- * works for one unit), the unit_ids hash on a miss, and a new slot from a
- * shared counter for a unit never seen.
+ * Finding the slot: a small per-CPU cache of units' keys and slots (an
+ * inlined array lookup, a multiply and a compare: the common case, since
+ * one thread works for one unit), the unit_ids hash on a miss, and a
+ * newly claimed slot for a unit never seen.
  */
 #ifndef MIGTRACE_AGG_BPF_H
 #define MIGTRACE_AGG_BPF_H
@@ -81,29 +81,33 @@ static __always_inline __u32 agg_new_slot(__u64 key)
 	return won ? *won : MS_AGG_OTHER;
 }
 
-/* the calling process's unit (VF vf, GT gt) slot on this CPU, or NULL */
-static __always_inline struct ms_agg *agg_unit(__u32 vf, __u32 gt)
+/* the unit (tgid, VF vf, GT gt)'s slot on this CPU, or NULL */
+static __always_inline struct ms_agg *agg_unit(__u32 tgid, __u32 vf, __u32 gt)
 {
-	__u64 key = ms_unit_key(bpf_get_current_pid_tgid() >> 32, vf, gt);
+	__u64 key = ms_unit_key(tgid, vf, gt);
+	__u32 zero = 0, way = ms_unit_way(key), *slot;
 	struct ms_unit_cache *c;
-	__u32 zero = 0, *slot;
 
 	c = bpf_map_lookup_elem(&unit_cache, &zero);
 	if (!c)
 		return NULL;
-	if (c->not_key != ~key) {
+	/* the shift bounds it; keep the mask for the verifier */
+	barrier_var(way);
+	way &= MS_UNIT_WAYS - 1;
+	if (c->not_key[way] != ~key) {
 		slot = bpf_map_lookup_elem(&unit_ids, &key);
-		c->slot = slot ? *slot : agg_new_slot(key);
-		c->not_key = ~key;
+		c->slot[way] = slot ? *slot : agg_new_slot(key);
+		c->not_key[way] = ~key;
 	}
-	zero = c->slot;
+	zero = c->slot[way];
 	return bpf_map_lookup_elem(&totals, &zero);
 }
 
 /* this CPU's slot of the unit with one more event at time ts, or NULL */
-static __always_inline struct ms_agg *agg_event(__u64 ts, __u32 vf, __u32 gt)
+static __always_inline struct ms_agg *agg_event(__u64 ts, __u32 tgid,
+						__u32 vf, __u32 gt)
 {
-	struct ms_agg *a = agg_unit(vf, gt);
+	struct ms_agg *a = agg_unit(tgid, vf, gt);
 
 	if (!a)
 		return NULL;
@@ -130,10 +134,10 @@ static __always_inline void agg_hist_us(struct ms_agg_hist *h, __u64 ns)
 		h->max = us;
 }
 
-static __always_inline void agg_packet(__u16 op, __u64 ts,
+static __always_inline void agg_packet(__u16 op, __u64 ts, __u32 tgid,
 				       const struct mt_pkt *p, __u64 queued)
 {
-	struct ms_agg *a = agg_event(ts, p->vf, p->gt);
+	struct ms_agg *a = agg_event(ts, tgid, p->vf, p->gt);
 	struct ms_agg_type *t;
 
 	if (!a)
@@ -163,10 +167,11 @@ static __always_inline void agg_packet(__u16 op, __u64 ts,
 	}
 }
 
-static __always_inline void agg_state(__u64 ts, __u32 vf, __u32 gt,
-				      __u32 bit, bool entered, __u64 held)
+static __always_inline void agg_state(__u64 ts, const struct mt_state_key *k,
+				      bool entered, __u64 held)
 {
-	struct ms_agg *a = agg_event(ts, vf, gt);
+	struct ms_agg *a = agg_event(ts, k->tgid, k->vf, k->gt);
+	__u32 bit = k->bit;
 
 	/* the bits themselves: user space reads them from state_since */
 	if (!a)
@@ -178,10 +183,10 @@ static __always_inline void agg_state(__u64 ts, __u32 vf, __u32 gt,
 		a->state_ns[bit] += held;
 }
 
-static __always_inline void agg_vram(__u64 ts, const struct mt_call *c,
-				     __u64 dur, __s64 ret)
+static __always_inline void agg_vram(__u64 ts, __u32 tgid,
+				     const struct mt_call *c, __u64 dur, __s64 ret)
 {
-	struct ms_agg *a = agg_event(ts, c->vf, c->gt);
+	struct ms_agg *a = agg_event(ts, tgid, c->vf, c->gt);
 	struct ms_agg_vram *v;
 
 	if (!a)
@@ -198,10 +203,11 @@ static __always_inline void agg_vram(__u64 ts, const struct mt_call *c,
 	agg_hist_us(&a->h_vram, dur);
 }
 
-static __always_inline void agg_data(__u64 ts, __u32 vf, __u32 dir,
-				     __u64 dur, __s64 ret)
+static __always_inline void agg_data(__u64 ts, __u32 tgid,
+				     const struct mt_call *c, __u64 dur, __s64 ret)
 {
-	struct ms_agg *a = agg_event(ts, vf, MS_GT_UNKNOWN);
+	struct ms_agg *a = agg_event(ts, tgid, c->vf, MS_GT_UNKNOWN);
+	__u32 dir = c->dir;
 	struct ms_agg_data *d;
 
 	if (!a)
@@ -221,7 +227,7 @@ static __always_inline void agg_data(__u64 ts, __u32 vf, __u32 dir,
 
 static __always_inline void agg_inject(__u32 vf, __u32 gt)
 {
-	struct ms_agg *a = agg_event(bpf_ktime_get_ns(), vf, gt);
+	struct ms_agg *a = agg_event(bpf_ktime_get_ns(), mt_tgid(), vf, gt);
 
 	if (a)
 		a->injects++;

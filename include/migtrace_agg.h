@@ -67,13 +67,24 @@ struct ms_agg {
 };
 
 /*
- * The per-CPU one-entry cache of the last unit's slot.  It holds ~key, so
- * its zeroed start matches no unit (tgid 0xffffffff is no process).
+ * The per-CPU cache of units' slots, direct-mapped by ms_unit_way(): the
+ * threads a CPU runs (each GT's worker, the data caller, of the source and
+ * the destination) mostly hit their own way.  A way holds ~key, so its
+ * zeroed start matches no unit (tgid 0xffffffff is no process).
  */
+#define MS_UNIT_WAYS	16
+
+static inline __u32 ms_unit_way(__u64 key)
+{
+	__u32 fold = (__u32)(key >> 32) ^ (__u32)key;
+
+	/* multiplicative hashing: the top 4 bits of the product */
+	return (__u32)(fold * 0x9e3779b1u) >> 28;
+}
+
 struct ms_unit_cache {
-	__u64 not_key;
-	__u32 slot;
-	__u32 pad;
+	__u64 not_key[MS_UNIT_WAYS];
+	__u32 slot[MS_UNIT_WAYS];
 };
 
 /*
