@@ -220,13 +220,14 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 
 /* --- control state bits ------------------------------------------------- */
 
-static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
-				     bool entered, __u64 bitmap)
+/* a state bit changed, seen at time now */
+static __always_inline void mt_state_at(__u32 gt, __u32 vf, __u32 bit,
+					bool entered, __u64 bitmap, __u64 now)
 {
 	struct mt_state_key k = {
 		.tgid = mt_tgid(), .vf = vf, .gt = gt, .bit = bit,
 	};
-	__u64 now = bpf_ktime_get_ns(), held = 0, none = 0, *since;
+	__u64 held = 0, none = 0, *since;
 	struct ms_event *e;
 
 	if (!mt_pass(vf, gt, 0))
@@ -255,6 +256,12 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 	e->state.bitmap = bitmap;
 	e->state.held_ns = held;
 	ms_event_submit(e);
+}
+
+static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
+				     bool entered, __u64 bitmap)
+{
+	mt_state_at(gt, vf, bit, entered, bitmap, bpf_ktime_get_ns());
 }
 
 /* --- calls in progress: VRAM chunk copies, data_read/data_write ------- */

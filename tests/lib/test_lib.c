@@ -170,6 +170,29 @@ static void remove_dir(const char *dir)
 
 /* --- option values ---------------------------------------------------------- */
 
+/* what a reproducer prints parses back to the same errno and probability */
+static void args_parse_back(void)
+{
+	const double probs[] = { 0.5, 0.1, 1.0 / 3, 0.123456789, 1e-9 };
+	char buf[32];
+	bool same = true;
+	unsigned int i;
+
+	ms_errno_arg(-EIO, buf, sizeof(buf));
+	check(!strcmp(buf, "EIO"), "errno-arg-name", "%s", buf);
+	ms_errno_arg(-EHWPOISON, buf, sizeof(buf));
+	check(ms_errno_from_name(buf) == EHWPOISON, "errno-arg-unnamed-parses-back",
+	      "'%s' parsed as %d, not %d", buf, ms_errno_from_name(buf),
+	      EHWPOISON);
+	for (i = 0; i < sizeof(probs) / sizeof(probs[0]); i++) {
+		ms_double_arg(probs[i], buf, sizeof(buf));
+		same = same && strtod(buf, NULL) == probs[i];
+	}
+	ms_double_arg(0.5, buf, sizeof(buf));
+	check(same && !strcmp(buf, "0.5"), "double-arg-round-trips",
+	      "a probability changed in its text (last: %s)", buf);
+}
+
 static void test_parsers(void)
 {
 	uint64_t v = 0;
@@ -193,7 +216,9 @@ static void test_parsers(void)
 	      "a name or number mapped wrongly");
 	check(!strcmp(ms_errno_name(-ENOMEM), "ENOMEM"), "errno-name", "%s",
 	      ms_errno_name(-ENOMEM));
+	args_parse_back();
 }
+
 
 /* --- the option-table command line -------------------------------------------- */
 

@@ -147,21 +147,68 @@ static unsigned int expected(const struct xe_names *n, struct seen *want)
 	return want->n;
 }
 
+/* one look at the (GT, vf) seeing bits; stale: its snapshot was overtaken */
+static int look(struct migtrace_bpf *obj, __u32 vf, __u64 bits, bool stale)
+{
+	__u64 args[5] = { GT_KEY, GT_ID, vf, bits, stale };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
+		    .ctx_size_in = sizeof(args));
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(obj->progs.test_state_diff),
+				   &opts))
+		return -errno;
+	return 0;
+}
+
 static int feed(struct migtrace_bpf *obj, const struct xe_names *n,
 		__u32 vf)
 {
 	unsigned int step;
+	int err = 0;
 
-	for (step = 0; step < NSTEPS; step++) {
-		__u64 args[4] = { GT_KEY, GT_ID, vf, word(n, walk[step]) };
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
-			    .ctx_size_in = sizeof(args));
+	for (step = 0; step < NSTEPS && !err; step++)
+		err = look(obj, vf, word(n, walk[step]), false);
+	return err;
+}
 
-		if (bpf_prog_test_run_opts(
-			    bpf_program__fd(obj->progs.test_state_diff), &opts))
-			return -errno;
-	}
-	return 0;
+/*
+ * Two hooks looking at once: the look whose snapshot another look replaced
+ * reports nothing and leaves the newer word in place, so the next look
+ * diffs against the newer word.  Run after the walk (last word: STOPPED).
+ */
+static void overtaken(struct migtrace_bpf *obj, struct ring_buffer *rb,
+		      const struct xe_names *n, struct seen *got)
+{
+	__u64 last = word(n, walk[NSTEPS - 1]), ready = word(n, walk[0]);
+	unsigned int before = got->n, after_stale, after_same;
+	int err;
+
+	err = look(obj, VF, ready, true);
+	ring_buffer__consume(rb);
+	after_stale = got->n;
+	err = err ?: look(obj, VF, last, false);
+	ring_buffer__consume(rb);
+	after_same = got->n;
+	err = err ?: look(obj, VF, ready, false);
+	ring_buffer__consume(rb);
+	check(!err && after_stale == before && after_same == before &&
+	      got->n == before + 1 && !got->ev[before].entered &&
+	      got->ev[before].bitmap == ready,
+	      "state-diff-overtaken: a look overtaken by another reports nothing and keeps the newer word",
+	      "err %d; events: %u after the stale look, %u after a look at the kept word, %u after leaving STOPPED (from %u)",
+	      err, after_stale, after_same, got->n, before);
+}
+
+/* what the verifier walked for the diff: the cost of every kernel hook's */
+static void verifier_cost(struct migtrace_bpf *obj)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (!bpf_obj_get_info_by_fd(bpf_program__fd(obj->progs.test_state_diff),
+				    &info, &len))
+		printf("# state diff: %u instructions verified\n",
+		       info.verified_insns);
 }
 
 static const char *name_of(const struct xe_names *n, unsigned int bit)
@@ -350,6 +397,8 @@ int main(void)
 		      saw(&n, &got, "MISMATCH", 0, 39),
 		      "state-diff: MISMATCH (bit 39) entered and left",
 		      "not seen: the diff stops short of the whole word");
+		overtaken(obj, rb, &n, &got);
+		verifier_cost(obj);
 		totals(&n, &want);
 		cap(&n, &want);
 	}
