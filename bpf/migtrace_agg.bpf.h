@@ -59,6 +59,12 @@ struct {
 __u32 units_made = 0;
 
 /*
+ * A claim fails only when another CPU took that slot in the meantime, so
+ * a few tries are enough; past them the unit counts as "other" (said).
+ */
+#define AGG_CLAIM_TRIES	8
+
+/*
  * A slot for a unit not in unit_ids, or "other" once they are all taken
  * (slot 0 is never handed out).  Two CPUs making the same unit at once
  * claim a slot each: the loser's stays unused.
@@ -68,12 +74,14 @@ static __always_inline __u32 agg_new_slot(__u64 key)
 	__u32 slot = units_made, *won;
 	int i;
 
-	for (i = 0; i < MS_AGG_UNITS; i++) {
+	for (i = 0; i < AGG_CLAIM_TRIES; i++) {
 		if (++slot >= MS_AGG_UNITS)
 			return MS_AGG_OTHER;
 		if (!bpf_map_update_elem(&slot_owner, &slot, &key, BPF_NOEXIST))
 			break;
 	}
+	if (i == AGG_CLAIM_TRIES)
+		return MS_AGG_OTHER;
 	units_made = slot;
 	if (!bpf_map_update_elem(&unit_ids, &key, &slot, BPF_NOEXIST))
 		return slot;
