@@ -21,9 +21,7 @@ struct mt_config {
 	__u8 filter_tgid;
 	/* count in BPF, send nothing per event (include/migtrace_agg.h) */
 	__u8 totals_only;
-	/* and keep top's per-(tgid, VF) figures in the units map */
-	__u8 totals_units;
-	__u8 pad;
+	__u8 pad[2];
 };
 
 #endif /* MIGTRACE_CONFIG_H */

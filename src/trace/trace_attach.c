@@ -25,7 +25,7 @@
 
 /* the objects' maps user space reads, whichever object is open */
 struct mt_maps {
-	struct bpf_map *events, *drops, *totals, *state_since, *units;
+	struct bpf_map *events, *drops, *totals, *state_since, *unit_ids;
 };
 
 struct mt_session {
@@ -55,7 +55,7 @@ struct mt_session {
 	(s)->skel = (o)->skeleton;				\
 	(s)->cfg = &(o)->rodata->mt_cfg;			\
 	(s)->maps = (struct mt_maps){ (o)->maps.events, (o)->maps.drops, \
-		(o)->maps.totals, (o)->maps.state_since, (o)->maps.units }; \
+		(o)->maps.totals, (o)->maps.state_since, (o)->maps.unit_ids }; \
 } while (0)
 
 static int pick_target(const struct trace_opts *o, struct mt_session *s)
@@ -118,7 +118,6 @@ static void set_filters(struct mt_config *c, const struct trace_opts *o,
 			bool totals)
 {
 	c->totals_only = totals;
-	c->totals_units = totals && !strcmp(o->cmd, "top");
 	c->targ_vf = o->vf;
 	c->targ_gt = o->gt;
 	c->targ_type = o->type;
@@ -377,10 +376,13 @@ int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 
 int mt_session_totals(struct mt_session *s, struct mt_agg *a)
 {
-	if (!s->totals)
+	if (!s->totals) {
+		mt_agg_sum(a);
 		return 0;
-	if (mt_totals_read(a, s->maps.totals, s->maps.state_since,
-			   s->maps.units))
+	}
+	memset(a, 0, sizeof(*a));
+	if (mt_totals_read(a, s->maps.totals, s->maps.unit_ids,
+			   s->maps.state_since))
 		return -1;
 	return 1;
 }
