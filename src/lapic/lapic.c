@@ -41,7 +41,7 @@ static int pick_rung(struct lapic_run *r)
 	return 0;
 }
 
-static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
+static int open_bpf(struct lapic_run *r)
 {
 	struct btf *btf = ms_vmlinux_btf();
 	unsigned int facts = ms_kernel_facts();
@@ -64,7 +64,6 @@ static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
 		facts & MS_FACT_HRTIMER_NOW_PTR ? "by pointer" : "by value",
 		facts & MS_FACT_KVM_RDONLY_CAST ? "direct (bpf_rdonly_cast)" :
 		"by bpf_probe_read_kernel");
-	r->obj->rodata->apic_timer_fn_addr = timer_fn;
 	r->obj->rodata->targ_pid = r->o.pid;
 	r->obj->rodata->alert_lag_ns = r->o.alert_lag;
 	r->obj->rodata->alert_burst = r->o.alert_burst;
@@ -103,7 +102,7 @@ static int run(struct lapic_run *r)
 		}
 	}
 	/* the hooks keep firing; stop counting before the last read */
-	r->obj->bss->enabled = false;
+	r->obj->bss->counted_fn = 0;
 	ms_events_drain(&r->ev);
 	now = ms_now_ns();
 	if (r->pf)
@@ -131,7 +130,7 @@ int cmd_lapic(int argc, char **argv)
 	if (ms_require_bpf_privileges("lapic"))
 		return 1;
 	ms_setup_signals();
-	if (pick_rung(&r) || open_bpf(&r, timer_fn)) {
+	if (pick_rung(&r) || open_bpf(&r)) {
 		lapic_bpf__destroy(r.obj);
 		return 1;
 	}
@@ -146,7 +145,7 @@ int cmd_lapic(int argc, char **argv)
 		err = (r.pf = ms_pf_open(r.o.perfetto, r.t0)) ? 0 : -1;
 	if (!err) {
 		json_init(&r.j, stdout);
-		r.obj->bss->enabled = true;
+		r.obj->bss->counted_fn = timer_fn;
 		err = run(&r);
 	}
 	if (r.pf && ms_pf_close(r.pf, ms_now_ns()))
