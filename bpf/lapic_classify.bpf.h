@@ -155,6 +155,18 @@ static __always_inline bool track_burst(struct lapic_vcpu *v,
 	return false;
 }
 
+/* a periodic timer whose callback advanced it */
+static __always_inline bool periodic_advance(struct lapic_sample *s)
+{
+	return s->mode == LAPIC_MODE_PERIODIC && s->period > 0 && s->advanced;
+}
+
+/* the fix at work: the target forced to now, a move of more than a period */
+static __always_inline bool clamped(struct lapic_sample *s)
+{
+	return periodic_advance(s) && s->target_new - s->target_old > s->period;
+}
+
 /* The classification of an expiry of timer v; returns 1 if counted. */
 static __always_inline int classify_row(struct lapic_vcpu *v, struct lapic_sample *s)
 {
@@ -165,7 +177,7 @@ static __always_inline int classify_row(struct lapic_vcpu *v, struct lapic_sampl
 		return 0;
 	lag = s->real_now > s->target_old ? s->real_now - s->target_old : 0;
 	period = s->period > 0 ? s->period : 0;
-	periodic = s->mode == LAPIC_MODE_PERIODIC && period && s->advanced;
+	periodic = periodic_advance(s);
 	/* a replay's callback of the same pass: its lag was counted already */
 	continued = v->burst_len && v->burst_pass == s->pass_now;
 
@@ -199,8 +211,7 @@ static __always_inline int classify_row(struct lapic_vcpu *v, struct lapic_sampl
 	}
 	if (!periodic)
 		return 1;
-	/* the fix: target forced to now, i.e. advanced by more than a period */
-	if (s->target_new - s->target_old > s->period) {
+	if (clamped(s)) {
 		struct lapic_note n = {
 			.op = MS_LAPIC_CLAMP, .lag = lag, .period = period,
 			.prefix = prefix, .ts = s->real_now,

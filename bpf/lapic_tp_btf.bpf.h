@@ -57,6 +57,13 @@ static __always_inline void classify_prev(struct lapic_vcpu *v,
 		.advanced = seen_advance(v, k),
 	};
 
+	/*
+	 * A clamp set the target to the callback's own clock read: the time
+	 * it ran, later than the pass's now and exactly known, so its lag is
+	 * the move (a clamp is always a late expiry, as on the other rungs).
+	 */
+	if (clamped(&s))
+		s.real_now = s.target_new;
 	classify_row(v, &s);
 }
 
