@@ -9,9 +9,9 @@
  * that decides what happened: a normal advance, a late expiry, a clamp
  * (the upstream fix forcing the target to now) or a catch-up replay (the
  * pre-fix behaviour: the target is still not after the pass's now, so the
- * hrtimer code runs the callback again at once).  Counters live in a hash
- * keyed by the kvm_timer address; only clamps, replay bursts, hv/sw switches
- * and alerts go through the ring buffer.
+ * hrtimer code runs the callback again at once).  Counters live in an
+ * array indexed by a hash of the kvm_timer address; only clamps, replay
+ * bursts, hv/sw switches and alerts go through the ring buffer.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
