@@ -91,6 +91,7 @@ static __always_inline __u64 mix64(__u64 x)
 struct hit_ctx {
 	__u32 site, vf, gt, type;
 	__u64 offset;
+	bool kernel_hook;	/* security_file_permission, not a model site */
 };
 
 static __always_inline bool filters_pass(const struct inject_fault *f,
@@ -154,7 +155,9 @@ static __always_inline __u64 decide_one(const struct inject_fault *f,
 {
 	__u64 hit, seq;
 
-	if (!filters_pass(f, h))
+	/* a hook only applies its own mechanism's faults, nor counts others' */
+	if ((f->mech == INJ_MECH_KERNEL) != h->kernel_hook ||
+	    !filters_pass(f, h))
 		return 0;
 	hit = __sync_fetch_and_add(&st->hits, 1) + 1;
 	*hitp = hit;
@@ -241,8 +244,6 @@ int BPF_USDT(fault_site, long site, long vfid, long gt, long type, long offset)
 	if (i < 0 || i >= INJ_MAX_FAULTS)
 		return 0;
 	f = &cfg.f[i];
-	if (f->mech != INJ_MECH_MODEL && f->mech != INJ_MECH_SIGNAL)
-		return 0;
 	verdict = fault_verdict(f, h.site);
 	if (!cfg.dry_run) {
 		if (f->mech == INJ_MECH_SIGNAL)
@@ -295,7 +296,7 @@ static __always_inline bool target_file(struct file *file)
 SEC("fmod_ret/security_file_permission")
 int BPF_PROG(file_perm, struct file *file, int mask, int ret)
 {
-	struct hit_ctx h = { .vf = 0, .gt = MS_GT_UNKNOWN };
+	struct hit_ctx h = { .vf = 0, .gt = MS_GT_UNKNOWN, .kernel_hook = true };
 	__u64 hit = 0, seq = 0;
 	int i;
 
@@ -310,8 +311,7 @@ int BPF_PROG(file_perm, struct file *file, int mask, int ret)
 	if (!target_file(file))
 		return 0;
 	i = decide(&h, &hit, &seq);
-	if (i < 0 || i >= INJ_MAX_FAULTS ||
-	    cfg.f[i].mech != INJ_MECH_KERNEL)
+	if (i < 0 || i >= INJ_MAX_FAULTS)
 		return 0;
 	log_injection(&h, &cfg.f[i], hit, seq, -cfg.f[i].err);
 	return cfg.dry_run ? 0 : -cfg.f[i].err;

@@ -178,9 +178,11 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 
 	if (!mt_pass(p->vf, p->gt, p->type))
 		return;
-	/* queueing time is measured between produce and consume, in BPF */
-	if (op == MS_PKT_PRODUCE || op == MS_PKT_CONSUME)
-		k.tgid = mt_tgid();
+	/*
+	 * the unit's tgid, and the queue stamps' (queueing time is measured
+	 * between produce and consume, in BPF)
+	 */
+	k.tgid = mt_tgid();
 	if (op == MS_PKT_PRODUCE && p->ret == 0) {
 		since = mt_slot(&pkt_queued, &k, &none);
 		now = bpf_ktime_get_ns();
@@ -195,7 +197,8 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 		}
 	}
 	if (totals_only) {
-		agg_packet(op, now ? now : bpf_ktime_get_ns(), p, queued);
+		agg_packet(op, now ? now : bpf_ktime_get_ns(), k.tgid, p,
+			   queued);
 		return;
 	}
 	e = mt_reserve(MS_EV_PACKET, op, p->vf, p->gt);
@@ -217,13 +220,14 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 
 /* --- control state bits ------------------------------------------------- */
 
-static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
-				     bool entered, __u64 bitmap)
+/* a state bit changed, seen at time now */
+static __always_inline void mt_state_at(__u32 gt, __u32 vf, __u32 bit,
+					bool entered, __u64 bitmap, __u64 now)
 {
 	struct mt_state_key k = {
 		.tgid = mt_tgid(), .vf = vf, .gt = gt, .bit = bit,
 	};
-	__u64 now = bpf_ktime_get_ns(), held = 0, none = 0, *since;
+	__u64 held = 0, none = 0, *since;
 	struct ms_event *e;
 
 	if (!mt_pass(vf, gt, 0))
@@ -240,7 +244,7 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 		}
 	}
 	if (totals_only) {
-		agg_state(now, vf, gt, bit, entered, held);
+		agg_state(now, &k, entered, held);
 		return;
 	}
 	e = mt_reserve(MS_EV_STATE, entered ? 1 : 0, vf, gt);
@@ -252,6 +256,12 @@ static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
 	e->state.bitmap = bitmap;
 	e->state.held_ns = held;
 	ms_event_submit(e);
+}
+
+static __always_inline void mt_state(__u32 gt, __u32 vf, __u32 bit,
+				     bool entered, __u64 bitmap)
+{
+	mt_state_at(gt, vf, bit, entered, bitmap, bpf_ktime_get_ns());
 }
 
 /* --- calls in progress: VRAM chunk copies, data_read/data_write ------- */
@@ -293,14 +303,15 @@ static __always_inline void mt_vram_begin(__u32 gt, __u32 vf, __u32 dir,
  */
 static __always_inline void mt_vram_end(__s64 ret, __u64 now)
 {
-	__u32 tid = mt_tid();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
 	struct mt_call *c = bpf_map_lookup_elem(&vram_calls, &tid);
 	struct ms_event *e = NULL;
 
 	if (!c || !c->ts)
 		return;
 	if (totals_only)
-		agg_vram(now, c->vf, c->dir, c->len, now - c->ts, ret);
+		agg_vram(now, id >> 32, c, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_VRAM, c->dir, c->vf, c->gt);
 	if (e) {
@@ -325,14 +336,15 @@ static __always_inline void mt_data_entry(__u32 vf, __u32 dir, __u64 len)
 
 static __always_inline void mt_data_return(__s64 ret, __u64 now)
 {
-	__u32 tid = mt_tid();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
 	struct mt_call *c = bpf_map_lookup_elem(&data_calls, &tid);
 	struct ms_event *e = NULL;
 
 	if (!c || !c->ts)
 		return;
 	if (totals_only)
-		agg_data(now, c->vf, c->dir, now - c->ts, ret);
+		agg_data(now, id >> 32, c, now - c->ts, ret);
 	else
 		e = mt_reserve(MS_EV_DATA, c->dir, c->vf, MS_GT_UNKNOWN);
 	if (e) {

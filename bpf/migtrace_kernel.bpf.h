@@ -98,55 +98,83 @@ static __always_inline struct mt_gtvf *k_gtvf(struct xe_gt___ms *gt, __u32 vf)
  * transitions are found by diffing the bitmap against the last one seen
  * for (GT, VF).  The first look at a (GT, VF) only records a baseline.
  *
- * A global function: the verifier checks it once, not once per VF of the
- * worker's scan (inlined, 16 VFs x 64 bits is too much for it).  The GT
- * pointer travels as a scalar key: it is only read through probe-read
- * helpers.  The whole word is diffed: bit numbers differ between kernels
+ * Hooks on two CPUs can look at one (GT, VF) at once.  So that no look
+ * undoes a newer one, each takes the last-seen word before it reads the
+ * kernel's, and replaces it only if it is still the one taken (a
+ * compare-and-swap); a look overtaken that way reports nothing, as the
+ * look that overtook it saw the same or a later state.  All the changes
+ * one look reports carry one time, read after its snapshot: later than
+ * the swap of any look it follows, so sorting by time gives the order of
+ * the looks.  The whole word is diffed: bit numbers differ between kernels
  * (7.1 inserted FLR_PREPARE), so no count of states is assumed here; user
  * space names the bits from the running kernel's BTF.
  */
-__noinline int mt_state_diff(__u64 gt_key, __u32 gt_id, __u32 vf,
-			     __u64 now_bits)
+static __always_inline int mt_state_apply(struct mt_gtvf *v, __u32 gt_id,
+					  __u32 vf, __u64 seen_bits,
+					  __u64 now_bits)
 {
-	struct mt_gtvf *v = k_gtvf((void *)gt_key, vf);
-	__u64 changed;
+	__u64 changed, now = bpf_ktime_get_ns();
 	__u32 i;
 
-	if (!v)
+	if (__sync_val_compare_and_swap(&v->bitmap, seen_bits, now_bits) !=
+	    seen_bits)
 		return 0;
 	if (!v->seen) {
 		v->seen = 1;
-		v->bitmap = now_bits;
 		return 0;
 	}
-	changed = v->bitmap ^ now_bits;
-	v->bitmap = now_bits;
+	changed = seen_bits ^ now_bits;
 	for (i = 0; i < 64; i++) {
 		if (!(changed >> i))
 			break;
 		if (changed & (1ull << i))
-			mt_state(gt_id, vf, i, now_bits & (1ull << i),
-				 now_bits);
+			mt_state_at(gt_id, vf, i, now_bits & (1ull << i),
+				    now_bits, now);
 	}
 	return 0;
 }
 
+/*
+ * A global function: the verifier checks it once, not once per VF of the
+ * worker's scan (inlined, 16 VFs x 64 bits is too much for it).  The GT
+ * pointer travels as a scalar key: it is only read through probe-read
+ * helpers.
+ */
+__noinline int mt_state_diff(__u64 gt_key, __u32 gt_id, __u32 vf)
+{
+	struct mt_gtvf *v = k_gtvf((void *)gt_key, vf);
+	__u64 seen_bits;
+
+	if (!v)
+		return 0;
+	seen_bits = *(volatile __u64 *)&v->bitmap;
+	return mt_state_apply(v, gt_id, vf, seen_bits,
+			      xe_vf_state((void *)gt_key, vf));
+}
+
 static __always_inline void k_state_diff(__u64 gt_addr, __u32 vf)
 {
-	struct xe_gt___ms *gt = (void *)gt_addr;
-
-	mt_state_diff(gt_addr, xe_gt_id(gt), vf, xe_vf_state(gt, vf));
+	mt_state_diff(gt_addr, xe_gt_id((void *)gt_addr), vf);
 }
 
 /*
- * BPF_PROG_TEST_RUN entry for tests: (gt key, gt id, vf, bitmap) through
- * the same diff.  Never attached; its family ("test") is never loaded by
- * migscope itself.
+ * BPF_PROG_TEST_RUN entry for tests: (gt key, gt id, vf, bitmap, stale)
+ * through the same diff, as a look whose snapshot was overtaken when stale
+ * is set.  Never attached; its family ("test") is never loaded by migscope
+ * itself.
  */
 SEC("raw_tp/sched_process_exit")
 int test_state_diff(__u64 *ctx)
 {
-	return mt_state_diff(ctx[0], ctx[1], ctx[2], ctx[3]);
+	struct mt_gtvf *v = k_gtvf((void *)ctx[0], ctx[2]);
+	__u64 seen_bits;
+
+	if (!v)
+		return 0;
+	seen_bits = v->bitmap;
+	if (ctx[4])
+		seen_bits = ~seen_bits;
+	return mt_state_apply(v, ctx[1], ctx[2], seen_bits, ctx[3]);
 }
 
 /*

@@ -23,8 +23,6 @@
 		return 0
 #define U_ARG(n)	ms_usdt_arg(ctx, spec, n)
 #define U_EV(n)		(totals_only ? 0 : U_ARG(n))
-/* ring occupancy: per-event records and top's units map show it */
-#define U_OCC(n)	(totals_only && !totals_units ? 0 : U_ARG(n))
 
 SEC("usdt")
 int u_packet_alloc(struct pt_regs *ctx)
@@ -96,7 +94,7 @@ static __always_inline int u_ring(struct pt_regs *ctx, __u16 op)
 	p.vf = U_ARG(1);
 	p.pkt = U_ARG(2);
 	p.type = U_ARG(3);
-	p.occ = U_OCC(4);
+	p.occ = U_ARG(4);
 	if (op == MS_PKT_PRODUCE) {
 		p.ret = U_ARG(5);
 		p.dir = U_EV(6);
@@ -256,7 +254,7 @@ int u_fault_injected(struct pt_regs *ctx)
 	if (!mt_pass(vf, gt, U_ARG(3)))
 		return 0;
 	if (totals_only) {
-		agg_inject();
+		agg_inject(vf, gt);
 		return 0;
 	}
 	e = mt_reserve(MS_EV_INJECT, INJ_MECH_MODEL, vf, gt);

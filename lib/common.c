@@ -302,6 +302,28 @@ const char *ms_errno_name(int err)
 	return "E?";
 }
 
+void ms_errno_arg(int err, char *buf, size_t len)
+{
+	const char *name = ms_errno_name(err);
+
+	if (strcmp(name, "E?"))
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%d", err < 0 ? -err : err);
+}
+
+void ms_double_arg(double v, char *buf, size_t len)
+{
+	int digits;
+
+	for (digits = 6; digits < 17; digits++) {
+		snprintf(buf, len, "%.*g", digits, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, len, "%.17g", v);
+}
+
 int ms_usage_err(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

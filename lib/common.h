@@ -43,6 +43,10 @@ int ms_parse_pid(const char *s, pid_t *out);
 /* "EIO", "eio", "5" or "-5" -> 5; -1 if unknown */
 int ms_errno_from_name(const char *s);
 const char *ms_errno_name(int err);
+/* for a command line that must parse back: the name, or the number */
+void ms_errno_arg(int err, char *buf, size_t len);
+/* the shortest decimal text strtod() turns back into v */
+void ms_double_arg(double v, char *buf, size_t len);
 
 /* Report an option parsing problem in one line; returns 2 (usage exit code). */
 int ms_usage_err(const char *cmd, const char *fmt, ...)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,6 +52,9 @@ int ms_events_drain(struct ms_events *ev)
 {
 	int n = ring_buffer__consume(ev->rb);
 
+	/* the batch's records were rendered unflushed: show them now */
+	if (n > 0)
+		fflush(NULL);
 	return n == -EINTR ? 0 : n;
 }
 

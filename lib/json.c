@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <inttypes.h>
 #include <math.h>
 #include "json.h"
 
@@ -44,22 +43,34 @@ void json_obj_end(struct json *j) { nest_close(j, '}'); }
 void json_arr_begin(struct json *j) { nest_open(j, '['); }
 void json_arr_end(struct json *j) { nest_close(j, ']'); }
 
+/* a byte that cannot appear as itself inside a JSON string */
+static bool needs_escape(unsigned char c)
+{
+	return c == '"' || c == '\\' || c < 0x20;
+}
+
 static void put_escaped(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	size_t run;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
+	fputc('"', f);
+	while (*s) {
+		/* names and numbers seldom need escapes: write runs at once */
+		for (run = 0; s[run] && !needs_escape(s[run]); run++)
+			;
+		fwrite(s, 1, run, f);
+		s += run;
+		if (!*s)
+			break;
+		if (*s == '\n')
 			fputs("\\n", f);
-		else if (c == '\t')
+		else if (*s == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+		else if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
 		else
-			fputc(c, f);
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		s++;
 	}
 	fputc('"', f);
 }
@@ -78,16 +89,30 @@ void json_str(struct json *j, const char *s)
 	put_escaped(j->f, s ? s : "");
 }
 
+/* decimal digits without printf's format parsing: most event fields */
+static void put_u64(FILE *f, uint64_t v)
+{
+	char buf[20], *p = buf + sizeof(buf);
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	fwrite(p, 1, buf + sizeof(buf) - p, f);
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
 	sep(j);
-	fprintf(j->f, "%" PRIu64, v);
+	put_u64(j->f, v);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
 	sep(j);
-	fprintf(j->f, "%" PRId64, v);
+	if (v < 0)
+		fputc('-', j->f);
+	put_u64(j->f, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 void json_f64(struct json *j, double v)
@@ -116,11 +141,16 @@ void json_null(struct json *j)
 	fputs("null", j->f);
 }
 
+/*
+ * No flush here: a write per record cost the event views most of their
+ * drain rate.  Whoever produces records flushes when a batch is done:
+ * ms_events_drain() after each ring-buffer batch, periodic views after each
+ * refresh, everything at exit.
+ */
 void json_newline(struct json *j)
 {
 	fputc('\n', j->f);
 	j->need_comma[0] = false;
-	fflush(j->f);
 }
 
 void json_kstr(struct json *j, const char *key, const char *s)

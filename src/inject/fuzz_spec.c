@@ -17,6 +17,7 @@
 
 void fuzz_fault_spec(const struct inj_plan *f, char *buf, size_t len)
 {
+	char arg[32];
 	size_t n = 0;
 
 	SPEC_ADD("%s", inj_site_name(f->site));
@@ -26,13 +27,16 @@ void fuzz_fault_spec(const struct inj_plan *f, char *buf, size_t len)
 		SPEC_ADD(":signal=%u", f->sig);
 	else if (ms_site_is_delay(f->site))
 		SPEC_ADD(":delay=%u", f->delay_us);
-	else
-		SPEC_ADD(":errno=%s", ms_errno_name(f->err));
+	else {
+		ms_errno_arg(f->err, arg, sizeof(arg));
+		SPEC_ADD(":errno=%s", arg);
+	}
 	if (f->nth)
 		SPEC_ADD(":nth=%llu", (unsigned long long)f->nth);
-	if (f->prob >= 0)
-		SPEC_ADD(":prob=%g:seed=%llu", f->prob,
-			 (unsigned long long)f->seed);
+	if (f->prob >= 0) {
+		ms_double_arg(f->prob, arg, sizeof(arg));
+		SPEC_ADD(":prob=%s:seed=%llu", arg, (unsigned long long)f->seed);
+	}
 	if (f->times)
 		SPEC_ADD(":times=%llu", (unsigned long long)f->times);
 	if (f->gt != MS_ANY)

@@ -38,6 +38,7 @@ struct inj_session {
 	struct ms_events ev;
 	bool ev_open;
 	unsigned int mech;
+	bool leaks;			/* the packet probes are loaded (fuzz) */
 };
 
 void inj_plan_init(struct inj_plan *p);

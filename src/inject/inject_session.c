@@ -28,6 +28,7 @@ void inj_plan_init(struct inj_plan *p)
 
 void inj_plan_args(const struct inj_plan *p, char *buf, size_t len)
 {
+	char arg[32];
 	size_t n;
 
 	n = snprintf(buf, len, "--site %s", inj_site_name(p->site));
@@ -35,18 +36,21 @@ void inj_plan_args(const struct inj_plan *p, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " --signal %d", p->sig);
 	else if (ms_site_is_delay(p->site))
 		n += snprintf(buf + n, len - n, " --delay-us %u", p->delay_us);
-	else
-		n += snprintf(buf + n, len - n, " --errno %s",
-			      ms_errno_name(p->err));
+	else {
+		ms_errno_arg(p->err, arg, sizeof(arg));
+		n += snprintf(buf + n, len - n, " --errno %s", arg);
+	}
 	if (p->nth)
 		n += snprintf(buf + n, len - n, " --nth %llu",
 			      (unsigned long long)p->nth);
 	if (p->interval)
 		n += snprintf(buf + n, len - n, " --every %llu",
 			      (unsigned long long)p->interval);
-	if (p->prob >= 0)
-		n += snprintf(buf + n, len - n, " --probability %g --seed %llu",
-			      p->prob, (unsigned long long)p->seed);
+	if (p->prob >= 0) {
+		ms_double_arg(p->prob, arg, sizeof(arg));
+		n += snprintf(buf + n, len - n, " --probability %s --seed %llu",
+			      arg, (unsigned long long)p->seed);
+	}
 	if (p->times)
 		n += snprintf(buf + n, len - n, " --times %llu",
 			      (unsigned long long)p->times);
@@ -110,6 +114,7 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 	if (!s->obj)
 		return ms_err("cannot open the inject BPF object: %s",
 			      strerror(errno));
+	s->leaks = leaks;
 	if (pick_programs(s->obj, mech, leaks))
 		return -1;
 	if (reuse_map_fd >= 0) {
@@ -260,7 +265,7 @@ void inj_arm(struct inj_session *s, const struct inj_plan *p, unsigned int n)
 	c->kdev = n ? p->kdev : 0;
 	c->ino = n ? p->ino : 0;
 	c->all_tasks = 0;
-	c->track_leaks = 1;
+	c->track_leaks = s->leaks;
 	/* the programs see the whole plan before they see armed */
 	__atomic_store_n(&c->armed, 1, __ATOMIC_RELEASE);
 }

@@ -247,9 +247,9 @@ int mt_check_attach_opts(const struct trace_opts *o)
 
 bool mt_wants_events(const struct trace_opts *o)
 {
-	/* the summary, the histograms and top's table BPF can total */
+	/* the summary, the histograms, top's table and the metrics BPF totals */
 	return !o->quiet || !strcmp(o->cmd, "record") || o->perfetto ||
-	       o->breakdown || o->metrics || o->metrics_textfile;
+	       o->breakdown;
 }
 
 static FILE *open_output(const struct trace_opts *o)
@@ -419,8 +419,9 @@ int cmd_report(int argc, char **argv)
 		return 1;
 	err = mt_rec_read(argv[optind], &hdr, mt_out_event, out);
 	if (err) {
+		mt_agg_sum(&out->agg);
 		if (out->pf)
-			ms_pf_close(out->pf, out->agg.last_ts);
+			ms_pf_close(out->pf, out->agg.all.last_ts);
 		free(out);
 		return 1;
 	}

@@ -17,11 +17,14 @@
 #include "hist.h"
 #include "json.h"
 #include "migscope_abi.h"
+#include "migtrace_agg.h"
 #include "perfetto_events.h"
 #include "record.h"
 
 #define MT_MAX_TYPES	8	/* packet types 0..7 */
-#define MT_MAX_UNITS	64	/* (pid, VF) pairs followed */
+/* units followed: [0] holds those past the cap, as BPF's slot 0 does */
+#define MT_MAX_UNITS	MS_AGG_UNITS
+#define MT_UNIT_OTHER	0
 
 enum mt_target {
 	MT_TARGET_AUTO,
@@ -52,56 +55,56 @@ struct trace_opts {
 
 /* --- aggregation (summary, histograms, the top table) ------------------ */
 
-struct mt_type_stats {
-	uint64_t produced, consumed;	/* save-side init, restore-side init */
-	uint64_t bytes, consumed_bytes;	/* payload bytes */
-	uint64_t ring_produce, ring_consume;
-	uint64_t errors;
-};
-
-struct mt_data_stats {
-	uint64_t calls, bytes, errors, eof;
-};
-
-struct mt_vram_stats {
-	uint64_t chunks, bytes, dur_ns, errors;
-};
-
+/* packet types, data calls and VRAM copies: the in-BPF totals' layouts */
 struct mt_state_stats {
 	uint64_t entered, total_ns;
 };
 
-/* one traced (pid, VF): what `top` shows and Perfetto groups by */
-struct mt_unit {
-	uint32_t pid;
-	uint16_t vf;
-	bool used;
-	uint64_t bits[MS_MAX_GT];	/* current state bitmap per GT */
-	uint64_t since[MS_MAX_GT][64];	/* enter time per set bit */
-	uint32_t occ[MS_MAX_GT];	/* last ring occupancy */
-	unsigned int ngt;		/* GTs seen: 1 + the highest */
-	uint64_t read_bytes, write_bytes, vram_bytes;
-	uint64_t top_last_bytes;
-};
-
-struct mt_agg {
-	struct mt_type_stats types[MT_MAX_TYPES];
-	struct mt_data_stats data[2];	/* enum ms_dir */
-	struct mt_vram_stats vram[2];
+/* the figures of a summary, of every unit together or of one */
+struct mt_counts {
+	struct ms_agg_type types[MT_MAX_TYPES];
+	struct ms_agg_data data[2];	/* enum ms_dir */
+	struct ms_agg_vram vram[2];
 	struct mt_state_stats states[64];
 	uint64_t stream_bytes;		/* save side: 24 + payload per packet */
 	uint64_t restore_stream_bytes;
 	uint64_t events, injects, errors;
 	uint64_t first_ts, last_ts;
 	struct log2_hist h_vram, h_read, h_write, h_queue;
+};
+
+/*
+ * One traced (pid, VF, GT): a row of the summary, a ring in top.  VF-wide
+ * work (data_read/data_write) has GT MS_GT_UNKNOWN, a packet not yet bound
+ * to a VF has VF MS_VF_UNKNOWN too.
+ */
+struct mt_unit {
+	uint32_t pid;
+	uint16_t vf;
+	uint8_t gt;
+	bool used;
+	struct mt_counts c;
+	uint64_t bits;			/* state bits set now */
+	uint64_t since[64];		/* enter time per set bit */
+	uint32_t occ;			/* ring occupancy, last produce/consume */
+	uint64_t occ_ts;		/* when (totals: the latest CPU's) */
+};
+
+struct mt_agg {
+	struct mt_counts all;
+	/* [MT_UNIT_OTHER]: units past the cap, counted together */
 	struct mt_unit units[MT_MAX_UNITS];
 };
 
 void mt_agg_add(struct mt_agg *a, const struct ms_event *e);
-struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf);
-/* the unit has GT gt: it shows that many rings */
-void mt_unit_saw_gt(struct mt_unit *u, unsigned int gt);
-/* fold still-set states into total_ns up to the last event */
+/* the unit (pid, vf, gt), made on first sight; "other" once all are taken */
+struct mt_unit *mt_agg_unit(struct mt_agg *a, uint32_t pid, uint16_t vf,
+			    uint8_t gt);
+/* add one unit's (or one CPU's share of a unit's) counts into c */
+void mt_counts_merge(struct mt_counts *c, const struct mt_counts *add);
+/* a->all: the sum of the units, for a view shown while tracing */
+void mt_agg_sum(struct mt_agg *a);
+/* the end: still-set states' time up to the last event, then the sum */
 void mt_agg_close(struct mt_agg *a);
 void mt_agg_summary_json(const struct mt_agg *a, struct json *j,
 			 uint64_t drops);
@@ -109,9 +112,23 @@ void mt_agg_summary_text(const struct mt_agg *a, FILE *f, uint64_t drops);
 void mt_agg_hists(const struct mt_agg *a, FILE *f);
 /* the phase name a state bitmap amounts to, for top */
 const char *mt_phase(uint64_t bits);
-/* the unit's phase over all its GTs, and "occ0/occ1/..." of their rings */
-const char *mt_unit_phase(const struct mt_unit *u);
-void mt_unit_rings(const struct mt_unit *u, char *buf, size_t len);
+
+/*
+ * top's row: one (pid, VF), its GTs' units together.  rings is
+ * "occ0/occ1/..." up to the highest GT seen.
+ */
+struct mt_top_row {
+	uint32_t pid;
+	uint16_t vf;
+	uint64_t bits[MS_MAX_GT];
+	char rings[4 * MS_MAX_GT + 4];
+	uint64_t moved;			/* data_read + data_write bytes */
+};
+
+void mt_top_row(const struct mt_agg *a, uint32_t pid, uint16_t vf,
+		struct mt_top_row *r);
+const char *mt_top_phase(const struct mt_top_row *r);
+
 /* --- the shared output layer -------------------------------------------- */
 
 struct mt_out {
@@ -140,15 +157,16 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 int mt_session_poll(struct mt_session *s, int timeout_ms);
 uint64_t mt_session_drops(struct mt_session *s);
 /*
- * When no view needs the events one by one (mt_wants_events), BPF counts
- * the totals itself and sends nothing through the ring: add them to a
- * (before mt_out_finish) and return 1.  0 on the event path, where there
- * is nothing to add; -1 after saying why it failed.
+ * a's figures so far.  When no view needs the events one by one
+ * (mt_wants_events), BPF counts them itself and sends nothing through the
+ * ring: a is read afresh from the in-BPF totals, 1.  On the event path the
+ * units the events filled are summed, 0.  -1 after saying why it failed.
  */
 int mt_session_totals(struct mt_session *s, struct mt_agg *a);
 struct bpf_map;
 int mt_totals_read(struct mt_agg *a, const struct bpf_map *totals,
-		   const struct bpf_map *state_since, const struct bpf_map *units);
+		   const struct bpf_map *unit_ids,
+		   const struct bpf_map *state_since);
 /* the programs' run time and runs so far (counted once stats are on) */
 int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 			 uint64_t *runs);

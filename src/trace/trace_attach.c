@@ -168,7 +168,6 @@ static void set_filters(struct migtrace_bpf *obj, const struct trace_opts *o,
 			bool totals)
 {
 	obj->rodata->totals_only = totals;
-	obj->rodata->totals_units = totals && !strcmp(o->cmd, "top");
 	obj->rodata->targ_vf = o->vf;
 	obj->rodata->targ_gt = o->gt;
 	obj->rodata->targ_type = o->type;
@@ -379,10 +378,13 @@ int mt_session_bpf_stats(struct mt_session *s, uint64_t *run_ns,
 
 int mt_session_totals(struct mt_session *s, struct mt_agg *a)
 {
-	if (!s->totals)
+	if (!s->totals) {
+		mt_agg_sum(a);
 		return 0;
-	if (mt_totals_read(a, s->obj->maps.totals, s->obj->maps.state_since,
-			   s->obj->maps.units))
+	}
+	memset(a, 0, sizeof(*a));
+	if (mt_totals_read(a, s->obj->maps.totals, s->obj->maps.unit_ids,
+			   s->obj->maps.state_since))
 		return -1;
 	return 1;
 }

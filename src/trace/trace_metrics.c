@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The trace's totals as Prometheus metrics: the same aggregator the
- * summary prints, so a scrape at the end equals the summary.  Labels stay
+ * The trace's totals as Prometheus metrics: the same units the summary
+ * prints, read afresh at each scrape (from the in-BPF totals when BPF
+ * counts), so a scrape at the end equals the summary.  Labels stay
  * few and small: side (source: save path, destination: restore path),
  * type (packet type), state, vf, gt.
  */
@@ -20,14 +21,14 @@ static void lbl_side(char *b, size_t n, unsigned int dir)
 
 /* a family with a sample per side and packet type */
 static void per_type(FILE *f, const char *name, const char *help,
-		     const struct mt_agg *a, bool bytes)
+		     const struct mt_counts *a, bool bytes)
 {
 	char l[96];
 	unsigned int t;
 
 	om_family(f, name, "counter", help);
 	for (t = 1; t < MT_MAX_TYPES; t++) {
-		const struct mt_type_stats *s = &a->types[t];
+		const struct ms_agg_type *s = &a->types[t];
 		const char *type = xe_packet_type_name(t);
 
 		if (!type)
@@ -39,7 +40,7 @@ static void per_type(FILE *f, const char *name, const char *help,
 	}
 }
 
-static void packets(FILE *f, const struct mt_agg *a)
+static void packets(FILE *f, const struct mt_counts *a)
 {
 	per_type(f, "migscope_packets_total",
 		 "Packets made: by the save path (source) or parsed by the restore path (destination).",
@@ -61,7 +62,7 @@ static void per_side(FILE *f, const char *name, const char *help,
 	om_u64(f, name, l, dst);
 }
 
-static void data_vram(FILE *f, const struct mt_agg *a)
+static void data_vram(FILE *f, const struct mt_counts *a)
 {
 	char l[32];
 
@@ -92,7 +93,7 @@ static void data_vram(FILE *f, const struct mt_agg *a)
 
 /* a family with a sample per state bit entered */
 static void per_state(FILE *f, const char *name, const char *help,
-		      const struct mt_agg *a, bool seconds)
+		      const struct mt_counts *a, bool seconds)
 {
 	char l[64];
 	unsigned int b;
@@ -109,7 +110,7 @@ static void per_state(FILE *f, const char *name, const char *help,
 	}
 }
 
-static void states(FILE *f, const struct mt_agg *a)
+static void states(FILE *f, const struct mt_counts *a)
 {
 	per_state(f, "migscope_state_entered_total",
 		  "Control state bits entered, every GT and VF.", a, false);
@@ -119,33 +120,36 @@ static void states(FILE *f, const struct mt_agg *a)
 
 static void units(FILE *f, const struct mt_agg *a)
 {
-	char l[64];
-	unsigned int i, g;
+	const struct mt_unit *u;
+	char l[80];
+	unsigned int i, dir;
 
 	om_family(f, "migscope_vf_data_bytes_total", "counter",
-		  "Bytes moved by data_read/data_write, per VF.");
-	for (i = 0; i < MT_MAX_UNITS; i++) {
-		const struct mt_unit *u = &a->units[i];
-
-		if (!u->used || (!u->read_bytes && !u->write_bytes))
-			continue;
-		snprintf(l, sizeof(l), "vf=\"%u\",side=\"%s\"", u->vf,
-			 u->read_bytes ? "source" : "destination");
-		om_u64(f, "migscope_vf_data_bytes_total", l,
-		       u->read_bytes + u->write_bytes);
+		  "Bytes moved by data_read/data_write, per process and VF.");
+	for (i = MT_UNIT_OTHER + 1; i < MT_MAX_UNITS; i++) {
+		u = &a->units[i];
+		for (dir = 0; u->used && dir < 2; dir++) {
+			if (!u->c.data[dir].calls)
+				continue;
+			snprintf(l, sizeof(l), "vf=\"%u\",side=\"%s\",pid=\"%u\"",
+				 u->vf, sides[dir], u->pid);
+			om_u64(f, "migscope_vf_data_bytes_total", l,
+			       u->c.data[dir].bytes);
+		}
 	}
 	om_family(f, "migscope_ring_occupancy", "gauge",
 		  "Packets in a (VF, GT) ring after its last produce or consume.");
-	for (i = 0; i < MT_MAX_UNITS; i++)
-		for (g = 0; a->units[i].used && g < MS_MAX_GT; g++) {
-			snprintf(l, sizeof(l), "vf=\"%u\",gt=\"%u\",pid=\"%u\"",
-				 a->units[i].vf, g, a->units[i].pid);
-			om_u64(f, "migscope_ring_occupancy", l,
-			       a->units[i].occ[g]);
-		}
+	for (i = MT_UNIT_OTHER + 1; i < MT_MAX_UNITS; i++) {
+		u = &a->units[i];
+		if (!u->used || !u->occ_ts || u->gt >= MS_MAX_GT)
+			continue;
+		snprintf(l, sizeof(l), "vf=\"%u\",gt=\"%u\",pid=\"%u\"",
+			 u->vf, u->gt, u->pid);
+		om_u64(f, "migscope_ring_occupancy", l, u->occ);
+	}
 }
 
-static void hists(FILE *f, const struct mt_agg *a)
+static void hists(FILE *f, const struct mt_counts *a)
 {
 	om_family(f, "migscope_vram_copy_duration_seconds", "histogram",
 		  "VRAM chunk copy latency.");
@@ -163,16 +167,17 @@ static void hists(FILE *f, const struct mt_agg *a)
 		     &a->h_queue, 1e-6);
 }
 
-void mt_metrics_render(FILE *f, void *ctx)
+static void render(FILE *f, const struct mt_sinks *k)
 {
-	const struct mt_sinks *k = ctx;
-	const struct mt_agg *a = &k->out->agg;
+	const struct mt_agg *agg = &k->out->agg;
+	const struct mt_counts *a = &agg->all;
 	const struct {
 		const char *name, *help;
 		uint64_t v;
 	} totals[] = {
 		{ "migscope_events_total",
-		  "Events received from the BPF ring buffer (self).", a->events },
+		  "Events traced: counted in BPF or received through the ring buffer (self).",
+		  a->events },
 		{ "migscope_events_dropped_total",
 		  "Events lost because the ring buffer was full (self).",
 		  k->drops },
@@ -199,6 +204,16 @@ void mt_metrics_render(FILE *f, void *ctx)
 	packets(f, a);
 	data_vram(f, a);
 	states(f, a);
-	units(f, a);
+	units(f, agg);
 	hists(f, a);
+}
+
+void mt_metrics_render(FILE *f, void *ctx)
+{
+	struct mt_sinks *k = ctx;
+
+	/* while tracing: the figures as they are now (it says if it fails) */
+	if (k->s)
+		mt_session_totals(k->s, &k->out->agg);
+	render(f, k);
 }

@@ -80,7 +80,7 @@ int mt_out_finish(struct mt_out *out, uint64_t drops)
 	if (out->o->hist && !out->o->json)
 		mt_agg_hists(&out->agg, out->f);
 	if (out->pf) {
-		err = ms_pf_close(out->pf, out->agg.last_ts);
+		err = ms_pf_close(out->pf, out->agg.all.last_ts);
 		out->pf = NULL;
 		if (err)
 			ms_err("writing the Perfetto trace %s failed: %s",

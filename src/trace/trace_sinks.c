@@ -79,6 +79,7 @@ static void textfile(struct mt_sinks *k, bool now)
 
 void mt_sinks_tick(struct mt_sinks *k, struct mt_session *s)
 {
+	k->s = s;
 	k->drops = mt_session_drops(s);
 	if (k->stats_fd >= 0)
 		mt_session_bpf_stats(s, &k->bpf_ns, &k->bpf_runs);
@@ -110,6 +111,8 @@ int mt_sinks_finish(struct mt_sinks *k, uint64_t drops)
 	uint64_t until;
 	int err = 0;
 
+	/* the session is closed: out's figures are the final ones */
+	k->s = NULL;
 	k->drops = drops;
 	if (k->coll && breakdown(k))
 		err = -1;

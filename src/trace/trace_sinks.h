@@ -16,6 +16,7 @@ struct mb_coll;
 struct mt_sinks {
 	const struct trace_opts *o;
 	struct mt_out *out;
+	struct mt_session *s;	/* while tracing: where the figures are */
 	struct mb_coll *coll;
 	struct om_http http;
 	uint64_t drops;

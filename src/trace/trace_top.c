@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * migscope top: a per-(pid, VF) table refreshed every interval, built from
- * the same aggregator as the trace summary.
+ * the same units as the trace summary (its GTs' units make a row).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +13,29 @@
 #include "trace.h"
 #include "xe_sriov_names.h"
 
-static void states_str(const struct mt_unit *u, char *buf, size_t len)
+/* what each (pid, VF) row had moved at the last refresh, for its rate */
+struct top_prev {
+	uint32_t pid;
+	uint16_t vf;
+	bool used;
+	uint64_t moved;
+};
+
+static void states_str(const struct mt_top_row *r, char *buf, size_t len)
 {
 	size_t used = 0;
 	int g, b;
 
 	buf[0] = '\0';
 	for (g = 0; g < MS_MAX_GT; g++) {
-		if (!u->bits[g])
+		if (!r->bits[g])
 			continue;
 		used += snprintf(buf + used, len - used, "%sGT%d:", used ? " " : "",
 				 g);
 		for (b = 0; b < 64 && used < len; b++) {
 			const char *n = xe_state_name(b);
 
-			if (u->bits[g] >> b & 1)
+			if (r->bits[g] >> b & 1)
 				used += snprintf(buf + used, len - used, "%s%s",
 						 buf[used - 1] == ':' ? "" : ",",
 						 n ? n : "?");
@@ -37,64 +45,68 @@ static void states_str(const struct mt_unit *u, char *buf, size_t len)
 	}
 }
 
-static void print_table(struct mt_agg *a, double interval_s, bool tty)
+/* the row's moved bytes at the last refresh (0 the first time); now moved */
+static uint64_t top_last(struct top_prev *prev, const struct mt_top_row *r)
+{
+	uint64_t last;
+	int i;
+
+	for (i = 0; i < MT_MAX_UNITS; i++) {
+		if (prev[i].used && (prev[i].pid != r->pid || prev[i].vf != r->vf))
+			continue;
+		last = prev[i].used ? prev[i].moved : 0;
+		prev[i] = (struct top_prev){ r->pid, r->vf, true, r->moved };
+		return last;
+	}
+	return 0;
+}
+
+/* is u the first unit of its (pid, VF)? then it stands for the row */
+static bool row_head(const struct mt_agg *a, int i)
+{
+	const struct mt_unit *u = &a->units[i];
+	int k;
+
+	if (i == MT_UNIT_OTHER || !u->used || u->vf == MS_VF_UNKNOWN)
+		return false;
+	for (k = MT_UNIT_OTHER + 1; k < i; k++)
+		if (a->units[k].used && a->units[k].pid == u->pid &&
+		    a->units[k].vf == u->vf)
+			return false;
+	return true;
+}
+
+static void print_table(const struct mt_agg *a, struct top_prev *prev,
+			double interval_s, bool tty)
 {
 	char ts[16], states[256];
 	time_t now = time(NULL);
+	struct mt_top_row r;
 	int i;
 
 	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
 	if (tty)
 		fputs("\033[H\033[2J", stdout);
 	printf("%s  events %llu  errors %llu\n", ts,
-	       (unsigned long long)a->events, (unsigned long long)a->errors);
+	       (unsigned long long)a->all.events,
+	       (unsigned long long)a->all.errors);
 	printf("%-8s %-3s %-10s %12s %10s %-7s %s\n", "PID", "VF", "PHASE",
 	       "MOVED", "Gbit/s", "RING", "STATES");
 	for (i = 0; i < MT_MAX_UNITS; i++) {
-		struct mt_unit *u = &a->units[i];
-		uint64_t moved;
-		char ring[4 * MS_MAX_GT + 4];
-
-		if (!u->used || u->vf == MS_VF_UNKNOWN)
+		if (!row_head(a, i))
 			continue;
-		moved = u->read_bytes + u->write_bytes;
-		mt_unit_rings(u, ring, sizeof(ring));
-		states_str(u, states, sizeof(states));
-		printf("%-8u %-3u %-10s %12llu %10.3f %-7s %s\n", u->pid, u->vf,
-		       mt_unit_phase(u),
-		       (unsigned long long)moved,
+		mt_top_row(a, a->units[i].pid, a->units[i].vf, &r);
+		states_str(&r, states, sizeof(states));
+		printf("%-8u %-3u %-10s %12llu %10.3f %-7s %s\n", r.pid, r.vf,
+		       mt_top_phase(&r), (unsigned long long)r.moved,
 		       /* the unit of every throughput migscope and migsim print */
-		       (moved - u->top_last_bytes) * 8.0 / interval_s / 1e9, ring,
-		       states);
-		u->top_last_bytes = moved;
+		       (r.moved - top_last(prev, &r)) * 8.0 / interval_s / 1e9,
+		       r.rings, states);
 	}
+	if (a->units[MT_UNIT_OTHER].used)
+		printf("WARNING: more than %d units: the later ones are not shown\n",
+		       MT_MAX_UNITS - 1);
 	fflush(stdout);
-}
-
-/*
- * The figures so far, as BPF totalled them (a no-op on the event path):
- * a fresh aggregate each time, keeping what each unit had moved at the
- * last refresh for its rate.
- */
-static int refresh(struct mt_session *s, struct mt_agg *a)
-{
-	struct mt_agg *fresh = calloc(1, sizeof(*fresh));
-	struct mt_unit *u, *old;
-	int i, rc;
-
-	if (!fresh)
-		return ms_err("out of memory");
-	rc = mt_session_totals(s, fresh);
-	for (i = 0; rc > 0 && i < MT_MAX_UNITS; i++) {
-		u = &fresh->units[i];
-		old = u->used ? mt_agg_unit(a, u->pid, u->vf) : NULL;
-		if (old)
-			u->top_last_bytes = old->top_last_bytes;
-	}
-	if (rc > 0)
-		*a = *fresh;
-	free(fresh);
-	return rc < 0 ? -1 : 0;
 }
 
 /* [interval] [count] come before an optional -- COMMAND */
@@ -125,6 +137,7 @@ int mt_top(const struct trace_opts *o)
 {
 	struct mt_session *s = NULL;
 	struct mt_out *out = calloc(1, sizeof(*out));
+	struct top_prev prev[MT_MAX_UNITS] = {};
 	uint64_t next;
 	int done = 0, shown = 0, rc;
 	bool tty = isatty(STDOUT_FILENO);
@@ -145,11 +158,11 @@ int mt_top(const struct trace_opts *o)
 		if (ms_now_ns() < next && !done)
 			continue;
 		next += o->interval_s * 1000000000ull;
-		if (refresh(s, &out->agg)) {
+		if (mt_session_totals(s, &out->agg) < 0) {
 			done = -1;
 			break;
 		}
-		print_table(&out->agg, o->interval_s, tty);
+		print_table(&out->agg, prev, o->interval_s, tty);
 		if (o->count && ++shown >= o->count)
 			break;
 	}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading migtrace's in-BPF totals (include/migtrace_agg.h) into the same
- * struct mt_agg the event path fills, so the summary and the histograms
- * are printed by one piece of code whichever side counted.
+ * units of struct mt_agg the event path fills, so the summary, the
+ * histograms, top and the metrics come from one piece of code whichever
+ * side counted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,67 +12,47 @@
 #include "migtrace_agg.h"
 #include "trace.h"
 
-static void add_hist(struct log2_hist *h, const struct ms_agg_hist *c)
+static void hist_of(struct log2_hist *h, const struct ms_agg_hist *c)
 {
-	struct log2_hist one = {
-		.count = c->count, .sum = c->sum, .max = c->max,
-	};
-
-	_Static_assert(sizeof(one.slots) == sizeof(c->slots),
+	_Static_assert(sizeof(h->slots) == sizeof(c->slots),
 		       "in-BPF and user-space histograms have the same slots");
-	memcpy(one.slots, c->slots, sizeof(one.slots));
-	log2_hist_merge(h, &one);
+	memcpy(h->slots, c->slots, sizeof(h->slots));
+	h->count = c->count;
+	h->sum = c->sum;
+	h->max = c->max;
 }
 
-static void add_type(struct mt_type_stats *t, const struct ms_agg_type *c)
+/* one CPU's share of a unit */
+static int add_cpu(struct mt_counts *a, const struct ms_agg *c)
 {
-	t->produced += c->produced;
-	t->consumed += c->consumed;
-	t->bytes += c->bytes;
-	t->consumed_bytes += c->consumed_bytes;
-	t->ring_produce += c->ring_produce;
-	t->ring_consume += c->ring_consume;
-	t->errors += c->errors;
-}
-
-static void add_io(struct mt_agg *a, const struct ms_agg *c, int dir)
-{
-	a->data[dir].calls += c->data[dir].calls;
-	a->data[dir].bytes += c->data[dir].bytes;
-	a->data[dir].errors += c->data[dir].errors;
-	a->data[dir].eof += c->data[dir].eof;
-	a->vram[dir].chunks += c->vram[dir].chunks;
-	a->vram[dir].bytes += c->vram[dir].bytes;
-	a->vram[dir].dur_ns += c->vram[dir].dur_ns;
-	a->vram[dir].errors += c->vram[dir].errors;
-}
-
-/* one CPU's totals into the aggregate */
-static void add_cpu(struct mt_agg *a, const struct ms_agg *c)
-{
+	struct mt_counts *one = calloc(1, sizeof(*one));
 	unsigned int i;
 
-	a->events += c->events;
-	a->injects += c->injects;
-	a->errors += c->errors;
-	if (c->first_ts && (!a->first_ts || c->first_ts < a->first_ts))
-		a->first_ts = c->first_ts;
-	if (c->last_ts > a->last_ts)
-		a->last_ts = c->last_ts;
-	a->stream_bytes += c->stream_bytes;
-	a->restore_stream_bytes += c->restore_stream_bytes;
-	for (i = 0; i < MT_MAX_TYPES && i < MS_AGG_TYPES; i++)
-		add_type(&a->types[i], &c->types[i]);
-	add_io(a, c, MS_DIR_SAVE);
-	add_io(a, c, MS_DIR_RESTORE);
+	if (!one)
+		return -1;
+	_Static_assert(sizeof(one->types) == sizeof(c->types),
+		       "in-BPF and user-space packet types have one layout");
+	memcpy(one->types, c->types, sizeof(one->types));
+	memcpy(one->data, c->data, sizeof(one->data));
+	memcpy(one->vram, c->vram, sizeof(one->vram));
 	for (i = 0; i < MS_AGG_STATES; i++) {
-		a->states[i].entered += c->state_entered[i];
-		a->states[i].total_ns += c->state_ns[i];
+		one->states[i].entered = c->state_entered[i];
+		one->states[i].total_ns = c->state_ns[i];
 	}
-	add_hist(&a->h_vram, &c->h_vram);
-	add_hist(&a->h_read, &c->h_read);
-	add_hist(&a->h_write, &c->h_write);
-	add_hist(&a->h_queue, &c->h_queue);
+	one->stream_bytes = c->stream_bytes;
+	one->restore_stream_bytes = c->restore_stream_bytes;
+	one->events = c->events;
+	one->injects = c->injects;
+	one->errors = c->errors;
+	one->first_ts = c->first_ts;
+	one->last_ts = c->last_ts;
+	hist_of(&one->h_vram, &c->h_vram);
+	hist_of(&one->h_read, &c->h_read);
+	hist_of(&one->h_write, &c->h_write);
+	hist_of(&one->h_queue, &c->h_queue);
+	mt_counts_merge(a, one);
+	free(one);
+	return 0;
 }
 
 /*
@@ -91,66 +72,79 @@ static void add_open_states(struct mt_agg *a, const struct bpf_map *since)
 		if (bpf_map__lookup_elem(since, &k, sizeof(k), &ts, sizeof(ts),
 					 0) || !ts)
 			continue;
-		u = mt_agg_unit(a, k.tgid, k.vf);
-		if (!u || k.gt >= MS_MAX_GT)
-			continue;
-		mt_unit_saw_gt(u, k.gt);
-		u->bits[k.gt] |= 1ull << (k.bit & 63);
-		u->since[k.gt][k.bit & 63] = ts;
+		u = mt_agg_unit(a, k.tgid, k.vf, k.gt);
+		u->bits |= 1ull << (k.bit & 63);
+		u->since[k.bit & 63] = ts;
 	}
 }
 
-/* top's per-(tgid, VF) figures; the map is empty unless top asked */
-static void add_units(struct mt_agg *a, const struct bpf_map *units)
+/* slot's CPU copies into u; the ring occupancy of the latest one */
+static int add_slot(struct mt_unit *u, const struct bpf_map *totals,
+		    uint32_t slot, struct ms_agg *cpus, int ncpu)
 {
-	struct ms_unit_key k, next, *prev = NULL;
-	struct ms_unit_totals t;
-	struct mt_unit *u;
-	unsigned int g;
+	int err, i;
 
-	while (!bpf_map__get_next_key(units, prev, &next, sizeof(next))) {
+	err = bpf_map__lookup_elem(totals, &slot, sizeof(slot), cpus,
+				   ncpu * sizeof(*cpus), 0);
+	if (err)
+		return ms_err("reading the in-BPF totals failed: %s",
+			      strerror(-err));
+	for (i = 0; i < ncpu; i++) {
+		if (add_cpu(&u->c, &cpus[i]))
+			return ms_err("out of memory");
+		if (cpus[i].occ_ts > u->occ_ts) {
+			u->occ_ts = cpus[i].occ_ts;
+			u->occ = cpus[i].occ;
+		}
+	}
+	return 0;
+}
+
+/* every unit BPF made, then "other" if anything landed there */
+static int add_units(struct mt_agg *a, const struct bpf_map *totals,
+		     const struct bpf_map *ids, struct ms_agg *cpus, int ncpu)
+{
+	uint64_t k, next, *prev = NULL;
+	struct mt_unit *other = &a->units[MT_UNIT_OTHER];
+	uint32_t slot;
+
+	while (!bpf_map__get_next_key(ids, prev, &next, sizeof(next))) {
 		k = next;
 		prev = &k;
-		if (bpf_map__lookup_elem(units, &k, sizeof(k), &t, sizeof(t), 0))
+		if (bpf_map__lookup_elem(ids, &k, sizeof(k), &slot,
+					 sizeof(slot), 0))
 			continue;
-		u = mt_agg_unit(a, k.tgid, k.vf);
-		if (!u)
-			continue;
-		for (g = 0; g < MS_MAX_GT; g++) {
-			if (!t.seen[g])
-				continue;
-			mt_unit_saw_gt(u, g);
-			u->occ[g] = t.occ[g];
-		}
-		u->read_bytes = t.read_bytes;
-		u->write_bytes = t.write_bytes;
-		u->vram_bytes = t.vram_bytes;
+		if (add_slot(mt_agg_unit(a, MS_UNIT_TGID(k), MS_UNIT_VF(k),
+					 MS_UNIT_GT(k)), totals, slot, cpus, ncpu))
+			return -1;
 	}
+	if (add_slot(other, totals, MT_UNIT_OTHER, cpus, ncpu))
+		return -1;
+	if (other->c.events) {
+		other->used = true;
+		other->vf = MS_VF_UNKNOWN;
+		other->gt = MS_GT_UNKNOWN;
+	}
+	return 0;
 }
 
 int mt_totals_read(struct mt_agg *a, const struct bpf_map *totals,
-		   const struct bpf_map *state_since, const struct bpf_map *units)
+		   const struct bpf_map *unit_ids,
+		   const struct bpf_map *state_since)
 {
-	int ncpu = libbpf_num_possible_cpus(), i, err;
+	int ncpu = libbpf_num_possible_cpus(), err;
 	struct ms_agg *cpus;
-	uint32_t zero = 0;
 
 	if (ncpu <= 0)
 		return ms_err("cannot count the possible CPUs");
 	cpus = calloc(ncpu, sizeof(*cpus));
 	if (!cpus)
 		return ms_err("out of memory");
-	err = bpf_map__lookup_elem(totals, &zero, sizeof(zero), cpus,
-				   ncpu * sizeof(*cpus), 0);
-	if (err) {
-		free(cpus);
-		return ms_err("reading the in-BPF totals failed: %s",
-			      strerror(-err));
-	}
-	for (i = 0; i < ncpu; i++)
-		add_cpu(a, &cpus[i]);
+	err = add_units(a, totals, unit_ids, cpus, ncpu);
 	free(cpus);
-	add_units(a, units);
+	if (err)
+		return -1;
 	add_open_states(a, state_since);
+	mt_agg_sum(a);
 	return 0;
 }

@@ -42,6 +42,30 @@ static char *json_of(const char *s)
 	return buf;
 }
 
+/* integers written without printf, at their extremes */
+static void test_json_numbers(void)
+{
+	static char buf[256];
+	struct json j;
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (!f) {
+		check(false, "json-numbers", "fmemopen failed");
+		return;
+	}
+	json_init(&j, f);
+	json_arr_begin(&j);
+	json_u64(&j, 0);
+	json_u64(&j, UINT64_MAX);
+	json_i64(&j, -5);
+	json_i64(&j, INT64_MIN);
+	json_i64(&j, INT64_MAX);
+	json_arr_end(&j);
+	fclose(f);
+	check(!strcmp(buf, "[0,18446744073709551615,-5,-9223372036854775808,9223372036854775807]"),
+	      "json-numbers", "got %s", buf);
+}
+
 static void test_json(void)
 {
 	check(!strcmp(json_of("a\"b\\c"), "\"a\\\"b\\\\c\""), "json-quote",
@@ -52,6 +76,7 @@ static void test_json(void)
 	      "got %s", json_of("\x01\x1f"));
 	check(!strcmp(json_of("µs"), "\"µs\""), "json-utf8", "got %s",
 	      json_of("µs"));
+	test_json_numbers();
 }
 
 /* --- histograms ----------------------------------------------------------- */
@@ -170,6 +195,29 @@ static void remove_dir(const char *dir)
 
 /* --- option values ---------------------------------------------------------- */
 
+/* what a reproducer prints parses back to the same errno and probability */
+static void args_parse_back(void)
+{
+	const double probs[] = { 0.5, 0.1, 1.0 / 3, 0.123456789, 1e-9 };
+	char buf[32];
+	bool same = true;
+	unsigned int i;
+
+	ms_errno_arg(-EIO, buf, sizeof(buf));
+	check(!strcmp(buf, "EIO"), "errno-arg-name", "%s", buf);
+	ms_errno_arg(-EHWPOISON, buf, sizeof(buf));
+	check(ms_errno_from_name(buf) == EHWPOISON, "errno-arg-unnamed-parses-back",
+	      "'%s' parsed as %d, not %d", buf, ms_errno_from_name(buf),
+	      EHWPOISON);
+	for (i = 0; i < sizeof(probs) / sizeof(probs[0]); i++) {
+		ms_double_arg(probs[i], buf, sizeof(buf));
+		same = same && strtod(buf, NULL) == probs[i];
+	}
+	ms_double_arg(0.5, buf, sizeof(buf));
+	check(same && !strcmp(buf, "0.5"), "double-arg-round-trips",
+	      "a probability changed in its text (last: %s)", buf);
+}
+
 static void test_parsers(void)
 {
 	uint64_t v = 0;
@@ -193,7 +241,9 @@ static void test_parsers(void)
 	      "a name or number mapped wrongly");
 	check(!strcmp(ms_errno_name(-ENOMEM), "ENOMEM"), "errno-name", "%s",
 	      ms_errno_name(-ENOMEM));
+	args_parse_back();
 }
+
 
 /* --- the option-table command line -------------------------------------------- */
 

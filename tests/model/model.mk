@@ -29,9 +29,10 @@ TEST_BINS += $(OUT)/tests/test_model_7x
 # Both build from the model sources directly with their own flags.
 SAN_SRCS := $(sort $(wildcard tools/xe-model/*.c)) $(LIB_MODEL_SRCS)
 SAN_HDRS := $(wildcard tools/xe-model/*.h)
-SAN_CFLAGS := -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+# recursive: XE_PROBE_CFLAGS comes from tools/xe-model/xe-model.mk, read later
+SAN_CFLAGS = -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	      -Iinclude -Ilib -Itools/xe-model -Itests/lib -pthread \
-	      -fno-omit-frame-pointer
+	      -fno-omit-frame-pointer $(XE_PROBE_CFLAGS)
 SAN_LIBS := -lbpf -lelf -lz -lpthread
 
 $(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c $(SAN_SRCS) $(SAN_HDRS)

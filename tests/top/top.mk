@@ -1,9 +1,10 @@
-# migscope top's per-unit view over every GT.
+# migscope top's per-unit view over every GT; units past the cap.
 $(OUT)/tests/top/%.o: CFLAGS += -Itests/lib -Isrc/trace
 $(OUT)/tests/top/%.o: tests/lib/check.h
 
 $(OUT)/tests/test_top_gts: $(OUT)/tests/top/test_top_gts.o \
-			   $(OUT)/src/trace/trace_agg.o $(OUT)/libmigscope.a
+			   $(OUT)/src/trace/trace_agg.o \
+			   $(OUT)/src/trace/trace_summary.o $(OUT)/libmigscope.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 

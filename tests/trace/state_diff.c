@@ -147,20 +147,68 @@ static unsigned int expected(const struct xe_names *n, struct seen *want)
 	return want->n;
 }
 
-static int feed(struct migtrace_bpf *obj, const struct xe_names *n)
+/* one look at the (GT, vf) seeing bits; stale: its snapshot was overtaken */
+static int look(struct migtrace_bpf *obj, __u32 vf, __u64 bits, bool stale)
+{
+	__u64 args[5] = { GT_KEY, GT_ID, vf, bits, stale };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
+		    .ctx_size_in = sizeof(args));
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(obj->progs.test_state_diff),
+				   &opts))
+		return -errno;
+	return 0;
+}
+
+static int feed(struct migtrace_bpf *obj, const struct xe_names *n,
+		__u32 vf)
 {
 	unsigned int step;
+	int err = 0;
 
-	for (step = 0; step < NSTEPS; step++) {
-		__u64 args[4] = { GT_KEY, GT_ID, VF, word(n, walk[step]) };
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
-			    .ctx_size_in = sizeof(args));
+	for (step = 0; step < NSTEPS && !err; step++)
+		err = look(obj, vf, word(n, walk[step]), false);
+	return err;
+}
 
-		if (bpf_prog_test_run_opts(
-			    bpf_program__fd(obj->progs.test_state_diff), &opts))
-			return -errno;
-	}
-	return 0;
+/*
+ * Two hooks looking at once: the look whose snapshot another look replaced
+ * reports nothing and leaves the newer word in place, so the next look
+ * diffs against the newer word.  Run after the walk (last word: STOPPED).
+ */
+static void overtaken(struct migtrace_bpf *obj, struct ring_buffer *rb,
+		      const struct xe_names *n, struct seen *got)
+{
+	__u64 last = word(n, walk[NSTEPS - 1]), ready = word(n, walk[0]);
+	unsigned int before = got->n, after_stale, after_same;
+	int err;
+
+	err = look(obj, VF, ready, true);
+	ring_buffer__consume(rb);
+	after_stale = got->n;
+	err = err ?: look(obj, VF, last, false);
+	ring_buffer__consume(rb);
+	after_same = got->n;
+	err = err ?: look(obj, VF, ready, false);
+	ring_buffer__consume(rb);
+	check(!err && after_stale == before && after_same == before &&
+	      got->n == before + 1 && !got->ev[before].entered &&
+	      got->ev[before].bitmap == ready,
+	      "state-diff-overtaken: a look overtaken by another reports nothing and keeps the newer word",
+	      "err %d; events: %u after the stale look, %u after a look at the kept word, %u after leaving STOPPED (from %u)",
+	      err, after_stale, after_same, got->n, before);
+}
+
+/* what the verifier walked for the diff: the cost of every kernel hook's */
+static void verifier_cost(struct migtrace_bpf *obj)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (!bpf_obj_get_info_by_fd(bpf_program__fd(obj->progs.test_state_diff),
+				    &info, &len))
+		printf("# state diff: %u instructions verified\n",
+		       info.verified_insns);
 }
 
 static const char *name_of(const struct xe_names *n, unsigned int bit)
@@ -203,37 +251,60 @@ static bool saw(const struct xe_names *n, const struct seen *s,
 	return false;
 }
 
+/* migtrace with its totals counted in BPF (trace -q, top), walk program only */
+static struct migtrace_bpf *load_totals(void)
+{
+	struct migtrace_bpf *obj = migtrace_bpf__open();
+	struct bpf_program *p;
+
+	if (!obj)
+		return NULL;
+	obj->rodata->totals_only = true;
+	bpf_object__for_each_program(p, obj->obj)
+		bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
+	if (migtrace_bpf__load(obj)) {
+		migtrace_bpf__destroy(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* events and entries per bit in one slot, all CPUs; 0 or -errno */
+static int slot_counts(struct migtrace_bpf *obj, __u32 slot, __u64 *events,
+		       __u64 *entered)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err = -ENOMEM;
+	struct ms_agg *cpus = ncpu > 0 ? calloc(ncpu, sizeof(*cpus)) : NULL;
+	unsigned int b;
+
+	if (cpus)
+		err = bpf_map__lookup_elem(obj->maps.totals, &slot, sizeof(slot),
+					   cpus, ncpu * sizeof(*cpus), 0);
+	for (i = 0; !err && i < ncpu; i++) {
+		*events += cpus[i].events;
+		for (b = 0; entered && b < MS_AGG_STATES; b++)
+			entered[b] += cpus[i].state_entered[b];
+	}
+	free(cpus);
+	return err;
+}
+
 /*
- * The same walk with the totals counted in BPF (trace -q, top): every
- * transition counted once, each entry under its bit, none in the ring.
+ * The same walk with the totals counted in BPF: every transition counted
+ * once, each entry under its bit, none in the ring.
  */
 static void totals(const struct xe_names *n, const struct seen *want)
 {
-	struct migtrace_bpf *obj = migtrace_bpf__open();
-	int ncpu = libbpf_num_possible_cpus(), i, err = -ENOMEM;
+	struct migtrace_bpf *obj = load_totals();
 	__u64 events = 0, entered[MS_AGG_STATES] = {}, want_in[MS_AGG_STATES] = {};
-	struct ms_agg *cpus = ncpu > 0 ? calloc(ncpu, sizeof(*cpus)) : NULL;
-	struct bpf_program *p;
-	__u32 zero = 0;
-	unsigned int b;
+	int err = obj ? feed(obj, n, VF) : -EINVAL;
+	unsigned int i;
+	__u32 slot;
 
-	if (obj && cpus) {
-		obj->rodata->totals_only = true;
-		bpf_object__for_each_program(p, obj->obj)
-			bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
-		err = migtrace_bpf__load(obj);
-	}
-	if (!err)
-		err = feed(obj, n);
-	if (!err)
-		err = bpf_map__lookup_elem(obj->maps.totals, &zero, sizeof(zero),
-					   cpus, ncpu * sizeof(*cpus), 0);
-	for (i = 0; !err && i < ncpu; i++) {
-		events += cpus[i].events;
-		for (b = 0; b < MS_AGG_STATES; b++)
-			entered[b] += cpus[i].state_entered[b];
-	}
-	for (i = 0; i < (int)want->n; i++)
+	/* every unit's slot: the walk's units are the program's own */
+	for (slot = 0; !err && slot < MS_AGG_UNITS; slot++)
+		err = slot_counts(obj, slot, &events, entered);
+	for (i = 0; i < want->n; i++)
 		want_in[want->ev[i].bit & 63] += want->ev[i].entered;
 	check(!err && events == want->n &&
 	      !memcmp(entered, want_in, sizeof(entered)),
@@ -241,7 +312,46 @@ static void totals(const struct xe_names *n, const struct seen *want)
 	      "err %d, %llu counted, %u expected, entries per bit %s",
 	      err, (unsigned long long)events, want->n,
 	      memcmp(entered, want_in, sizeof(entered)) ? "differ" : "match");
-	free(cpus);
+	migtrace_bpf__destroy(obj);
+}
+
+/*
+ * More units than slots: the walk on MS_AGG_UNITS + 6 VFs, a unit each.
+ * The first MS_AGG_UNITS - 1 get a slot with their own walk's counts, the
+ * 7 after them share "other", and nothing is lost.
+ */
+static void cap(const struct xe_names *n, const struct seen *want)
+{
+	struct migtrace_bpf *obj = load_totals();
+	__u64 all = 0, other = 0, one, key, *prev = NULL, next;
+	unsigned int named = 0, own = 0, vfs = MS_AGG_UNITS + 6, vf;
+	int err = obj ? 0 : -EINVAL;
+	__u32 slot;
+
+	for (vf = 1; !err && vf <= vfs; vf++)
+		err = feed(obj, n, vf);
+	if (!err)
+		err = slot_counts(obj, MS_AGG_OTHER, &other, NULL);
+	while (!err && !bpf_map__get_next_key(obj->maps.unit_ids, prev, &next,
+					      sizeof(next))) {
+		key = next;
+		prev = &key;
+		one = 0;
+		err = bpf_map__lookup_elem(obj->maps.unit_ids, &key, sizeof(key),
+					   &slot, sizeof(slot), 0);
+		if (!err)
+			err = slot_counts(obj, slot, &one, NULL);
+		named++;
+		own += one == want->n;
+		all += one;
+	}
+	all += other;
+	check(!err && named == MS_AGG_UNITS - 1 && own == named &&
+	      other == (vfs - named) * want->n && all == vfs * want->n,
+	      "state-diff-units-cap: units past the cap counted as other, none lost",
+	      "err %d, %u units named (%u with their own walk's %u), other %llu, all %llu of %u",
+	      err, named, own, want->n, (unsigned long long)other,
+	      (unsigned long long)all, vfs * want->n);
 	migtrace_bpf__destroy(obj);
 }
 
@@ -271,7 +381,7 @@ int main(void)
 	if (check(!err, "state-diff: load", "%s", strerror(-err))) {
 		rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event,
 				      &got, NULL);
-		err = rb ? feed(obj, &n) : -errno;
+		err = rb ? feed(obj, &n, VF) : -errno;
 		check(!err, "state-diff: test run", "%s", strerror(-err));
 		if (rb)
 			ring_buffer__consume(rb);
@@ -287,7 +397,10 @@ int main(void)
 		      saw(&n, &got, "MISMATCH", 0, 39),
 		      "state-diff: MISMATCH (bit 39) entered and left",
 		      "not seen: the diff stops short of the whole word");
+		overtaken(obj, rb, &n, &got);
+		verifier_cost(obj);
 		totals(&n, &want);
+		cap(&n, &want);
 	}
 	ring_buffer__free(rb);
 	migtrace_bpf__destroy(obj);

@@ -86,9 +86,11 @@ totals-ptl      --platform ptl --buf 4K
 totals-vfs      --platform bmg --vram 8M --chunk 3M --vfs 3 --vf 2
 EOF
 
-# One migration, two tracers at once: totals counted in BPF (-q) and
-# totals added up from the events agree figure by figure.  A private copy
-# of migsim, so no other test's migsim is seen.
+# Two migrations (VF1 and VF2, two migsim processes) at once, two tracers
+# at once: totals counted in BPF (-q) and totals added up from the events
+# agree figure by figure, in total and per unit (pid, VF, GT), and each
+# VF's units add up to its migsim's own accounting.  A private copy of
+# migsim, so no other test's migsim is seen.
 cp "$MIGSIM" "$W/migsim-two"
 "$MIGSCOPE" trace -q --json --binary "$W/migsim-two" -o "$W/two.bpf" \
 	2>"$W/two.bpf.err" &
@@ -97,11 +99,17 @@ t1=$!
 	2>"$W/two.ev.err" &
 t2=$!
 if wait_attached "$W/two.bpf.err" && wait_attached "$W/two.ev.err"; then
-	"$W/migsim-two" migrate --vram 16M --chunk 1M --buf 64K >/dev/null 2>&1
+	for vf in 1 2; do
+		"$W/migsim-two" migrate --vfs 2 --vf $vf --vram 16M --chunk 1M \
+			--buf 64K --json >"$W/two.vf$vf" 2>&1 &
+	done
+	wait %3 %4
 fi
 kill -INT "$t1" "$t2"
 wait "$t1" "$t2"
 chk same-counts totals-vs-events "$W/two.bpf" "$W/two.ev"
+chk units units-bpf "$W/two.bpf" "$W/two.vf1" "$W/two.vf2"
+chk units units-events "$W/two.ev" "$W/two.vf1" "$W/two.vf2"
 
 run ptl-pf --platform ptl && "$MIGSCOPE" trace -q --perfetto "$W/ptl.pf" -- \
 	"$MIGSIM" migrate --platform ptl >/dev/null 2>&1 &&

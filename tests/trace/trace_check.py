@@ -206,7 +206,7 @@ def counts_of(s):
     of one migration time it each with its own clock reads."""
     c = {k: s[k] for k in ("events", "drops", "stream_bytes",
                            "restore_stream_bytes", "packets", "data_read",
-                           "data_write", "injected", "errors")}
+                           "data_write", "injected", "errors") if k in s}
     c["vram"] = {d: {k: v for k, v in s["vram"][d].items()
                      if k in ("chunks", "bytes", "errors")}
                  for d in ("save", "restore")}
@@ -215,8 +215,12 @@ def counts_of(s):
     return c
 
 
+def unit_key(u):
+    return (u["pid"], u["vf"], u["gt"]) if not u.get("other") else "other"
+
+
 def same_counts(name, a, b):
-    """a: totals counted in BPF (-q), b: the same migration's events."""
+    """a: totals counted in BPF (-q), b: the same migrations' events."""
     sa, sb = summary_of(lines(a), name), summary_of(lines(b), name)
     if sa is None or sb is None:
         return
@@ -225,11 +229,59 @@ def same_counts(name, a, b):
     expect(name, not diff and ca["events"] > 0 and
            ca["vram"]["save"]["chunks"] > 0,
            f"in BPF vs from events: {diff}" if diff else "nothing traced")
+    ua = {unit_key(u): counts_of(u) for u in sa.get("units", [])}
+    ub = {unit_key(u): counts_of(u) for u in sb.get("units", [])}
+    bad = sorted(str(k) for k in set(ua) | set(ub) if ua.get(k) != ub.get(k))
+    expect(name + "-units", ua and not bad,
+           f"units differ: {bad[:4]}" if bad else "no units")
     # every state held for some time was timed on both sides
     held = {k for k, v in sa["states"].items() if v["total_ns"]}
     held_b = {k for k, v in sb["states"].items() if v["total_ns"]}
     expect(name + "-held", held == held_b and held,
            f"timed states differ: {sorted(held ^ held_b)}")
+
+
+def add_up(units):
+    """The counts of several units together, as counts_of shows them."""
+    tot = {}
+
+    def add(d, k, v):
+        if isinstance(v, dict):
+            sub = d.setdefault(k, {})
+            for k2, v2 in v.items():
+                add(sub, k2, v2)
+        else:
+            d[k] = d.get(k, 0) + v
+    for u in units:
+        for k, v in counts_of(u).items():
+            add(tot, k, v)
+    return tot
+
+
+def units(name, spath, *mpaths):
+    """Units split the totals: they add up to them, and the units of each
+    VF add up to that VF's migsim (its own accounting)."""
+    s = summary_of(lines(spath), name)
+    if s is None:
+        return
+    us = s.get("units", [])
+    got, want = add_up(us), counts_of(s)
+    want.pop("drops")
+    diff = sorted(k for k in want if got.get(k) != want[k])
+    expect(name + "-add-up", us and not diff,
+           f"units do not add up to the totals in {diff}" if us else
+           "no units in the summary")
+    for mp in mpaths:
+        m = json.loads(open(mp).read().strip().splitlines()[-1])
+        vf = m.get("vf")
+        pids = {u["pid"] for u in us if u.get("vf") == vf}
+        expect(f"{name}-vf{vf}-pids", len(pids) == 2,
+               f"VF{vf} units from pids {sorted(pids)}, expected source "
+               "and destination")
+        # the VF's processes' units, their unbound packets' ones included
+        mine = [dict(u, drops=0) for u in us if u.get("pid") in pids]
+        if mine:
+            check_counts(f"{name}-vf{vf}", merge_summaries(mine), m)
 
 
 def top_moved(name, path):
@@ -332,6 +384,8 @@ def main():
         top_moved(name, *args)
     elif mode == "same-counts":
         same_counts(name, *args)
+    elif mode == "units":
+        units(name, *args)
     elif mode == "summary-vs-migsim":
         summary_vs_migsim(name, *args)
     elif mode == "perfetto":

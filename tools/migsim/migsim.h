@@ -59,6 +59,8 @@ struct side {
 	/* a VFIO reset this side ran (--flr-at, or a recovery) */
 	bool flr;
 	int flr_prepare, flr_wait;
+	/* this side's probes were rewritten to call the uprobe trampoline */
+	bool probe_trampoline;
 };
 
 /* --- options (options.c) -------------------------------------------------- */

@@ -27,6 +27,19 @@ static void json_side_error(FILE *f, const char *key, const struct side *s)
 		key, s->failed_at);
 }
 
+/* which side's probes the kernel entered through its uprobe trampoline */
+static void json_probe_path(FILE *f, const struct side *rd,
+			    const struct side *wr)
+{
+	fprintf(f, ", \"probe_trampoline\":{");
+	if (rd)
+		fprintf(f, "\"src\":%s%s", rd->probe_trampoline ? "true" : "false",
+			wr ? "," : "");
+	if (wr)
+		fprintf(f, "\"dst\":%s", wr->probe_trampoline ? "true" : "false");
+	fprintf(f, "}");
+}
+
 static void json_calls(FILE *f, const char *key, const struct side *s)
 {
 	fprintf(f, ", \"%s\":{\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64
@@ -70,6 +83,7 @@ static void print_json(FILE *f, const struct opts *o, const struct report *r)
 		fprintf(f, ", \"vram_save_copy_gbps\":%.3f",
 			r->src->vram_copy_bytes * 8.0 / r->src->vram_copy_ns);
 	fprintf(f, ", \"verified\":%s", r->verified ? "true" : "false");
+	json_probe_path(f, rd, wr);
 	if (r->mismatch)
 		fprintf(f, ", \"mismatch\":\"%s\"", r->mismatch);
 	if (rd)

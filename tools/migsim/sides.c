@@ -205,10 +205,32 @@ static bool flr_now(const struct opts *o, const char *side, struct mig_vf *v,
 	return true;
 }
 
-static void record_states(struct mig_vf *v, struct side *s)
+/*
+ * Whether the kernel rewrote a traced probe site into a call to its uprobe
+ * trampoline (6.18+, 5-byte NOP sites): the mapping appears in this process
+ * at the first hit of such a site and stays until exit.  Read by each side's own process: the probes fire
+ * there, not in migrate's parent.
+ */
+static bool probes_use_trampoline(void)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+
+	if (!maps)
+		return false;
+	while (!found && fgets(line, sizeof(line), maps))
+		found = strstr(line, "[uprobes-trampoline]") != NULL;
+	fclose(maps);
+	return found;
+}
+
+/* what a side reports at its end besides its figures */
+static void record_end(struct mig_vf *v, struct side *s)
 {
 	s->gt_count = v->gt_count;
 	v->ops->states(v, s);
+	s->probe_trampoline = probes_use_trampoline();
 }
 
 /* one STOP_COPY pass on the source VF, streaming what it reads to out */
@@ -359,7 +381,7 @@ void run_source(const struct opts *o, const struct source_io *io,
 		/* running again, reset or not: a VMM may retry */
 		again = again && (s->recovered || s->reset_ok) &&
 			attempt < o->attempts;
-		record_states(&v, s);
+		record_end(&v, s);
 		io->report(io->ctx, s);
 	} while (again);
 out:
@@ -462,7 +484,7 @@ void run_dest(const struct opts *o, int in, int status_fd, bool stop,
 	if (v.ops->digest(&v, 1, &s->expected))
 		s->have_digest = false;
 out:
-	record_states(&v, s);
+	record_end(&v, s);
 	free(buf);
 	v.ops->close(&v);
 }

@@ -50,6 +50,19 @@
 #define STAP_SDT_ARG_CONSTRAINT nr
 #define SDT_USE_VARIADIC
 #include <sys/sdt.h>
+/*
+ * A probe site is one 5-byte NOP, not sdt.h's 1-byte one.  Kernels from
+ * 6.18 on rewrite a traced 5-byte NOP into a call to a per-process uprobe
+ * trampoline that enters the kernel by a system call, which costs about
+ * half of the breakpoint trap every traced 1-byte NOP takes (docs/usdt.md
+ * gives the figures).  Older kernels trap on either.  The call pushes
+ * below the stack pointer, so every file including this one is built with
+ * -mno-red-zone (XE_PROBE_CFLAGS in xe-model.mk).
+ */
+#if defined(__x86_64__)
+#undef _SDT_NOP
+#define _SDT_NOP	.nops 5
+#endif
 #define XE_USDT(name, ...)	STAP_PROBEV(xe, name, ##__VA_ARGS__)
 #else
 /* no probes (the kernel build): the arguments stay used, never evaluated */
