@@ -67,7 +67,11 @@ static __always_inline void classify_prev(struct lapic_vcpu *v,
 	classify_row(v, &s);
 }
 
-/* the pass's now: by value (7.x) or through a pointer (6.18) */
+/*
+ * The pass's now: by value (7.x) or through a pointer (6.18), read directly
+ * through a cast to void where the verifier takes one (6.17 on; user space
+ * loads the helper-read programs when it does not).
+ */
 static __always_inline __s64 pass_time(__u64 now, bool now_is_ptr, bool cast)
 {
 	__s64 t = 0;
