@@ -9,9 +9,9 @@
  * that decides what happened: a normal advance, a late expiry, a clamp
  * (the upstream fix forcing the target to now) or a catch-up replay (the
  * pre-fix behaviour: the target is still not after the pass's now, so the
- * hrtimer code runs the callback again at once).  Counters live in a hash
- * keyed by the kvm_timer address; only clamps, replay bursts, hv/sw switches
- * and alerts go through the ring buffer.
+ * hrtimer code runs the callback again at once).  Counters live in an
+ * array indexed by a hash of the kvm_timer address; only clamps, replay
+ * bursts, hv/sw switches and alerts go through the ring buffer.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,7 +23,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile __u64 apic_timer_fn_addr;	/* from /proc/kallsyms */
 const volatile __u32 targ_pid;			/* -p, 0 for every VMM */
 const volatile __u64 alert_lag_ns;		/* 0: off */
 const volatile __u32 alert_burst;		/* 0: off */
@@ -45,8 +44,13 @@ const volatile __u32 off_vcpu_id;		/* kvm_vcpu.vcpu_id */
 const volatile __u32 off_vcpu_kvm;
 const volatile __u32 off_kvm_pid;		/* kvm.userspace_pid */
 
-/* set by user space once every program is attached */
-volatile bool enabled;
+/*
+ * apic_timer_fn's address (from /proc/kallsyms) while counting: user space
+ * sets it once every program is attached and clears it before its last
+ * read.  One load both picks the LAPIC timers out of all hrtimers and says
+ * whether to count.
+ */
+volatile __u64 counted_fn;
 /* expiries of timers that found no slot (table full around their hash) */
 __u64 untracked;
 
@@ -114,30 +118,37 @@ struct kt_snap {
 	__s64 target;
 	__u32 mode;
 	__u32 hv;
+	__u32 pending;		/* interrupts the vCPU has not taken yet */
 };
+
+/* a field of the kvm_timer span read_timer() copied, at its offset */
+#define KT_FIELD(span, type, off)					\
+	(*(type *)((__u8 *)(span) +					\
+		   (((off) - off_kt_period) & (LAPIC_KT_SPAN - sizeof(type)))))
 
 static __always_inline void read_timer(__u64 timer, struct kt_snap *k,
 				       bool cast)
 {
 	struct kvm_timer *kt = (void *)timer;
-	__u8 hv = 0;
+	__u64 span[LAPIC_KT_SPAN / 8];
 
 	if (cast) {
-		/* direct loads instead of one probe-read helper call per field */
+		/* direct loads instead of a probe-read helper call */
 		kt = bpf_rdonly_cast(kt, bpf_core_type_id_kernel(struct kvm_timer));
 		k->period = kt->period;
 		k->target = kt->target_expiration;
 		k->mode = kt->timer_mode;
 		k->hv = kt->hv_timer_in_use;
+		k->pending = kt->pending.counter;
 		return;
 	}
-	k->period = k->target = 0;
-	k->mode = 0;
-	bpf_probe_read_kernel(&k->period, 8, (void *)(timer + off_kt_period));
-	bpf_probe_read_kernel(&k->target, 8, (void *)(timer + off_kt_target));
-	bpf_probe_read_kernel(&k->mode, 4, (void *)(timer + off_kt_mode));
-	bpf_probe_read_kernel(&hv, 1, (void *)(timer + off_kt_hv));
-	k->hv = hv;
+	/* one helper call for every field (user space checked they fit) */
+	bpf_probe_read_kernel(span, sizeof(span), (void *)(timer + off_kt_period));
+	k->period = KT_FIELD(span, __s64, off_kt_period);
+	k->target = KT_FIELD(span, __s64, off_kt_target);
+	k->mode = KT_FIELD(span, __u32, off_kt_mode);
+	k->hv = KT_FIELD(span, __u8, off_kt_hv);
+	k->pending = KT_FIELD(span, __u32, off_kt_pending);
 }
 
 static __always_inline __u64 hrtimer_to_timer(const void *hrtimer)
@@ -183,7 +194,7 @@ static __always_inline int on_entry(__u64 timer, __s64 now)
 	struct stash_slot *sl;
 	struct kt_snap k;
 
-	if (!st || !enabled)
+	if (!st || !counted_fn)
 		return 0;
 	sl = push(st);
 	if (!sl)
@@ -235,7 +246,7 @@ static __always_inline int on_exit(struct stash *st, __u64 timer,
 SEC("tp/timer/hrtimer_expire_entry")
 int tp_entry(struct trace_event_raw_hrtimer_expire_entry *ctx)
 {
-	if ((__u64)ctx->function != apic_timer_fn_addr)
+	if ((__u64)ctx->function != counted_fn)
 		return 0;
 	return on_entry(hrtimer_to_timer(ctx->hrtimer), ctx->now);
 }
@@ -265,7 +276,7 @@ static __always_inline int pass_begins(__s64 now)
 {
 	struct stash *st = this_stash();
 
-	if (st && enabled)
+	if (st && counted_fn)
 		st->pass_now = now;
 	return 0;
 }
@@ -275,7 +286,7 @@ static __always_inline int callback_begins(__u64 timer)
 {
 	struct stash *st = this_stash();
 
-	if (!st || !enabled)
+	if (!st || !counted_fn)
 		return 0;
 	st->cb_timer = timer;
 	st->cb_now = st->pass_now ? st->pass_now : bpf_ktime_get_ns();
@@ -293,7 +304,7 @@ static __always_inline int advance_begins(__u64 timer)
 	struct stash *st = this_stash();
 	__u64 now;
 
-	if (!st || !enabled)
+	if (!st || !counted_fn)
 		return 0;
 	/* from apic_timer_fn: the callback's start; else (HV timer, restart) now */
 	now = st->cb_timer == timer ? st->cb_now : bpf_ktime_get_ns();
@@ -359,7 +370,7 @@ int tp_hv_timer_state(struct trace_event_raw_kvm_hv_timer_state *ctx)
 	struct lapic_hv *h, init = {};
 	struct ms_event *e;
 
-	if (!enabled || (targ_pid && key.pid != targ_pid))
+	if (!counted_fn || (targ_pid && key.pid != targ_pid))
 		return 0;
 	h = bpf_map_lookup_elem(&hvstate, &key);
 	if (!h) {

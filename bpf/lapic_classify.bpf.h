@@ -28,15 +28,17 @@ static __always_inline __u32 timer_hash(__u64 timer)
 	return (timer * 0x9e3779b97f4a7c15ull) >> (64 - LAPIC_TIMER_BITS);
 }
 
-/* a free slot becomes this timer's: first come, first served */
-static __always_inline struct lapic_vcpu *claim(struct lapic_vcpu *v,
-						struct lapic_sample *s)
+/*
+ * A free slot becomes this timer's: first come, first served.  Returns
+ * whether it is now this timer's.  Once per timer, so out of line.
+ */
+static __noinline bool claim(struct lapic_vcpu *v, struct lapic_sample *s)
 {
 	__u32 pid, vcpu;
 	__u64 kvm;
 
 	if (__sync_val_compare_and_swap(&v->timer, 0, s->timer) != 0)
-		return v->timer == s->timer ? v : NULL;
+		return v->timer == s->timer;
 	if (s->have_ident) {
 		pid = s->pid;
 		vcpu = s->vcpu;
@@ -49,7 +51,7 @@ static __always_inline struct lapic_vcpu *claim(struct lapic_vcpu *v,
 	v->kvm = kvm;
 	/* a filtered-out timer keeps its slot so the next lookup is cheap */
 	v->ignored = targ_pid && pid != targ_pid;
-	return v;
+	return true;
 }
 
 static __always_inline struct lapic_vcpu *timer_stats(struct lapic_sample *s)
@@ -64,35 +66,46 @@ static __always_inline struct lapic_vcpu *timer_stats(struct lapic_sample *s)
 			return NULL;
 		if (v->timer == s->timer)
 			return v;
-		if (!v->timer) {
-			v = claim(v, s);
-			if (v)
-				return v;
-		}
+		if (!v->timer && claim(v, s))
+			return v;
 	}
 	__sync_fetch_and_add(&untracked, 1);
 	return NULL;
 }
 
-static __always_inline void emit(struct lapic_vcpu *v, __u16 op, __u64 lag,
-				 __u64 period, __u64 burst, __u32 why,
-				 __u64 prefix, __s64 ts)
+/* what an event says beyond its timer's row */
+struct lapic_note {
+	__u16 op;
+	__u32 why;
+	__u64 lag;
+	__u64 period;
+	__u64 burst;
+	__u64 prefix;
+	__s64 ts;
+};
+
+/*
+ * Rare, so out of line: inlined at its four call sites it made the
+ * program's hot path several times longer (instruction cache misses at
+ * low expiry rates).
+ */
+static __noinline void emit(struct lapic_vcpu *v, struct lapic_note *n)
 {
-	struct ms_event *e = ms_event_reserve(MS_EV_LAPIC, op);
+	struct ms_event *e = ms_event_reserve(MS_EV_LAPIC, n->op);
 
 	if (!e)
 		return;
 	/* interrupt context: current is whoever ran, not the VMM */
-	e->ts_ns = ts;
+	e->ts_ns = n->ts;
 	e->pid = v->pid;
 	e->tid = 0;
-	e->lapic.lag_ns = lag;
-	e->lapic.period_ns = period;
+	e->lapic.lag_ns = n->lag;
+	e->lapic.period_ns = n->period;
 	e->lapic.vcpu = v->vcpu;
-	e->lapic.burst = burst;
+	e->lapic.burst = n->burst;
 	e->lapic.hv = v->hv;
-	e->lapic.why = why;
-	e->lapic.prefix_replays = prefix;
+	e->lapic.why = n->why;
+	e->lapic.prefix_replays = n->prefix;
 	ms_event_submit(e);
 }
 
@@ -115,21 +128,43 @@ static __always_inline bool track_burst(struct lapic_vcpu *v,
 		v->replays++;
 		v->burst_len++;
 		if (alert_burst && v->burst_len == alert_burst) {
+			struct lapic_note n = {
+				.op = MS_LAPIC_ALERT, .why = LAPIC_ALERT_BURST,
+				.lag = v->burst_lag, .period = s->period,
+				.burst = v->burst_len, .ts = s->real_now,
+			};
+
 			v->alerts++;
-			emit(v, MS_LAPIC_ALERT, v->burst_lag, s->period,
-			     v->burst_len, LAPIC_ALERT_BURST, 0, s->real_now);
+			emit(v, &n);
 		}
 		return true;
 	}
 	if (v->burst_len) {
+		struct lapic_note n = {
+			.op = MS_LAPIC_REPLAY, .lag = v->burst_lag,
+			.period = s->period, .burst = v->burst_len,
+			.ts = s->real_now,
+		};
+
 		v->bursts++;
 		if (v->burst_len > v->burst_max)
 			v->burst_max = v->burst_len;
-		emit(v, MS_LAPIC_REPLAY, v->burst_lag, s->period, v->burst_len,
-		     0, 0, s->real_now);
+		emit(v, &n);
 		v->burst_len = 0;
 	}
 	return false;
+}
+
+/* a periodic timer whose callback advanced it */
+static __always_inline bool periodic_advance(struct lapic_sample *s)
+{
+	return s->mode == LAPIC_MODE_PERIODIC && s->period > 0 && s->advanced;
+}
+
+/* the fix at work: the target forced to now, a move of more than a period */
+static __always_inline bool clamped(struct lapic_sample *s)
+{
+	return periodic_advance(s) && s->target_new - s->target_old > s->period;
 }
 
 /* The classification of an expiry of timer v; returns 1 if counted. */
@@ -142,7 +177,7 @@ static __always_inline int classify_row(struct lapic_vcpu *v, struct lapic_sampl
 		return 0;
 	lag = s->real_now > s->target_old ? s->real_now - s->target_old : 0;
 	period = s->period > 0 ? s->period : 0;
-	periodic = s->mode == LAPIC_MODE_PERIODIC && period && s->advanced;
+	periodic = periodic_advance(s);
 	/* a replay's callback of the same pass: its lag was counted already */
 	continued = v->burst_len && v->burst_pass == s->pass_now;
 
@@ -165,16 +200,25 @@ static __always_inline int classify_row(struct lapic_vcpu *v, struct lapic_sampl
 		}
 	}
 	if (alert_lag_ns && lag >= alert_lag_ns && !continued) {
+		struct lapic_note n = {
+			.op = MS_LAPIC_ALERT, .why = LAPIC_ALERT_LAG,
+			.lag = lag, .period = period, .prefix = prefix,
+			.ts = s->real_now,
+		};
+
 		v->alerts++;
-		emit(v, MS_LAPIC_ALERT, lag, period, 0, LAPIC_ALERT_LAG, prefix,
-		     s->real_now);
+		emit(v, &n);
 	}
 	if (!periodic)
 		return 1;
-	/* the fix: target forced to now, i.e. advanced by more than a period */
-	if (s->target_new - s->target_old > s->period) {
+	if (clamped(s)) {
+		struct lapic_note n = {
+			.op = MS_LAPIC_CLAMP, .lag = lag, .period = period,
+			.prefix = prefix, .ts = s->real_now,
+		};
+
 		v->clamped++;
-		emit(v, MS_LAPIC_CLAMP, lag, period, 0, 0, prefix, s->real_now);
+		emit(v, &n);
 	}
 	track_burst(v, s, s->target_new - s->target_old == s->period &&
 		    s->target_new <= s->pass_now, lag);

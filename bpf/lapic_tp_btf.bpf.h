@@ -15,21 +15,6 @@
  * fixed cost of a second program per expiry was most of the monitor's.
  */
 
-/* kvm_timer.pending: set by every callback until the vCPU takes the interrupt */
-static __always_inline __u32 read_pending(__u64 timer, bool cast)
-{
-	struct kvm_timer *kt = (void *)timer;
-	__u32 pending = 0;
-
-	if (cast) {
-		kt = bpf_rdonly_cast(kt, bpf_core_type_id_kernel(struct kvm_timer));
-		return kt->pending.counter;
-	}
-	bpf_probe_read_kernel(&pending, sizeof(pending),
-			      (void *)(timer + off_kt_pending));
-	return pending;
-}
-
 /*
  * Between two entries the target moves by the callback's own advance or by
  * a re-arm outside it (the guest writing TMICT, KVM_SET_LAPIC, a divide
@@ -37,24 +22,28 @@ static __always_inline __u32 read_pending(__u64 timer, bool cast)
  * count the callback left.  With the count still set the advance is the
  * callback's.  Without it (the vCPU took the interrupt, or a re-arm), one
  * period is the callback's, and so is a clamp: a target set to the time the
- * callback ran, within LAPIC_CLAMP_WINDOW_NS of its entry.  Anything else
- * was a re-arm, and the expiry counts without an advance.
+ * callback ran, within LAPIC_CLAMP_WINDOW_NS of its pass's now.  Anything
+ * else was a re-arm, and the expiry counts without an advance.
  */
 static __always_inline bool seen_advance(struct lapic_vcpu *v,
-					 struct kt_snap *k, __u32 pending)
+					 struct kt_snap *k)
 {
 	__s64 adv = k->target - v->prev_target;
 
-	if (pending || adv == k->period)
+	if (k->pending || adv == k->period)
 		return true;
 	return adv > k->period &&
-	       k->target - v->prev_real_now < LAPIC_CLAMP_WINDOW_NS;
+	       k->target - v->prev_pass_now < LAPIC_CLAMP_WINDOW_NS;
 }
 
-/* classify the timer's previous expiry now that its new target is known */
+/*
+ * Classify the timer's previous expiry now that its new target is known.
+ * Its lag is taken at its pass's now, the clock the hrtimer interrupt read
+ * before running its callbacks: a clock read of our own per expiry
+ * (bpf_ktime_get_ns) cost as much as the rest of the program.
+ */
 static __always_inline void classify_prev(struct lapic_vcpu *v,
-					  struct kt_snap *k, __u64 timer,
-					  bool now_is_ptr, bool cast)
+					  struct kt_snap *k, __u64 timer)
 {
 	struct lapic_sample s = {
 		.timer = timer,
@@ -62,36 +51,44 @@ static __always_inline void classify_prev(struct lapic_vcpu *v,
 		.target_old = v->prev_target,
 		.target_new = k->target,
 		.pass_now = v->prev_pass_now,
-		.real_now = v->prev_real_now,
+		.real_now = v->prev_pass_now,
 		.mode = v->prev_mode,
 		.hv = k->hv,
-		.advanced = seen_advance(v, k, read_pending(timer, cast)),
+		.advanced = seen_advance(v, k),
 	};
 
-	/* the pass time was read only for a late expiry (see remember) */
-	if (now_is_ptr && s.target_new > s.real_now)
-		s.pass_now = s.real_now;
+	/*
+	 * A clamp set the target to the callback's own clock read: the time
+	 * it ran, later than the pass's now and exactly known, so its lag is
+	 * the move (a clamp is always a late expiry, as on the other rungs).
+	 */
+	if (clamped(&s))
+		s.real_now = s.target_new;
 	classify_row(v, &s);
 }
 
 /*
- * Keep what this expiry's classification needs.  A pointer `now` is read
- * only when the target is a period or more behind: otherwise the new target
- * (at least one period on) is after the entry and the pass time is moot.
+ * The pass's now: by value (7.x) or through a pointer (6.18), read directly
+ * through a cast to void where the verifier takes one (6.17 on; user space
+ * loads the helper-read programs when it does not).
  */
-static __always_inline void remember(struct lapic_vcpu *v, struct kt_snap *k,
-				     __u64 now, bool now_is_ptr)
+static __always_inline __s64 pass_time(__u64 now, bool now_is_ptr, bool cast)
 {
-	__s64 real_now = bpf_ktime_get_ns(), pass_now = now;
+	__s64 t = 0;
 
-	if (now_is_ptr) {
-		pass_now = real_now;
-		if (k->target + k->period <= real_now)
-			bpf_probe_read_kernel(&pass_now, sizeof(pass_now),
-					      (void *)now);
-	}
+	if (!now_is_ptr)
+		return now;
+	if (cast)
+		return *(__s64 *)bpf_rdonly_cast((void *)now, 0);
+	bpf_probe_read_kernel(&t, sizeof(t), (void *)now);
+	return t;
+}
+
+/* keep what this expiry's classification, at the next entry, needs */
+static __always_inline void remember(struct lapic_vcpu *v, struct kt_snap *k,
+				     __s64 pass_now)
+{
 	v->prev_target = k->target;
-	v->prev_real_now = real_now;
 	v->prev_pass_now = pass_now;
 	v->prev_mode = k->mode;
 	v->prev_valid = 1;
@@ -106,7 +103,7 @@ static __always_inline int tp_btf_expiry(struct hrtimer *t, __u64 now,
 	struct kt_snap k;
 
 	/* every hrtimer passes here: reject the others before anything else */
-	if ((__u64)t->function != apic_timer_fn_addr || !enabled)
+	if ((__u64)t->function != counted_fn)
 		return 0;
 	/* through memory: the verifier does not let a pointer be hashed */
 	st = this_stash();
@@ -119,8 +116,8 @@ static __always_inline int tp_btf_expiry(struct hrtimer *t, __u64 now,
 		return 0;
 	read_timer(id.timer, &k, cast);
 	if (v->prev_valid)
-		classify_prev(v, &k, id.timer, now_is_ptr, cast);
-	remember(v, &k, now, now_is_ptr);
+		classify_prev(v, &k, id.timer);
+	remember(v, &k, pass_time(now, now_is_ptr, cast));
 	return 0;
 }
 

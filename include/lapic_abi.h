@@ -26,6 +26,14 @@
  */
 #define LAPIC_CLAMP_WINDOW_NS	20000
 
+/*
+ * Without direct loads (KVM as modules), one bpf_probe_read_kernel() copies
+ * this much of a kvm_timer, from its period on: every field an expiry
+ * reads (period, target, mode, pending, hv) lies in it on every layout
+ * followed (49 bytes on 6.12 to 7.2); user space checks that it does.
+ */
+#define LAPIC_KT_SPAN		64
+
 /* kvm_timer.timer_mode (LVTT bits 17-18) */
 #define LAPIC_MODE_ONESHOT	0
 #define LAPIC_MODE_PERIODIC	0x20000
@@ -88,8 +96,7 @@ struct lapic_vcpu {
 	__u64 burst_len;	/* replays so far in the burst in progress */
 	__s64 burst_pass;	/* pass_now of that burst */
 	__s64 prev_target;	/* target_expiration before its callback */
-	__s64 prev_real_now;
-	__s64 prev_pass_now;
+	__s64 prev_pass_now;	/* the now of the pass that ran it */
 	/* then what only some expiries touch */
 	__u64 kvm;		/* struct kvm address: tells VMs of one VMM apart */
 	__u32 pid;		/* VMM (kvm->userspace_pid) */
@@ -103,7 +110,7 @@ struct lapic_vcpu {
 	__u64 alerts;
 	__u64 burst_lag;	/* lag of the burst's first callback */
 	__u64 lag_hist[MS_LOG2_SLOTS];
-	__u64 pad_row[7];	/* to a multiple of 64 bytes */
+	__u64 pad_row[8];	/* to a multiple of 64 bytes */
 };
 _Static_assert(sizeof(struct lapic_vcpu) % 64 == 0,
 	       "lapic_vcpu rows must stay cache-line multiples");

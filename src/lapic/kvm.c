@@ -114,6 +114,26 @@ static int member_off(const struct btf *btf, const char *type, const char *name)
 	return -1;
 }
 
+/* every kvm_timer field an expiry reads lies in the span BPF copies at once */
+static int check_timer_span(const struct lapic_bpf__rodata *ro)
+{
+	const struct {
+		__u32 off, size;
+	} f[] = {
+		{ ro->off_kt_target, 8 }, { ro->off_kt_mode, 4 },
+		{ ro->off_kt_hv, 1 }, { ro->off_kt_pending, 4 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		if (f[i].off < ro->off_kt_period ||
+		    f[i].off - ro->off_kt_period > LAPIC_KT_SPAN - f[i].size ||
+		    f[i].off % f[i].size)
+			return ms_err("this kernel's struct kvm_timer spreads its fields over more than %d bytes: unsupported KVM layout",
+				      LAPIC_KT_SPAN);
+	return 0;
+}
+
 /*
  * KVM's layouts from KVM's own BTF: vmlinux when built in, else kvm.ko's
  * (the vendor modules carry copies that make CO-RE ambiguous).
@@ -158,5 +178,5 @@ int lapic_kvm_offsets(struct lapic_bpf *obj, struct btf *vmlinux)
 		*(__u32 *)((char *)obj->rodata + want[i].rodata) = off;
 	}
 	btf__free(mod);
-	return 0;
+	return check_timer_span(obj->rodata);
 }

@@ -41,7 +41,35 @@ static int pick_rung(struct lapic_run *r)
 	return 0;
 }
 
-static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
+/* the object with the rung's programs for these kernel facts, configured */
+static int open_obj(struct lapic_run *r, struct btf *btf, unsigned int facts)
+{
+	r->obj = lapic_bpf__open();
+	if (!r->obj)
+		return ms_err("cannot open the lapic BPF object: %s",
+			      strerror(errno));
+	if (lapic_kvm_offsets(r->obj, btf) ||
+	    ms_rung_select(r->rung, r->obj->obj, facts) < 0)
+		return -1;
+	r->obj->rodata->targ_pid = r->o.pid;
+	r->obj->rodata->alert_lag_ns = r->o.alert_lag;
+	r->obj->rodata->alert_burst = r->o.alert_burst;
+	return 0;
+}
+
+static int load_obj(struct lapic_run *r, const char **why)
+{
+	int err;
+
+	ms_libbpf_capture_begin();
+	err = lapic_bpf__load(r->obj);
+	if (!err)
+		err = lapic_bpf__attach(r->obj);
+	*why = ms_libbpf_capture_end();
+	return err;
+}
+
+static int open_bpf(struct lapic_run *r)
 {
 	struct btf *btf = ms_vmlinux_btf();
 	unsigned int facts = ms_kernel_facts();
@@ -53,32 +81,32 @@ static int open_bpf(struct lapic_run *r, uint64_t timer_fn)
 	/* --probe-read: the helper-based reads, to compare their cost */
 	if (r->o.probe_read)
 		facts &= ~MS_FACT_KVM_RDONLY_CAST;
-	r->obj = lapic_bpf__open();
-	if (!r->obj)
-		return ms_err("cannot open the lapic BPF object: %s",
-			      strerror(errno));
-	if (lapic_kvm_offsets(r->obj, btf) ||
-	    ms_rung_select(r->rung, r->obj->obj, facts) < 0)
+	if (open_obj(r, btf, facts))
 		return -1;
-	ms_info("hrtimer_expire_entry passes now %s; kvm_timer reads %s",
-		facts & MS_FACT_HRTIMER_NOW_PTR ? "by pointer" : "by value",
-		facts & MS_FACT_KVM_RDONLY_CAST ? "direct (bpf_rdonly_cast)" :
-		"by bpf_probe_read_kernel");
-	r->obj->rodata->apic_timer_fn_addr = timer_fn;
-	r->obj->rodata->targ_pid = r->o.pid;
-	r->obj->rodata->alert_lag_ns = r->o.alert_lag;
-	r->obj->rodata->alert_burst = r->o.alert_burst;
-	ms_libbpf_capture_begin();
-	err = lapic_bpf__load(r->obj);
-	if (!err)
-		err = lapic_bpf__attach(r->obj);
-	why = ms_libbpf_capture_end();
+	err = load_obj(r, &why);
+	/*
+	 * A `now` passed by pointer is read through bpf_rdonly_cast() to void,
+	 * which verifiers before 6.17 refuse: then read it with helpers.
+	 */
+	if (err && (facts & MS_FACT_HRTIMER_NOW_PTR) &&
+	    (facts & MS_FACT_KVM_RDONLY_CAST)) {
+		lapic_bpf__destroy(r->obj);
+		facts &= ~MS_FACT_KVM_RDONLY_CAST;
+		if (open_obj(r, btf, facts))
+			return -1;
+		err = load_obj(r, &why);
+	}
 	if (err)
 		return ms_err("lapic: cannot load or attach the %s programs: %s%s%s",
 			      r->rung->name, strerror(-err), *why ? ": " : "",
 			      why);
+	ms_info("hrtimer_expire_entry passes now %s; kvm_timer reads %s",
+		facts & MS_FACT_HRTIMER_NOW_PTR ? "by pointer" : "by value",
+		facts & MS_FACT_KVM_RDONLY_CAST ? "direct (bpf_rdonly_cast)" :
+		"by bpf_probe_read_kernel");
 	return 0;
 }
+
 /* --- main loop ----------------------------------------------------------- */
 
 static int run(struct lapic_run *r)
@@ -103,7 +131,7 @@ static int run(struct lapic_run *r)
 		}
 	}
 	/* the hooks keep firing; stop counting before the last read */
-	r->obj->bss->enabled = false;
+	r->obj->bss->counted_fn = 0;
 	ms_events_drain(&r->ev);
 	now = ms_now_ns();
 	if (r->pf)
@@ -131,7 +159,7 @@ int cmd_lapic(int argc, char **argv)
 	if (ms_require_bpf_privileges("lapic"))
 		return 1;
 	ms_setup_signals();
-	if (pick_rung(&r) || open_bpf(&r, timer_fn)) {
+	if (pick_rung(&r) || open_bpf(&r)) {
 		lapic_bpf__destroy(r.obj);
 		return 1;
 	}
@@ -146,7 +174,7 @@ int cmd_lapic(int argc, char **argv)
 		err = (r.pf = ms_pf_open(r.o.perfetto, r.t0)) ? 0 : -1;
 	if (!err) {
 		json_init(&r.j, stdout);
-		r.obj->bss->enabled = true;
+		r.obj->bss->counted_fn = timer_fn;
 		err = run(&r);
 	}
 	if (r.pf && ms_pf_close(r.pf, ms_now_ns()))
