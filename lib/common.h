@@ -54,6 +54,7 @@ int ms_usage_err(const char *cmd, const char *fmt, ...)
 /* handle getopt's '?' and ':' results in one line */
 int ms_getopt_err(const char *cmd, int opt, char *const argv[]);
 
+/* CLOCK_MONOTONIC, the bpf_ktime_get_ns clock */
 uint64_t ms_now_ns(void);
 /*
  * With MIGSCOPE_PHASES set in the environment: "migscope: phase WHAT
@@ -71,7 +72,7 @@ int ms_resolve_command(const char *cmd, char *out, size_t len);
  * model from any other binary.
  */
 int ms_binary_has_usdt(const char *path, const char *provider,
-		       const char *probe);	/* CLOCK_MONOTONIC, the bpf_ktime_get_ns clock */
+		       const char *probe);
 
 /*
  * The offset of field in the records of tracepoint event ("sched/
