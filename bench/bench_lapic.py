@@ -19,6 +19,16 @@ class LapicStartupItems:
     """Items 3 and 4: the LAPIC monitor's cost per expiry, and start-up
     to attached for trace and lapic.  Mixed into Bench (bench.py)."""
 
+    def spawn_bt_lapic(self, fn):
+        """bpftrace keeping the LAPIC lag histogram, returned once attached"""
+        script = os.path.join(self.tmp, "lapic.bt")
+        with open(script, "w") as f:
+            f.write(bt_lapic_script(fn))
+        p = spawn(["bpftrace", script], stdout=subprocess.DEVNULL,
+                  env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
+        wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+        return p
+
     # ======================================================================
     # 3. LAPIC monitor
     def lapic_window(self, kind, vms, fn):
@@ -30,12 +40,7 @@ class LapicStartupItems:
                       stdout=subprocess.DEVNULL, stderr=errf)
             wait_links(p, LAPIC_LINKS)
         elif kind == "bpftrace":
-            script = os.path.join(self.tmp, "lapic.bt")
-            with open(script, "w") as f:
-                f.write(bt_lapic_script(fn))
-            p = spawn(["bpftrace", script], stdout=subprocess.DEVNULL,
-                      env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
-            wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+            p = self.spawn_bt_lapic(fn)
         time.sleep(0.2)
         before = bpf_fds(p.pid)[0] if p else {}
         irq0, t0 = loc_irqs(1), time.monotonic()
@@ -165,12 +170,7 @@ class LapicStartupItems:
                     break
                 time.sleep(0.001)
         else:
-            script = os.path.join(self.tmp, "lapic.bt")
-            with open(script, "w") as f:
-                f.write(bt_lapic_script(fn))
-            p = spawn(["bpftrace", script], stdout=subprocess.DEVNULL,
-                      env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
-            wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+            p = self.spawn_bt_lapic(fn)
         dt = time.monotonic() - t0
         end_group(p)
         return dt
