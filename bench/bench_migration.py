@@ -14,6 +14,19 @@ from bench_common import (
     strip_noise, summary_of, wait_line, wait_links)
 
 
+def pair_ratios(samples, mode):
+    """each repetition's mode ÷ its own untraced run: robust to a drift
+    that a ratio of medians over the whole run mixes in"""
+    return [ratio(t, u) for t, u in zip(samples[mode], samples["untraced"])]
+
+
+def pairs_text(rs):
+    rs = [x for x in rs if x is not None]
+    if not rs:
+        return "no pairs"
+    return "pairs %.2f-%.2f, median %.2f" % (min(rs), max(rs), med(rs))
+
+
 class MigrationItems:
     """Items 1, 2, 5 and 6: tracing a migration of the model, and the
     model's own copy speed.  Mixed into Bench (bench.py)."""
@@ -59,13 +72,18 @@ class MigrationItems:
             data[label] = {"samples": raw, "median_untraced_gbps": med(samples["untraced"]),
                            "median_traced_gbps": med(samples["traced"]), "ratio": r,
                            "median_quiet_gbps": med(samples["quiet"]), "ratio_quiet": rq}
+            pr, pq = pair_ratios(samples, "traced"), pair_ratios(samples, "quiet")
+            data[label]["pair_ratios"] = pr
+            data[label]["pair_ratios_quiet"] = pq
             self.row(1, "migration traced/untraced, %s chunks (%s VRAM), per-event view"
                      % (label, c.mig_vram), r, (">=", goal), "x",
-                     note="%.2f vs %.2f Gbit/s; untraced range %.2f-%.2f" % (
+                     note="%.2f vs %.2f Gbit/s; untraced range %.2f-%.2f; %s" % (
                          med(samples["traced"]), med(samples["untraced"]),
-                         min(samples["untraced"]), max(samples["untraced"])))
+                         min(samples["untraced"]), max(samples["untraced"]),
+                         pairs_text(pr)))
             self.row(1, "  same, summary view: trace -q counts in BPF, nothing per event in the ring",
-                     rq, None, "x", note="info: the in-BPF aggregation's cost alone")
+                     rq, None, "x", note="info: the in-BPF aggregation's cost alone; %s"
+                     % pairs_text(pq))
         data["tracer"] = ("traced (per-event view): migscope trace --json --hist -o FILE -- migsim "
                           "... (every event through the ring buffer and rendered as a JSON line); "
                           "quiet (summary view): migscope trace -q --json -o FILE (counted in BPF "
