@@ -10,8 +10,6 @@
 #include <linux/capability.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <bpf/libbpf.h>
 #include "common.h"
@@ -376,35 +374,6 @@ int ms_resolve_command(const char *cmd, char *out, size_t len)
 		}
 	}
 	return ms_err("command not found: %s", cmd);
-}
-
-int ms_binary_has_usdt(const char *path, const char *provider,
-		       const char *probe)
-{
-	char needle[128];
-	size_t n, plen = strlen(provider);
-	struct stat st;
-	void *m;
-	int fd, err;
-
-	n = snprintf(needle, sizeof(needle), "%s%c%s", provider, 0, probe);
-	if (n >= sizeof(needle) || n != plen + 1 + strlen(probe))
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
-		close(fd);
-		return -EINVAL;
-	}
-	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	err = m == MAP_FAILED ? -errno : 0;
-	close(fd);
-	if (err)
-		return err;
-	err = memmem(m, st.st_size, needle, n + 1) ? 0 : -ENOENT;
-	munmap(m, st.st_size);
-	return err;
 }
 
 int ms_tracepoint_field_offset(const char *event, const char *field)

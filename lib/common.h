@@ -66,15 +66,6 @@ void ms_phase(const char *what);
 /* command name -> executable path, the way execvp would find it */
 int ms_resolve_command(const char *cmd, char *out, size_t len);
 /*
- * Does the ELF file at path carry a USDT note for provider:probe?  0 if it
- * does, -ENOENT if not, another -errno if the file cannot be read.  A
- * plain byte search of "provider\0probe": cheap, and enough to tell the
- * model from any other binary.
- */
-int ms_binary_has_usdt(const char *path, const char *provider,
-		       const char *probe);
-
-/*
  * The offset of field in the records of tracepoint event ("sched/
  * sched_process_fork"), from its tracefs format; -errno if unknown.
  */

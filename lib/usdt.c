@@ -304,3 +304,18 @@ int ms_usdt_sites(const char *path, const char *provider,
 	*n = w.n;
 	return 0;
 }
+
+int ms_usdt_has(const char *path, const char *provider, const char *probe)
+{
+	struct ms_usdt_site *sites;
+	char why[256];
+	size_t n, i;
+	int err = ms_usdt_sites(path, provider, &sites, &n, why, sizeof(why));
+
+	if (err)
+		return err;
+	for (i = 0; i < n && strcmp(sites[i].name, probe); i++)
+		;
+	free(sites);
+	return i < n ? 0 : -ENOENT;
+}

@@ -29,6 +29,9 @@ int ms_usdt_sites(const char *path, const char *provider,
 		  struct ms_usdt_site **sites, size_t *n, char *why,
 		  size_t len);
 
+/* 0 if the ELF file at path has a USDT site provider:probe, else -errno */
+int ms_usdt_has(const char *path, const char *provider, const char *probe);
+
 /* one argument string ("-4@%eax 8@-16(%rbp) 8@$5") into spec; 0 or -EINVAL */
 int ms_usdt_parse_args(const char *args, struct ms_usdt_spec *spec);
 

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "common.h"
+#include "usdt.h"
 #include "fuzz.h"
 #include "ladders.h"
 #include "commands.h"
@@ -323,7 +324,7 @@ static int build_command(struct fuzz_opts *o, int argc, char **argv)
 		for (i = 0; i < (int)ARRAY_SIZE(defaults); i++)
 			o->argv[o->argc++] = defaults[i];
 	}
-	if (ms_binary_has_usdt(o->migsim, "xe", "fault_site"))
+	if (ms_usdt_has(o->migsim, "xe", "fault_site"))
 		return ms_err("%s has no xe:fault_site probe: fuzz drives the reference model (tools/migsim)",
 			      o->migsim);
 	if (!json)

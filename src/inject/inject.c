@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "usdt.h"
 #include "cli.h"
 #include "inject_cli.h"
 #include "json.h"
@@ -136,7 +137,7 @@ static int pick_mechanism(struct inject_opts *o, char *bin, size_t len)
 		return kernel_target(o);
 	if (target_binary(o, bin, len))
 		return -1;
-	model = !ms_binary_has_usdt(bin, "xe", "fault_site");
+	model = !ms_usdt_has(bin, "xe", "fault_site");
 	if (p->sig) {
 		if (p->file)
 			return ms_err("--file scopes the kernel mechanism; --signal works at the model's fault sites");

@@ -86,6 +86,10 @@ static void test_sites(const char *bin)
 	err = ms_usdt_sites("/nonexistent", "xe", &sites, &n, why, sizeof(why));
 	check(err == -ENOENT && strstr(why, "cannot open"), "usdt-sites-no-file",
 	      "err %d: %s", err, why);
+	check(!ms_usdt_has(bin, "xe", "fault_site") &&
+	      ms_usdt_has(bin, "xe", "no_such_probe") == -ENOENT &&
+	      ms_usdt_has("/proc/self/status", "xe", "fault_site") < 0,
+	      "usdt-has", "a present, absent or non-ELF probe misjudged");
 }
 
 int main(int argc, char **argv)
