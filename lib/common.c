@@ -288,7 +288,8 @@ int ms_errno_from_name(const char *s)
 	return -1;
 }
 
-const char *ms_errno_name(int err)
+/* the errno's name in the table, or NULL */
+static const char *errno_table_name(int err)
 {
 	size_t i;
 
@@ -297,14 +298,21 @@ const char *ms_errno_name(int err)
 	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
 		if (errno_names[i].err == err)
 			return errno_names[i].name;
-	return "E?";
+	return NULL;
+}
+
+const char *ms_errno_name(int err)
+{
+	const char *name = errno_table_name(err);
+
+	return name ? name : "E?";
 }
 
 void ms_errno_arg(int err, char *buf, size_t len)
 {
-	const char *name = ms_errno_name(err);
+	const char *name = errno_table_name(err);
 
-	if (strcmp(name, "E?"))
+	if (name)
 		snprintf(buf, len, "%s", name);
 	else
 		snprintf(buf, len, "%d", err < 0 ? -err : err);
