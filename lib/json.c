@@ -1,13 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
+#include <string.h>
 #include "json.h"
 
 void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
+	j->len = 0;
 	j->depth = 0;
 	j->need_comma[0] = false;
 	j->after_key = false;
+}
+
+void json_flush(struct json *j)
+{
+	if (j->len)
+		fwrite(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static void put(struct json *j, const char *s, size_t n)
+{
+	if (j->len + n > sizeof(j->buf)) {
+		json_flush(j);
+		if (n > sizeof(j->buf)) {
+			fwrite(s, 1, n, j->f);
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void put_c(struct json *j, char c)
+{
+	if (j->len == sizeof(j->buf))
+		json_flush(j);
+	j->buf[j->len++] = c;
+}
+
+static void put_s(struct json *j, const char *s)
+{
+	put(j, s, strlen(s));
+}
+
+/* a value is complete: hand it over if it was a whole top-level value */
+static void value_done(struct json *j)
+{
+	if (!j->depth)
+		json_flush(j);
 }
 
 /* separator before a value or key at the current level */
@@ -18,14 +59,14 @@ static void sep(struct json *j)
 		return;
 	}
 	if (j->need_comma[j->depth])
-		fputc(',', j->f);
+		put_c(j, ',');
 	j->need_comma[j->depth] = true;
 }
 
 static void nest_open(struct json *j, char c)
 {
 	sep(j);
-	fputc(c, j->f);
+	put_c(j, c);
 	if (j->depth < JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->need_comma[j->depth] = false;
@@ -33,9 +74,10 @@ static void nest_open(struct json *j, char c)
 
 static void nest_close(struct json *j, char c)
 {
-	fputc(c, j->f);
+	put_c(j, c);
 	if (j->depth > 0)
 		j->depth--;
+	value_done(j);
 }
 
 void json_obj_begin(struct json *j) { nest_open(j, '{'); }
@@ -49,48 +91,55 @@ static bool needs_escape(unsigned char c)
 	return c == '"' || c == '\\' || c < 0x20;
 }
 
-static void put_escaped(FILE *f, const char *s)
+static void put_escaped(struct json *j, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0' };
 	size_t run;
 
-	fputc('"', f);
+	put_c(j, '"');
 	while (*s) {
-		/* names and numbers seldom need escapes: write runs at once */
+		/* names and numbers seldom need escapes: copy runs at once */
 		for (run = 0; s[run] && !needs_escape(s[run]); run++)
 			;
-		fwrite(s, 1, run, f);
+		put(j, s, run);
 		s += run;
 		if (!*s)
 			break;
-		if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\t')
-			fputs("\\t", f);
-		else if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else
-			fprintf(f, "\\u%04x", (unsigned char)*s);
+		if (*s == '\n') {
+			put(j, "\\n", 2);
+		} else if (*s == '\t') {
+			put(j, "\\t", 2);
+		} else if (*s == '"' || *s == '\\') {
+			put_c(j, '\\');
+			put_c(j, *s);
+		} else {
+			u[4] = hex[(unsigned char)*s >> 4];
+			u[5] = hex[*s & 0xf];
+			put(j, u, sizeof(u));
+		}
 		s++;
 	}
-	fputc('"', f);
+	put_c(j, '"');
 }
 
 void json_key(struct json *j, const char *key)
 {
 	sep(j);
-	put_escaped(j->f, key);
-	fputc(':', j->f);
+	put_escaped(j, key);
+	put_c(j, ':');
 	j->after_key = true;
 }
 
 void json_str(struct json *j, const char *s)
 {
 	sep(j);
-	put_escaped(j->f, s ? s : "");
+	put_escaped(j, s ? s : "");
+	value_done(j);
 }
 
 /* decimal digits without printf's format parsing: most event fields */
-static void put_u64(FILE *f, uint64_t v)
+static void put_u64(struct json *j, uint64_t v)
 {
 	char buf[20], *p = buf + sizeof(buf);
 
@@ -98,21 +147,23 @@ static void put_u64(FILE *f, uint64_t v)
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	fwrite(p, 1, buf + sizeof(buf) - p, f);
+	put(j, p, buf + sizeof(buf) - p);
 }
 
 void json_u64(struct json *j, uint64_t v)
 {
 	sep(j);
-	put_u64(j->f, v);
+	put_u64(j, v);
+	value_done(j);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
 	sep(j);
 	if (v < 0)
-		fputc('-', j->f);
-	put_u64(j->f, v < 0 ? -(uint64_t)v : (uint64_t)v);
+		put_c(j, '-');
+	put_u64(j, v < 0 ? -(uint64_t)v : (uint64_t)v);
+	value_done(j);
 }
 
 void json_f64(struct json *j, double v)
@@ -123,33 +174,41 @@ void json_f64(struct json *j, double v)
 	 * 6 digits rounded them to 10 us after a second of trace and made
 	 * adjacent slices overlap.
 	 */
-	if (isfinite(v))
-		fprintf(j->f, "%.15g", v);
-	else
-		fputs("null", j->f);
+	char text[32];
+
+	if (isfinite(v)) {
+		snprintf(text, sizeof(text), "%.15g", v);
+		put_s(j, text);
+	} else {
+		put_s(j, "null");
+	}
+	value_done(j);
 }
 
 void json_bool(struct json *j, bool v)
 {
 	sep(j);
-	fputs(v ? "true" : "false", j->f);
+	put_s(j, v ? "true" : "false");
+	value_done(j);
 }
 
 void json_null(struct json *j)
 {
 	sep(j);
-	fputs("null", j->f);
+	put_s(j, "null");
+	value_done(j);
 }
 
 /*
- * No flush here: a write per record cost the event views most of their
- * drain rate.  Whoever produces records flushes when a batch is done:
- * ms_events_drain() after each ring-buffer batch, periodic views after each
- * refresh, everything at exit.
+ * The record goes to the FILE, unflushed: a write(2) per record cost the
+ * event views most of their drain rate.  Whoever produces records flushes
+ * the FILE when a batch is done: ms_events_drain() after each ring-buffer
+ * batch, periodic views after each refresh, everything at exit.
  */
 void json_newline(struct json *j)
 {
-	fputc('\n', j->f);
+	put_c(j, '\n');
+	json_flush(j);
 	j->need_comma[0] = false;
 }
 

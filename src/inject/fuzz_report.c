@@ -275,6 +275,7 @@ void fuzz_report_close(struct fuzz *fz)
 	json_ku64(&j, "findings", fz->nfindings);
 	json_obj_end(&j);
 	json_key(&j, "runs");
+	json_flush(&j);
 	fwrite(fz->runs_buf, 1, fz->runs_len, fz->rep_f);
 	j.after_key = false;	/* the runs array is that key's value */
 	json_obj_end(&j);
