@@ -91,34 +91,46 @@ static bool needs_escape(unsigned char c)
 	return c == '"' || c == '\\' || c < 0x20;
 }
 
-static void put_escaped(struct json *j, const char *s)
+/* a byte needs_escape() refused, as its escape sequence */
+static void put_escape(struct json *j, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	char u[6] = { '\\', 'u', '0', '0' };
-	size_t run;
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+
+	if (c == '\n') {
+		put(j, "\\n", 2);
+	} else if (c == '\t') {
+		put(j, "\\t", 2);
+	} else if (c == '"' || c == '\\') {
+		put_c(j, '\\');
+		put_c(j, c);
+	} else {
+		put(j, u, sizeof(u));
+	}
+}
+
+/*
+ * One pass, copying while checking: keys and names are short, so a scan
+ * then a copy call cost more.  Local cursor and count: a store through
+ * j->buf could alias j->len, which would then be reloaded every byte.
+ */
+static void put_escaped(struct json *j, const char *s)
+{
+	size_t i, room;
+	char *d;
 
 	put_c(j, '"');
 	while (*s) {
-		/* names and numbers seldom need escapes: copy runs at once */
-		for (run = 0; s[run] && !needs_escape(s[run]); run++)
-			;
-		put(j, s, run);
-		s += run;
-		if (!*s)
-			break;
-		if (*s == '\n') {
-			put(j, "\\n", 2);
-		} else if (*s == '\t') {
-			put(j, "\\t", 2);
-		} else if (*s == '"' || *s == '\\') {
-			put_c(j, '\\');
-			put_c(j, *s);
-		} else {
-			u[4] = hex[(unsigned char)*s >> 4];
-			u[5] = hex[*s & 0xf];
-			put(j, u, sizeof(u));
-		}
-		s++;
+		if (j->len == sizeof(j->buf))
+			json_flush(j);
+		d = j->buf + j->len;
+		room = sizeof(j->buf) - j->len;
+		for (i = 0; i < room && s[i] && !needs_escape(s[i]); i++)
+			d[i] = s[i];
+		j->len += i;
+		s += i;
+		if (*s && needs_escape(*s))
+			put_escape(j, *s++);
 	}
 	put_c(j, '"');
 }
@@ -141,13 +153,19 @@ void json_str(struct json *j, const char *s)
 /* decimal digits without printf's format parsing: most event fields */
 static void put_u64(struct json *j, uint64_t v)
 {
-	char buf[20], *p = buf + sizeof(buf);
+	char digits[20], *d;
+	int n = 0;
 
 	do {
-		*--p = '0' + v % 10;
+		digits[n++] = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	put(j, p, buf + sizeof(buf) - p);
+	if (j->len + n > sizeof(j->buf))
+		json_flush(j);
+	d = j->buf + j->len;
+	j->len += n;
+	while (n)
+		*d++ = digits[--n];
 }
 
 void json_u64(struct json *j, uint64_t v)
@@ -181,6 +199,38 @@ void json_f64(struct json *j, double v)
 		put_s(j, text);
 	} else {
 		put_s(j, "null");
+	}
+	value_done(j);
+}
+
+/* v rounded to the given decimals (at most 9), without printf */
+void json_dec(struct json *j, double v, unsigned int decimals)
+{
+	static const uint64_t scale[] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000,
+	};
+	uint64_t units, frac, s;
+	char digits[9];
+	unsigned int i;
+
+	if (decimals >= sizeof(scale) / sizeof(scale[0]) || !isfinite(v) ||
+	    fabs(v) * scale[decimals] >= 1e18) {
+		json_f64(j, v);
+		return;
+	}
+	s = scale[decimals];
+	units = fabs(v) * s + 0.5;
+	frac = units % s;
+	sep(j);
+	if (v < 0 && units)
+		put_c(j, '-');
+	put_u64(j, units / s);
+	if (decimals) {
+		for (i = decimals; i; i--, frac /= 10)
+			digits[i - 1] = '0' + frac % 10;
+		put_c(j, '.');
+		put(j, digits, decimals);
 	}
 	value_done(j);
 }
@@ -234,6 +284,13 @@ void json_kf64(struct json *j, const char *key, double v)
 {
 	json_key(j, key);
 	json_f64(j, v);
+}
+
+void json_kdec(struct json *j, const char *key, double v,
+	       unsigned int decimals)
+{
+	json_key(j, key);
+	json_dec(j, v, decimals);
 }
 
 void json_kbool(struct json *j, const char *key, bool v)

@@ -170,7 +170,8 @@ static void vram_json(struct json *j, const struct ms_event *e)
 	json_ku64(j, "bytes", v->bytes);
 	json_ku64(j, "dur_ns", v->dur_ns);
 	json_ki64(j, "ret", v->ret);
-	json_kf64(j, "gbps", ms_gbps(v->bytes, v->dur_ns));
+	/* Mbit/s resolution: bytes and dur_ns give the exact figure */
+	json_kdec(j, "gbps", ms_gbps(v->bytes, v->dur_ns), 3);
 }
 
 static void data_text(FILE *f, const struct ms_event *e)

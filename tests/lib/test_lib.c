@@ -6,6 +6,7 @@
  * same JSON keys for every record of a type).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,80 @@ static void test_json_numbers(void)
 	      "json-numbers", "got %s", buf);
 }
 
+/* fixed decimals, rounded, and what falls back to json_f64 */
+static void test_json_decimals(void)
+{
+	static char buf[256];
+	struct json j;
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (!f) {
+		check(false, "json-decimals", "fmemopen failed");
+		return;
+	}
+	json_init(&j, f);
+	json_arr_begin(&j);
+	json_dec(&j, 67.50549, 3);
+	json_dec(&j, 1.9996, 3);
+	json_dec(&j, -2.5, 3);
+	json_dec(&j, -0.0001, 3);
+	json_dec(&j, 3.6, 0);
+	json_dec(&j, NAN, 3);
+	json_dec(&j, 1e30, 3);
+	json_arr_end(&j);
+	fclose(f);
+	check(!strcmp(buf, "[67.505,2.000,-2.500,0.000,4,null,1e+30]"),
+	      "json-decimals", "got %s", buf);
+}
+
+/*
+ * A string longer than the writer's buffer, with escapes on both sides of
+ * its boundaries, then records after it: nothing lost or reordered.
+ */
+static void test_json_long(void)
+{
+	size_t n = 3 * JSON_BUF_SIZE + 7, i, len = 0;
+	char *s = malloc(n + 1), *want = malloc(2 * n + 64), *got = NULL;
+	struct json j;
+	FILE *f = open_memstream(&got, &len);
+
+	if (!s || !want || !f) {
+		check(false, "json-long", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		s[i] = i % 1000 == 999 ? '\n' : 'a' + i % 26;
+	s[n] = 0;
+	json_init(&j, f);
+	json_str(&j, s);
+	json_newline(&j);
+	json_obj_begin(&j);
+	json_ku64(&j, "n", n);
+	json_obj_end(&j);
+	json_newline(&j);
+	fclose(f);
+	f = NULL;
+	len = 0;
+	want[len++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			want[len++] = '\\';
+			want[len++] = 'n';
+		} else {
+			want[len++] = s[i];
+		}
+	}
+	len += sprintf(want + len, "\"\n{\"n\":%zu}\n", n);
+	check(got && strlen(got) == len && !memcmp(got, want, len), "json-long",
+	      "%zu bytes written, %zu expected", got ? strlen(got) : 0, len);
+out:
+	if (f)
+		fclose(f);
+	free(got);
+	free(want);
+	free(s);
+}
+
 static void test_json(void)
 {
 	check(!strcmp(json_of("a\"b\\c"), "\"a\\\"b\\\\c\""), "json-quote",
@@ -77,6 +152,8 @@ static void test_json(void)
 	check(!strcmp(json_of("µs"), "\"µs\""), "json-utf8", "got %s",
 	      json_of("µs"));
 	test_json_numbers();
+	test_json_decimals();
+	test_json_long();
 }
 
 /* --- histograms ----------------------------------------------------------- */
