@@ -330,12 +330,26 @@ BT_PROBES = {
 NO_EVENT_PROGS = {"u_vram_copy_begin", "u_data_read_entry", "u_data_write_entry"}
 
 
-def bt_trace_script(binary, sites):
+def bt_trace_script(binary, sites, empty=False):
+    """bpftrace on the probes migscope traces; empty: programs that do
+    nothing, the floor every tracer of these sites pays (the uprobe, the
+    program's call and bpf_stats' own clock reads)"""
     lines = ['BEGIN { printf("ready\\n"); }']
     for name, body in BT_PROBES.items():
         if name in sites:
-            lines.append("usdt:%s:xe:%s { %s }" % (binary, name, body))
+            lines.append("usdt:%s:xe:%s { %s }" % (binary, name,
+                                                   "" if empty else body))
     return "\n".join(lines) + "\n"
+
+
+def start_bpftrace(script_path, text):
+    """bpftrace running text, returned once its probes are attached"""
+    with open(script_path, "w") as f:
+        f.write(text)
+    p = spawn(["bpftrace", script_path], stdout=subprocess.DEVNULL,
+              env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
+    wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+    return p
 
 
 def apic_timer_fn():

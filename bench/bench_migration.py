@@ -5,13 +5,12 @@ counts) and 6 (the model's VRAM copy against memcpy).
 """
 import json
 import os
-import subprocess
 import time
 
 from bench_common import (
     BT_PROBES, MEMCPY, MIGSCOPE, MIGSIM, NO_EVENT_PROGS, bpf_fds,
     bt_trace_script, end_group, med, prog_names, ratio, run, spawn,
-    strip_noise, summary_of, wait_line, wait_links)
+    start_bpftrace, strip_noise, summary_of, wait_links)
 
 
 def pair_ratios(samples, mode):
@@ -25,6 +24,10 @@ def pairs_text(rs):
     if not rs:
         return "no pairs"
     return "pairs %.2f-%.2f, median %.2f" % (min(rs), max(rs), med(rs))
+
+
+# item 1's ways to run a migration, alternated within each repetition
+ITEM1_MODES = ("untraced", "traced", "quiet", "floor")
 
 
 class MigrationItems:
@@ -42,22 +45,11 @@ class MigrationItems:
             mig = [MIGSIM, "migrate", "--vram", c.mig_vram, "--json"]
             if chunk:
                 mig[4:4] = ["--chunk", chunk]
-            samples = {"untraced": [], "traced": [], "quiet": []}
+            samples = {m: [] for m in ITEM1_MODES}
             raw = []
             for i in range(pairs):
-                for mode in ("untraced", "traced", "quiet"):
-                    tf = os.path.join(self.tmp, "trace1.json")
-                    if mode == "untraced":
-                        rc, out, err = run(mig)
-                        trace = None
-                    elif mode == "traced":
-                        rc, out, err = run([MIGSCOPE, "trace", "--json", "--hist",
-                                            "-o", tf, "--"] + mig)
-                        trace = summary_of(tf)
-                    else:
-                        rc, out, err = run([MIGSCOPE, "trace", "-q", "--json",
-                                            "-o", tf, "--"] + mig)
-                        trace = summary_of(tf)
+                for mode in ITEM1_MODES:
+                    out, trace = self.item1_run(mode, mig)
                     m = self.migsim_json(out)
                     if m.get("result") != "ok":
                         raise RuntimeError("migsim failed: %s" % m)
@@ -84,12 +76,36 @@ class MigrationItems:
             self.row(1, "  same, summary view: trace -q counts in BPF, nothing per event in the ring",
                      rq, None, "x", note="info: the in-BPF aggregation's cost alone; %s"
                      % pairs_text(pq))
+            pf = pair_ratios(samples, "floor")
+            data[label]["pair_ratios_floor"] = pf
+            data[label]["median_floor_gbps"] = med(samples["floor"])
+            self.row(1, "  same, floor: empty bpftrace programs on the same probe sites",
+                     ratio(med(samples["floor"]), med(samples["untraced"])), None, "x",
+                     note="info: what any tracer of these sites costs; %s" % pairs_text(pf))
         data["tracer"] = ("traced (per-event view): migscope trace --json --hist -o FILE -- migsim "
                           "... (every event through the ring buffer and rendered as a JSON line); "
                           "quiet (summary view): migscope trace -q --json -o FILE (counted in BPF "
-                          "maps, read at exit; nothing per event in the ring); runs alternate "
-                          "untraced, traced, quiet")
+                          "maps, read at exit; nothing per event in the ring); floor: bpftrace "
+                          "with empty programs on the same USDT probes; runs alternate "
+                          + ", ".join(ITEM1_MODES))
         self.section(1, data)
+
+    def item1_run(self, mode, mig):
+        """One migration traced the mode's way: migsim's output and the
+        tracer's summary (None when migscope does not trace)"""
+        tf = os.path.join(self.tmp, "trace1.json")
+        if mode == "untraced":
+            return run(mig)[1], None
+        if mode == "floor":
+            bt = start_bpftrace(os.path.join(self.tmp, "floor.bt"),
+                                bt_trace_script(MIGSIM, self.sites, empty=True))
+            try:
+                return run(mig)[1], None
+            finally:
+                end_group(bt)
+        view = ["--json", "--hist"] if mode == "traced" else ["-q", "--json"]
+        out = run([MIGSCOPE, "trace"] + view + ["-o", tf, "--"] + mig)[1]
+        return out, summary_of(tf)
 
     # ======================================================================
     # 2. per-event BPF cost, migscope vs bpftrace, same probes, same workload
@@ -101,12 +117,9 @@ class MigrationItems:
             n = sum(v for k, v in self.sites.items() if k in BT_PROBES)
             wait_links(p, n)
         else:
-            script = os.path.join(self.tmp, "trace.bt")
-            with open(script, "w") as f:
-                f.write(bt_trace_script(MIGSIM, self.sites))
-            p = spawn(["bpftrace", script], stdout=subprocess.DEVNULL,
-                      env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
-            wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+            p = start_bpftrace(os.path.join(self.tmp, "trace.bt"),
+                               bt_trace_script(MIGSIM, self.sites,
+                                               empty=kind == "floor"))
         before, _, _ = bpf_fds(p.pid)
         rc, out, err = run([MIGSIM, "migrate", "--vram", c.evt_vram, "--chunk", "64K",
                             "--buf", "64K", "--json"])
@@ -130,22 +143,26 @@ class MigrationItems:
 
     def item2(self):
         self.load_check("2")
-        raw = {"migscope": [], "bpftrace": []}
+        raw = {"migscope": [], "bpftrace": [], "floor": []}
         for i in range(self.cfg.evt_pairs):
-            for kind in ("migscope", "bpftrace"):
+            for kind in raw:
                 s = self.tracer_stats(kind)
                 raw[kind].append(s)
                 self.log("2 %-8s %.1f ns/event over %d runs" % (kind, s["ns_per_event"] or -1,
                                                                   s["run_cnt"]))
-        ms = med([s["ns_per_event"] for s in raw["migscope"]])
-        bt = med([s["ns_per_event"] for s in raw["bpftrace"]])
+        ms, bt, fl = (med([s["ns_per_event"] for s in raw[k]])
+                      for k in ("migscope", "bpftrace", "floor"))
         r = ratio(ms, bt)
         self.section(2, {"samples": raw, "median_ns_migscope": ms, "median_ns_bpftrace": bt,
-                         "ratio": r, "workload": "migsim migrate --vram %s --chunk 64K --buf 64K"
+                         "median_ns_floor": fl, "ratio": r,
+                         "workload": "migsim migrate --vram %s --chunk 64K --buf 64K"
                          % self.cfg.evt_vram,
                          "bpftrace_script": bt_trace_script(MIGSIM, self.sites)})
         self.row(2, "BPF ns/event migscope (%.0f) / bpftrace (%.0f)" % (ms or 0, bt or 0),
                  r, ("<=", 0.5), "x")
+        self.row(2, "  floor: empty bpftrace programs on the same probe sites", fl, None, "ns",
+                 note="info: migscope %.0f and bpftrace %.0f ns above it"
+                 % ((ms or 0) - (fl or 0), (bt or 0) - (fl or 0)))
 
     # ======================================================================
     # 5. event pipeline
