@@ -50,26 +50,30 @@ int on_fork(void *ctx)
 
 /* ======================================================================
  * Model target: USDT.  Arguments arrive as longs, in contract order.  A
- * program fetches its site's argument spec once and then only the
- * arguments its view uses (bpf/lib/usdt_args.bpf.h): U_EV() marks those
- * only a per-event record shows, never read when counting in BPF.
+ * program reads only the arguments its view uses: U_EV() marks those only
+ * a per-event record shows, never read when counting in BPF.  Where user
+ * space knew a site's arguments before load (mt_usdt_fixed), reading one
+ * is a single load; otherwise the site's spec is looked up
+ * (bpf/lib/usdt_args.bpf.h).
  */
-#define U_ENTER()						\
-	const struct ms_usdt_spec *spec;			\
+const volatile struct ms_usdt_fixed mt_usdt_fixed[MT_U_NR];
+
+/* probe: MT_U_<name>, a constant once inlined, so the rodata offset is too */
+#define U_ENTER(probe)						\
+	const volatile struct ms_usdt_fixed *fixed = &mt_usdt_fixed[probe]; \
+	__u64 cookie;						\
 								\
 	if (!mt_tgid_ok())					\
 		return 0;					\
-	spec = ms_usdt_spec(ctx);				\
-	if (!spec)						\
-		return 0
-#define U_ARG(n)	ms_usdt_arg(ctx, spec, n)
+	cookie = ms_usdt_cookie(ctx)
+#define U_ARG(n)	ms_usdt_arg_fixed(ctx, cookie, fixed, n)
 #define U_EV(n)		(mt_cfg.totals_only ? 0 : U_ARG(n))
 
 SEC("usdt")
 int u_packet_alloc(struct pt_regs *ctx)
 {
 	struct mt_pkt p = { .vf = MS_VF_UNKNOWN, .gt = MS_GT_UNKNOWN };
-	U_ENTER();
+	U_ENTER(MT_U_packet_alloc);
 
 	p.pkt = U_EV(0);
 	mt_packet(MS_PKT_ALLOC, &p);
@@ -77,12 +81,12 @@ int u_packet_alloc(struct pt_regs *ctx)
 }
 
 /* packet_init and packet_init_from_hdr: (pkt, vfid, tile, gt, type, offset, size, ret) */
-static __always_inline int u_init(struct pt_regs *ctx, __u16 op)
+static __always_inline int u_init(struct pt_regs *ctx, __u16 op, int probe)
 {
 	struct mt_pkt p = {
 		.dir = op == MS_PKT_INIT ? MS_DIR_SAVE : MS_DIR_RESTORE,
 	};
-	U_ENTER();
+	U_ENTER(probe);
 
 	p.pkt = U_EV(0);
 	p.vf = U_ARG(1);
@@ -99,13 +103,13 @@ static __always_inline int u_init(struct pt_regs *ctx, __u16 op)
 SEC("usdt")
 int u_packet_init(struct pt_regs *ctx)
 {
-	return u_init(ctx, MS_PKT_INIT);
+	return u_init(ctx, MS_PKT_INIT, MT_U_packet_init);
 }
 
 SEC("usdt")
 int u_packet_init_from_hdr(struct pt_regs *ctx)
 {
-	return u_init(ctx, MS_PKT_INIT_FROM_HDR);
+	return u_init(ctx, MS_PKT_INIT_FROM_HDR, MT_U_packet_init_from_hdr);
 }
 
 /* (pkt, type, size) */
@@ -113,7 +117,7 @@ SEC("usdt")
 int u_packet_free(struct pt_regs *ctx)
 {
 	struct mt_pkt p = { .vf = MS_VF_UNKNOWN, .gt = MS_GT_UNKNOWN };
-	U_ENTER();
+	U_ENTER(MT_U_packet_free);
 
 	p.pkt = U_EV(0);
 	p.type = U_ARG(1);
@@ -126,10 +130,10 @@ int u_packet_free(struct pt_regs *ctx)
  * ring_produce (gt, vfid, pkt, type, occ, ret, dir) and
  * ring_consume (gt, vfid, pkt, type, occ, dir)
  */
-static __always_inline int u_ring(struct pt_regs *ctx, __u16 op)
+static __always_inline int u_ring(struct pt_regs *ctx, __u16 op, int probe)
 {
 	struct mt_pkt p = {};
-	U_ENTER();
+	U_ENTER(probe);
 
 	p.gt = U_ARG(0);
 	p.vf = U_ARG(1);
@@ -149,19 +153,19 @@ static __always_inline int u_ring(struct pt_regs *ctx, __u16 op)
 SEC("usdt")
 int u_ring_produce(struct pt_regs *ctx)
 {
-	return u_ring(ctx, MS_PKT_PRODUCE);
+	return u_ring(ctx, MS_PKT_PRODUCE, MT_U_ring_produce);
 }
 
 SEC("usdt")
 int u_ring_consume(struct pt_regs *ctx)
 {
-	return u_ring(ctx, MS_PKT_CONSUME);
+	return u_ring(ctx, MS_PKT_CONSUME, MT_U_ring_consume);
 }
 
 /* state_enter and state_exit: (gt, vfid, bit, bitmap) */
-static __always_inline int u_state(struct pt_regs *ctx, bool entered)
+static __always_inline int u_state(struct pt_regs *ctx, bool entered, int probe)
 {
-	U_ENTER();
+	U_ENTER(probe);
 
 	mt_state(U_ARG(0), U_ARG(1), U_ARG(2), entered, U_EV(3));
 	return 0;
@@ -170,20 +174,20 @@ static __always_inline int u_state(struct pt_regs *ctx, bool entered)
 SEC("usdt")
 int u_state_enter(struct pt_regs *ctx)
 {
-	return u_state(ctx, true);
+	return u_state(ctx, true, MT_U_state_enter);
 }
 
 SEC("usdt")
 int u_state_exit(struct pt_regs *ctx)
 {
-	return u_state(ctx, false);
+	return u_state(ctx, false, MT_U_state_exit);
 }
 
 /* (gt, vfid, dir, offset, bytes) */
 SEC("usdt")
 int u_vram_copy_begin(struct pt_regs *ctx)
 {
-	U_ENTER();
+	U_ENTER(MT_U_vram_copy_begin);
 
 	mt_vram_begin(U_ARG(0), U_ARG(1), U_ARG(2), U_EV(3), U_ARG(4),
 		      XE_SRIOV_PACKET_TYPE_VRAM);
@@ -198,7 +202,7 @@ SEC("usdt")
 int u_vram_copy_end(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
-	U_ENTER();
+	U_ENTER(MT_U_vram_copy_end);
 
 	mt_vram_end(U_ARG(5), now);
 	return 0;
@@ -208,7 +212,7 @@ int u_vram_copy_end(struct pt_regs *ctx)
 SEC("usdt")
 int u_data_read_entry(struct pt_regs *ctx)
 {
-	U_ENTER();
+	U_ENTER(MT_U_data_read_entry);
 
 	mt_data_entry(U_ARG(0), MS_DIR_SAVE, U_EV(1));
 	return 0;
@@ -217,17 +221,17 @@ int u_data_read_entry(struct pt_regs *ctx)
 SEC("usdt")
 int u_data_write_entry(struct pt_regs *ctx)
 {
-	U_ENTER();
+	U_ENTER(MT_U_data_write_entry);
 
 	mt_data_entry(U_ARG(0), MS_DIR_RESTORE, U_EV(1));
 	return 0;
 }
 
 /* data_read_return and data_write_return: (vfid, len, ret) */
-static __always_inline int u_data_return(struct pt_regs *ctx)
+static __always_inline int u_data_return(struct pt_regs *ctx, int probe)
 {
 	__u64 now = bpf_ktime_get_ns();
-	U_ENTER();
+	U_ENTER(probe);
 
 	mt_data_return(U_ARG(2), now);
 	return 0;
@@ -236,13 +240,13 @@ static __always_inline int u_data_return(struct pt_regs *ctx)
 SEC("usdt")
 int u_data_read_return(struct pt_regs *ctx)
 {
-	return u_data_return(ctx);
+	return u_data_return(ctx, MT_U_data_read_return);
 }
 
 SEC("usdt")
 int u_data_write_return(struct pt_regs *ctx)
 {
-	return u_data_return(ctx);
+	return u_data_return(ctx, MT_U_data_write_return);
 }
 
 /* (vfid, devid, revid, ret) */
@@ -253,7 +257,7 @@ int u_descriptor(struct pt_regs *ctx)
 		.gt = 0, .type = XE_SRIOV_PACKET_TYPE_DESCRIPTOR,
 		.dir = MS_DIR_RESTORE,
 	};
-	U_ENTER();
+	U_ENTER(MT_U_descriptor);
 
 	p.vf = U_ARG(0);
 	p.offset = U_EV(1);
@@ -271,7 +275,7 @@ int u_trailer(struct pt_regs *ctx)
 		.gt = 0, .type = XE_SRIOV_PACKET_TYPE_TRAILER,
 		.dir = MS_DIR_RESTORE,
 	};
-	U_ENTER();
+	U_ENTER(MT_U_trailer);
 
 	p.vf = U_ARG(0);
 	p.ret = U_ARG(1);
@@ -288,7 +292,7 @@ int u_fault_injected(struct pt_regs *ctx)
 {
 	struct ms_event *e;
 	__u32 vf, gt;
-	U_ENTER();
+	U_ENTER(MT_U_fault_injected);
 
 	vf = U_ARG(1);
 	gt = U_ARG(2);

@@ -39,4 +39,26 @@ struct ms_usdt_spec {
 	short arg_cnt;
 };
 
+/*
+ * A program's argument specs known before load, in its object's rodata:
+ * the verifier then knows where each argument lives and keeps only that
+ * one load (bpf/lib/usdt_args.bpf.h).  A probe's sites can each keep
+ * their arguments elsewhere, so each of a probe's first MS_USDT_WAYS
+ * sites has its own way; the attach cookie says which (MS_USDT_COOKIE),
+ * and further sites, or arguments past MS_USDT_FIXED_ARGS, are read
+ * through the spec map as before.
+ */
+#define MS_USDT_WAYS		2
+#define MS_USDT_FIXED_ARGS	8
+
+struct ms_usdt_fixed {
+	__u16 mask[MS_USDT_WAYS];	/* bit n: args[way][n] holds argument n */
+	struct ms_usdt_arg_spec args[MS_USDT_WAYS][MS_USDT_FIXED_ARGS];
+};
+
+/* a site's attach cookie: its spec id (in the spec map) and its way */
+#define MS_USDT_COOKIE(way, id)		((__u64)(way) << 16 | (id))
+#define MS_USDT_COOKIE_ID(cookie)	((__u32)(cookie) & 0xffff)
+#define MS_USDT_COOKIE_WAY(cookie)	((__u32)((cookie) >> 16))
+
 #endif /* MIGSCOPE_USDT_SPEC_H */

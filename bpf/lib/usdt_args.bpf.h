@@ -70,15 +70,21 @@ static __always_inline unsigned long ms_usdt_reg(struct pt_regs *ctx,
 
 #undef MS_REG
 
-/* the spec of the site that fired, or NULL */
+/* the attach cookie: the site's spec id and way (MS_USDT_COOKIE) */
+static __always_inline __u64 ms_usdt_cookie(struct pt_regs *ctx)
+{
+	return LINUX_HAS_BPF_COOKIE ? bpf_get_attach_cookie(ctx) : 0;
+}
+
+/* the spec of the site that fired (its cookie), or NULL */
 static __always_inline const struct ms_usdt_spec *
-ms_usdt_spec(struct pt_regs *ctx)
+ms_usdt_spec_of(struct pt_regs *ctx, __u64 cookie)
 {
 	long ip;
 	int id, *idp;
 
 	if (LINUX_HAS_BPF_COOKIE) {
-		id = bpf_get_attach_cookie(ctx);
+		id = MS_USDT_COOKIE_ID(cookie);
 	} else {
 		ip = ms_usdt_reg(ctx, __builtin_offsetof(struct pt_regs, ip));
 		idp = bpf_map_lookup_elem(&__bpf_usdt_ip_to_spec_id, &ip);
@@ -89,19 +95,21 @@ ms_usdt_spec(struct pt_regs *ctx)
 	return bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
 }
 
+static __always_inline const struct ms_usdt_spec *
+ms_usdt_spec(struct pt_regs *ctx)
+{
+	return ms_usdt_spec_of(ctx, ms_usdt_cookie(ctx));
+}
+
 /*
- * The value of the argument a describes.  A global function, so the
- * verifier walks the register switch's 17 paths (times the operand kinds)
- * once per program instead of once per argument a program reads: most of
- * its load time otherwise.  At run time it costs a call.
+ * The value of the argument a describes.  Volatile: a may be rodata, whose
+ * values only the verifier may fold (at load, when they are known).
  */
-__noinline long ms_usdt_arg_value(struct pt_regs *ctx,
-				  const struct ms_usdt_arg_spec *a)
+static __always_inline long
+ms_usdt_arg_read(struct pt_regs *ctx, const volatile struct ms_usdt_arg_spec *a)
 {
 	unsigned long v;
 
-	if (!a)
-		return 0;
 	if (a->kind == MS_USDT_CONST) {
 		v = a->val_off;
 	} else {
@@ -118,6 +126,18 @@ __noinline long ms_usdt_arg_value(struct pt_regs *ctx,
 	return v >> a->bitshift;
 }
 
+/*
+ * From the spec map.  A global function, so the verifier walks the
+ * register switch's 17 paths (times the operand kinds) once per program
+ * instead of once per argument a program reads: most of its load time
+ * otherwise.  At run time it costs a call.
+ */
+__noinline long ms_usdt_arg_value(struct pt_regs *ctx,
+				  const struct ms_usdt_arg_spec *a)
+{
+	return a ? ms_usdt_arg_read(ctx, a) : 0;
+}
+
 /* argument n (constant) of spec s, as bpf_usdt_arg() returns it; 0 if absent */
 static __always_inline long ms_usdt_arg(struct pt_regs *ctx,
 					const struct ms_usdt_spec *s, __u32 n)
@@ -125,6 +145,44 @@ static __always_inline long ms_usdt_arg(struct pt_regs *ctx,
 	if (n >= MS_USDT_MAX_ARGS || n >= (__u32)s->arg_cnt)
 		return 0;
 	return ms_usdt_arg_value(ctx, &s->args[n]);
+}
+
+/*
+ * Argument n of the site with this cookie, from the spec map.  A global
+ * function, verified once, so a program's way out of its rodata specs
+ * adds a call per argument rather than a map lookup inlined per argument.
+ */
+__noinline long ms_usdt_arg_of(struct pt_regs *ctx, __u64 cookie, __u64 n)
+{
+	const struct ms_usdt_spec *s = ms_usdt_spec_of(ctx, cookie);
+
+	/* 64-bit n: a 32-bit one was bounded in a copy, then indexed with */
+	if (!s || n >= MS_USDT_MAX_ARGS || n >= (__u64)s->arg_cnt)
+		return 0;
+	return ms_usdt_arg_read(ctx, &s->args[n]);
+}
+
+/*
+ * Argument n (constant) of the site with this cookie, f being the
+ * program's specs known before load (constant offset into rodata): for a
+ * site whose way f holds, the verifier folds the spec and what is left is
+ * one load; other sites read the spec map.  Without attach cookies every
+ * site is read from the spec map: the way is unknown.
+ */
+static __always_inline long
+ms_usdt_arg_fixed(struct pt_regs *ctx, __u64 cookie,
+		  const volatile struct ms_usdt_fixed *f, __u32 n)
+{
+	__u32 way = MS_USDT_COOKIE_WAY(cookie);
+	int w;
+
+	if (LINUX_HAS_BPF_COOKIE && n < MS_USDT_FIXED_ARGS) {
+#pragma unroll
+		for (w = 0; w < MS_USDT_WAYS; w++)
+			if (way == w && (f->mask[w] >> n & 1))
+				return ms_usdt_arg_read(ctx, &f->args[w][n]);
+	}
+	return ms_usdt_arg_of(ctx, cookie, n);
 }
 
 #endif /* MIGSCOPE_USDT_ARGS_BPF_H */

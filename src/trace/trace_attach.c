@@ -37,6 +37,9 @@ struct mt_session {
 	struct mt_config *cfg;
 	struct mt_maps maps;
 	struct mt_usdt *usdt;	/* the model's links */
+	struct ms_usdt_site *sites;	/* the model's, read before load */
+	size_t nsites;
+	char model_path[PATH_MAX];
 	struct ms_events ev;
 	bool ev_open;
 	enum mt_target target;
@@ -124,6 +127,18 @@ static void set_filters(struct mt_config *c, const struct trace_opts *o,
 	c->filter_tgid = o->command != NULL;
 }
 
+/* the binary whose USDT sites we attach to */
+static int model_path(const struct trace_opts *o, char *path, size_t len)
+{
+	if (o->binary)
+		snprintf(path, len, "%s", o->binary);
+	else if (o->pid)
+		snprintf(path, len, "/proc/%d/exe", o->pid);
+	else if (ms_resolve_command(o->command[0], path, len))
+		return -1;
+	return 0;
+}
+
 /* the model's object, and on_fork to follow a launched command's children */
 static int open_model(struct mt_session *s, const struct trace_opts *o)
 {
@@ -138,6 +153,11 @@ static int open_model(struct mt_session *s, const struct trace_opts *o)
 		return ms_err("migtrace_model's USDT programs are not the %d probes known",
 			      mt_usdt_nr_probes());
 	bpf_program__set_autoload(s->model->progs.on_fork, o->command != NULL);
+	if (model_path(o, s->model_path, sizeof(s->model_path)) ||
+	    mt_usdt_sites(s->model_path, &s->sites, &s->nsites))
+		return -1;
+	mt_usdt_specialize(s->model, s->sites, s->nsites);
+	ms_phase("notes");
 	if (!o->command)
 		return 0;
 	off = ms_tracepoint_field_offset("sched/sched_process_fork",
@@ -232,18 +252,6 @@ static void continue_if_stopped(pid_t pid)
 	fclose(f);
 }
 
-/* the binary whose USDT sites we attach to */
-static int model_path(const struct trace_opts *o, char *path, size_t len)
-{
-	if (o->binary)
-		snprintf(path, len, "%s", o->binary);
-	else if (o->pid)
-		snprintf(path, len, "/proc/%d/exe", o->pid);
-	else if (ms_resolve_command(o->command[0], path, len))
-		return -1;
-	return 0;
-}
-
 /* follow the launched command's process tree from its first instruction */
 static int follow_command(struct mt_session *s, const struct trace_opts *o)
 {
@@ -265,21 +273,14 @@ static int follow_command(struct mt_session *s, const struct trace_opts *o)
 
 static int attach_model(struct mt_session *s, const struct trace_opts *o)
 {
-	struct ms_usdt_site *sites;
-	char path[PATH_MAX];
-	size_t n;
+	const char *path = s->model_path;
 	int err;
 
-	if (model_path(o, path, sizeof(path)) ||
-	    mt_usdt_sites(path, &sites, &n))
-		return -1;
-	ms_phase("notes");
 	err = o->command ? follow_command(s, o) : 0;
 	if (!err)
 		err = mt_usdt_attach(s->model, o->command ? -1 :
-				     o->pid ? o->pid : -1, path, sites, n,
-				     &s->usdt);
-	free(sites);
+				     o->pid ? o->pid : -1, path, s->sites,
+				     s->nsites, &s->usdt);
 	if (err)
 		return -1;
 	ms_phase("attach");
@@ -415,6 +416,7 @@ int mt_session_close(struct mt_session *s)
 	if (s->ev_open)
 		ms_events_close(&s->ev);
 	mt_usdt_detach(s->usdt);
+	free(s->sites);
 	migtrace_model_bpf__destroy(s->model);
 	migtrace_bpf__destroy(s->kern);
 	free(s);

@@ -2,10 +2,11 @@
 /*
  * Attaching the model target's USDT programs (bpf/migtrace_model.bpf.c).
  *
- * The binary's notes are read once (lib/usdt.c) and every site becomes a
- * plain uprobe at the note's file offset, with the site's argument spec in
- * the object's spec map and its index as the attach cookie, which is what
- * bpf/lib/usdt_args.bpf.h reads.  libbpf's bpf_program__attach_usdt() does
+ * The binary's notes are read once (lib/usdt.c), before load, so that each
+ * program's argument specs can go into rodata (mt_usdt_specialize), and
+ * every site becomes a plain uprobe at the note's file offset, with the
+ * site's argument spec in the object's spec map and its index and way as
+ * the attach cookie, which is what bpf/lib/usdt_args.bpf.h reads.  libbpf's bpf_program__attach_usdt() does
  * the same but opens and walks the ELF file again for every probe; it is
  * kept for kernels without attach cookies, where it also fills the
  * address-to-spec map.
@@ -20,33 +21,15 @@
 #include "migtrace_config.h"	/* the skeletons' rodata */
 #include "migtrace_model.skel.h"
 
-/* the model's USDT probes (tools/xe-model/xe_usdt.h) and their programs */
+/* the model's USDT probes (include/migtrace_config.h) and their programs */
 struct usdt_probe {
 	const char *name;
 	size_t prog_off;	/* offsetof(progs) of the program */
 };
 
-#define USDT(probe, prog) \
-	{ probe, offsetof(struct migtrace_model_bpf, progs.prog) }
-static const struct usdt_probe usdt_probes[] = {
-	USDT("packet_alloc", u_packet_alloc),
-	USDT("packet_init", u_packet_init),
-	USDT("packet_init_from_hdr", u_packet_init_from_hdr),
-	USDT("packet_free", u_packet_free),
-	USDT("ring_produce", u_ring_produce),
-	USDT("ring_consume", u_ring_consume),
-	USDT("state_enter", u_state_enter),
-	USDT("state_exit", u_state_exit),
-	USDT("vram_copy_begin", u_vram_copy_begin),
-	USDT("vram_copy_end", u_vram_copy_end),
-	USDT("data_read_entry", u_data_read_entry),
-	USDT("data_read_return", u_data_read_return),
-	USDT("data_write_entry", u_data_write_entry),
-	USDT("data_write_return", u_data_write_return),
-	USDT("descriptor", u_descriptor),
-	USDT("trailer", u_trailer),
-	USDT("fault_injected", u_fault_injected),
-};
+#define USDT(probe)	[MT_U_##probe] = {				\
+	#probe, offsetof(struct migtrace_model_bpf, progs.u_##probe) },
+static const struct usdt_probe usdt_probes[] = { MT_USDT_PROBES(USDT) };
 #undef USDT
 
 struct mt_usdt {
@@ -83,7 +66,57 @@ static int keep(struct mt_usdt *u, struct bpf_link *l)
 	return 0;
 }
 
-/* one uprobe per site; the spec id is the site's index, and its cookie */
+/*
+ * A site's way (include/usdt_spec.h): how many sites of its probe come
+ * before it.  Both the specs put in rodata and the cookies use it.
+ */
+static unsigned int site_way(const struct ms_usdt_site *sites, size_t i)
+{
+	unsigned int way = 0;
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		way += !strcmp(sites[j].name, sites[i].name);
+	return way;
+}
+
+/*
+ * Before load: each probe's first sites' argument specs, into rodata.
+ * Arguments a site does not have read as 0, as bpf_usdt_arg() returns.
+ * MIGSCOPE_USDT_SPECS=map leaves them out: every argument is then read
+ * through the spec map (docs/usdt.md), which the tests compare against.
+ */
+void mt_usdt_specialize(struct migtrace_model_bpf *obj,
+			const struct ms_usdt_site *sites, size_t n)
+{
+	const char *how = getenv("MIGSCOPE_USDT_SPECS");
+	const struct usdt_probe *p;
+	struct ms_usdt_fixed *f;
+	unsigned int way, a;
+	size_t i;
+
+	if (how && !strcmp(how, "map")) {
+		fprintf(stderr, "migscope: MIGSCOPE_USDT_SPECS=map: every USDT argument is read through the spec map\n");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		p = probe_named(sites[i].name);
+		way = site_way(sites, i);
+		if (!p || way >= MS_USDT_WAYS)
+			continue;
+		f = &obj->rodata->mt_usdt_fixed[p - usdt_probes];
+		for (a = 0; a < MS_USDT_FIXED_ARGS; a++) {
+			if (a < (unsigned int)sites[i].spec.arg_cnt)
+				f->args[way][a] = sites[i].spec.args[a];
+			else
+				f->args[way][a] = (struct ms_usdt_arg_spec){
+					.kind = MS_USDT_CONST };
+		}
+		f->mask[way] = (1u << MS_USDT_FIXED_ARGS) - 1;
+	}
+}
+
+/* one uprobe per site; its spec id is its index, in its cookie */
 static int attach_sites(struct migtrace_model_bpf *obj, struct mt_usdt *u,
 			pid_t pid, const char *path,
 			const struct ms_usdt_site *sites, size_t n)
@@ -95,7 +128,7 @@ static int attach_sites(struct migtrace_model_bpf *obj, struct mt_usdt *u,
 	for (i = 0; i < n; i++) {
 		LIBBPF_OPTS(bpf_uprobe_opts, opts,
 			    .ref_ctr_offset = sites[i].ref_ctr_offset,
-			    .bpf_cookie = i);
+			    .bpf_cookie = MS_USDT_COOKIE(site_way(sites, i), i));
 		int id = i;
 
 		p = probe_named(sites[i].name);

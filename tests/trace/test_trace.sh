@@ -86,11 +86,13 @@ totals-ptl      --platform ptl --buf 4K
 totals-vfs      --platform bmg --vram 8M --chunk 3M --vfs 3 --vf 2
 EOF
 
-# Two migrations (VF1 and VF2, two migsim processes) at once, two tracers
-# at once: totals counted in BPF (-q) and totals added up from the events
-# agree figure by figure, in total and per unit (pid, VF, GT), and each
-# VF's units add up to its migsim's own accounting.  A private copy of
-# migsim, so no other test's migsim is seen.
+# Two migrations (VF1 and VF2, two migsim processes) at once, three
+# tracers at once: totals counted in BPF (-q) and totals added up from the
+# events agree figure by figure, in total and per unit (pid, VF, GT), and
+# each VF's units add up to its migsim's own accounting.  The third counts
+# in BPF too but reads every USDT argument through the spec map instead of
+# the specs put in rodata before load (docs/usdt.md): both ways must agree.
+# A private copy of migsim, so no other test's migsim is seen.
 cp "$MIGSIM" "$W/migsim-two"
 "$MIGSCOPE" trace -q --json --binary "$W/migsim-two" -o "$W/two.bpf" \
 	2>"$W/two.bpf.err" &
@@ -98,18 +100,25 @@ t1=$!
 "$MIGSCOPE" trace --json --binary "$W/migsim-two" -o "$W/two.ev" \
 	2>"$W/two.ev.err" &
 t2=$!
-if wait_attached "$W/two.bpf.err" && wait_attached "$W/two.ev.err"; then
+MIGSCOPE_USDT_SPECS=map "$MIGSCOPE" trace -q --json --binary \
+	"$W/migsim-two" -o "$W/two.map" 2>"$W/two.map.err" &
+t3=$!
+if wait_attached "$W/two.bpf.err" && wait_attached "$W/two.ev.err" &&
+   wait_attached "$W/two.map.err"; then
 	for vf in 1 2; do
 		"$W/migsim-two" migrate --vfs 2 --vf $vf --vram 16M --chunk 1M \
 			--buf 64K --json >"$W/two.vf$vf" 2>&1 &
 	done
-	wait %3 %4
+	wait %4 %5
 fi
-kill -INT "$t1" "$t2"
-wait "$t1" "$t2"
+kill -INT "$t1" "$t2" "$t3"
+wait "$t1" "$t2" "$t3"
 chk same-counts totals-vs-events "$W/two.bpf" "$W/two.ev"
+expect spec-map-used grep -q "MIGSCOPE_USDT_SPECS=map" "$W/two.map.err"
+chk same-counts spec-map-vs-rodata "$W/two.map" "$W/two.ev"
 chk units units-bpf "$W/two.bpf" "$W/two.vf1" "$W/two.vf2"
 chk units units-events "$W/two.ev" "$W/two.vf1" "$W/two.vf2"
+chk units units-spec-map "$W/two.map" "$W/two.vf1" "$W/two.vf2"
 
 run ptl-pf --platform ptl && "$MIGSCOPE" trace -q --perfetto "$W/ptl.pf" -- \
 	"$MIGSIM" migrate --platform ptl >/dev/null 2>&1 &&
