@@ -18,10 +18,6 @@ def nok(name, why):
     print(f"not ok - {name}: {why}")
 
 
-def skip(name, why):
-    print(f"skip - {name}: {why}")
-
-
 def expect(name, cond, why):
     if cond:
         ok(name)
@@ -179,17 +175,12 @@ def migrate(name, mpath, tpath, gbps):
         want = m["vram_save_copy_gbps"]
         why = f"traced {got:.3f} Gbit/s, model {want:.3f} Gbit/s"
         # The probes bracket the model's own clock reads, so the traced
-        # time can only be longer: that much holds on any machine.
+        # time can only be longer: that much holds on any machine.  How
+        # much longer depends on what else lands between a probe and the
+        # model's clock read (preemption, interrupts, the probe's own
+        # cost): timing, which make bench may report but a test must not
+        # depend on.
         expect(name + "-vram-within", want and got <= want * 1.001, why)
-        # How much longer depends on what else lands between a probe and
-        # the model's clock read (preemption, interrupts, the trap itself):
-        # timing, which a test may report but must not depend on.
-        if want and got >= want * 0.98:
-            ok(name + "-vram-gbps")
-        else:
-            skip(name + "-vram-gbps",
-                 why + ": more than 2% apart on this run (preemption, "
-                 "interrupts or trap cost inside the probe window)")
 
 
 def same_summary(name, a, b):
