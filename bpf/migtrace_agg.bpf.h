@@ -108,7 +108,11 @@ static __always_inline struct ms_agg *agg_unit(__u32 tgid, __u32 vf, __u32 gt)
 	return bpf_map_lookup_elem(&totals, &zero);
 }
 
-/* this CPU's slot of the unit with one more event at time ts, or NULL */
+/*
+ * This CPU's slot of the unit with one more event at time ts, or NULL.
+ * ts 0: an event that reads no clock and leaves the unit's span alone
+ * (packets outside a ring: a clock read was half their cost).
+ */
 static __always_inline struct ms_agg *agg_event(__u64 ts, __u32 tgid,
 						__u32 vf, __u32 gt)
 {
@@ -117,6 +121,8 @@ static __always_inline struct ms_agg *agg_event(__u64 ts, __u32 tgid,
 	if (!a)
 		return NULL;
 	a->events++;
+	if (!ts)
+		return a;
 	if (!a->first_ts)
 		a->first_ts = ts;
 	a->last_ts = ts;

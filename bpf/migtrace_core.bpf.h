@@ -199,8 +199,14 @@ static __always_inline void mt_packet(__u16 op, const struct mt_pkt *p)
 		}
 	}
 	if (mt_cfg.totals_only) {
-		agg_packet(op, now ? now : bpf_ktime_get_ns(), k.tgid, p,
-			   queued);
+		/*
+		 * A ring operation moves its unit's span, stamped or not (a
+		 * failed produce, a consume of an unstamped packet: rare);
+		 * other packet events read no clock (agg_event()).
+		 */
+		if (!now && (op == MS_PKT_PRODUCE || op == MS_PKT_CONSUME))
+			now = bpf_ktime_get_ns();
+		agg_packet(op, now, k.tgid, p, queued);
 		return;
 	}
 	e = mt_reserve(MS_EV_PACKET, op, p->vf, p->gt);

@@ -129,15 +129,27 @@ static void add_vram(struct mt_counts *c, const struct ms_event *e)
 	log2_hist_add(&c->h_vram, v->dur_ns / 1000);
 }
 
+/*
+ * Whether the event's time moves its unit's span (first_ts, last_ts):
+ * every event but the packet ones outside a ring.  When counting in BPF
+ * those take no clock read, a third of the model's events (see
+ * bpf/migtrace_agg.bpf.h); the span from events is kept the same way.
+ */
+static bool moves_span(const struct ms_event *e)
+{
+	return e->type != MS_EV_PACKET || e->op == MS_PKT_PRODUCE ||
+	       e->op == MS_PKT_CONSUME;
+}
+
 /* the event's unit: BPF counts the same way (bpf/migtrace_agg.bpf.h) */
 static void add_to_unit(struct mt_unit *u, const struct ms_event *e)
 {
 	struct mt_counts *c = &u->c;
 
 	c->events++;
-	if (!c->first_ts || e->ts_ns < c->first_ts)
+	if (moves_span(e) && (!c->first_ts || e->ts_ns < c->first_ts))
 		c->first_ts = e->ts_ns;
-	if (e->ts_ns > c->last_ts)
+	if (moves_span(e) && e->ts_ns > c->last_ts)
 		c->last_ts = e->ts_ns;
 	switch (e->type) {
 	case MS_EV_PACKET:

@@ -225,6 +225,12 @@ def same_counts(name, a, b):
     bad = sorted(str(k) for k in set(ua) | set(ub) if ua.get(k) != ub.get(k))
     expect(name + "-units", ua and not bad,
            f"units differ: {bad[:4]}" if bad else "no units")
+    # the same units have a time span both ways: packet events outside a
+    # ring do not move one, so a unit of those alone has none
+    spans = {unit_key(u): u["duration_ns"] > 0 for u in sa.get("units", [])}
+    spans_b = {unit_key(u): u["duration_ns"] > 0 for u in sb.get("units", [])}
+    expect(name + "-spans", spans == spans_b and any(spans.values()),
+           f"units with a span, in BPF: {spans}; from events: {spans_b}")
     # every state held for some time was timed on both sides
     held = {k for k, v in sa["states"].items() if v["total_ns"]}
     held_b = {k for k, v in sb["states"].items() if v["total_ns"]}
