@@ -5,8 +5,7 @@
 
 void json_init(struct json *j, FILE *f)
 {
-	j->f = f;
-	j->len = 0;
+	outbuf_init(&j->out, f);
 	j->depth = 0;
 	j->need_comma[0] = false;
 	j->after_key = false;
@@ -14,34 +13,22 @@ void json_init(struct json *j, FILE *f)
 
 void json_flush(struct json *j)
 {
-	if (j->len)
-		fwrite(j->buf, 1, j->len, j->f);
-	j->len = 0;
+	outbuf_flush(&j->out);
 }
 
 static void put(struct json *j, const char *s, size_t n)
 {
-	if (j->len + n > sizeof(j->buf)) {
-		json_flush(j);
-		if (n > sizeof(j->buf)) {
-			fwrite(s, 1, n, j->f);
-			return;
-		}
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
+	outbuf_put(&j->out, s, n);
 }
 
 static void put_c(struct json *j, char c)
 {
-	if (j->len == sizeof(j->buf))
-		json_flush(j);
-	j->buf[j->len++] = c;
+	outbuf_putc(&j->out, c);
 }
 
 static void put_s(struct json *j, const char *s)
 {
-	put(j, s, strlen(s));
+	outbuf_str(&j->out, s);
 }
 
 /* a value is complete: hand it over if it was a whole top-level value */
@@ -112,22 +99,23 @@ static void put_escape(struct json *j, unsigned char c)
 /*
  * One pass, copying while checking: keys and names are short, so a scan
  * then a copy call cost more.  Local cursor and count: a store through
- * j->buf could alias j->len, which would then be reloaded every byte.
+ * o->buf could alias o->len, which would then be reloaded every byte.
  */
 static void put_escaped(struct json *j, const char *s)
 {
+	struct outbuf *o = &j->out;
 	size_t i, room;
 	char *d;
 
 	put_c(j, '"');
 	while (*s) {
-		if (j->len == sizeof(j->buf))
-			json_flush(j);
-		d = j->buf + j->len;
-		room = sizeof(j->buf) - j->len;
+		if (o->len == sizeof(o->buf))
+			outbuf_flush(o);
+		d = o->buf + o->len;
+		room = sizeof(o->buf) - o->len;
 		for (i = 0; i < room && s[i] && !needs_escape(s[i]); i++)
 			d[i] = s[i];
-		j->len += i;
+		o->len += i;
 		s += i;
 		if (*s && needs_escape(*s))
 			put_escape(j, *s++);
@@ -150,37 +138,17 @@ void json_str(struct json *j, const char *s)
 	value_done(j);
 }
 
-/* decimal digits without printf's format parsing: most event fields */
-static void put_u64(struct json *j, uint64_t v)
-{
-	char digits[20], *d;
-	int n = 0;
-
-	do {
-		digits[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	if (j->len + n > sizeof(j->buf))
-		json_flush(j);
-	d = j->buf + j->len;
-	j->len += n;
-	while (n)
-		*d++ = digits[--n];
-}
-
 void json_u64(struct json *j, uint64_t v)
 {
 	sep(j);
-	put_u64(j, v);
+	outbuf_u64(&j->out, v);
 	value_done(j);
 }
 
 void json_i64(struct json *j, int64_t v)
 {
 	sep(j);
-	if (v < 0)
-		put_c(j, '-');
-	put_u64(j, v < 0 ? -(uint64_t)v : (uint64_t)v);
+	outbuf_i64(&j->out, v);
 	value_done(j);
 }
 
@@ -206,32 +174,15 @@ void json_f64(struct json *j, double v)
 /* v rounded to the given decimals (at most 9), without printf */
 void json_dec(struct json *j, double v, unsigned int decimals)
 {
-	static const uint64_t scale[] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-		100000000, 1000000000,
-	};
-	uint64_t units, frac, s;
-	char digits[9];
-	unsigned int i;
+	uint64_t units;
 
-	if (decimals >= sizeof(scale) / sizeof(scale[0]) || !isfinite(v) ||
-	    fabs(v) * scale[decimals] >= 1e18) {
+	if (!outbuf_round(v, decimals, &units)) {
 		json_f64(j, v);
 		return;
 	}
-	s = scale[decimals];
-	units = fabs(v) * s + 0.5;
-	frac = units % s;
 	sep(j);
-	if (v < 0 && units)
-		put_c(j, '-');
-	put_u64(j, units / s);
-	if (decimals) {
-		for (i = decimals; i; i--, frac /= 10)
-			digits[i - 1] = '0' + frac % 10;
-		put_c(j, '.');
-		put(j, digits, decimals);
-	}
+	/* unlike printf, no "-0.000" for a value that rounds to 0 */
+	outbuf_units(&j->out, v < 0 && units, units, decimals, 0);
 	value_done(j);
 }
 

@@ -9,23 +9,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "outbuf.h"
 
 #define JSON_MAX_DEPTH 16
-#define JSON_BUF_SIZE 4096
 
 /*
- * Output is built in buf and handed to f in one write per record: at the
- * end of each JSON line, when a top-level value closes, when buf is full
- * and at json_flush().  An event's forty-odd pieces each written through
- * stdio cost the per-event views most of their time.
+ * Output is built in out and handed to its FILE in one write per record:
+ * at the end of each JSON line, when a top-level value closes, when the
+ * buffer is full and at json_flush().
  */
 struct json {
-	FILE *f;
-	size_t len;
 	int depth;
 	bool need_comma[JSON_MAX_DEPTH];
 	bool after_key;
-	char buf[JSON_BUF_SIZE];
+	struct outbuf out;
 };
 
 void json_init(struct json *j, FILE *f);

@@ -12,7 +12,7 @@
 struct ev_renderer {
 	const char *name;
 	bool has_vf_gt;		/* the event names a VF and a GT */
-	void (*text)(FILE *f, const struct ms_event *e);
+	void (*text)(struct outbuf *o, const struct ms_event *e);
 	void (*json)(struct json *j, const struct ms_event *e);
 };
 
@@ -90,26 +90,45 @@ static void hex(struct json *j, const char *key, uint64_t v)
 	json_kstr(j, key, buf);
 }
 
-static void error_text(FILE *f, int64_t ret)
+static void error_text(struct outbuf *o, int64_t ret)
 {
-	if (ret < 0)
-		fprintf(f, " ERROR %s", ms_errno_name((int)-ret));
+	if (ret < 0) {
+		outbuf_str(o, " ERROR ");
+		outbuf_str(o, ms_errno_name((int)-ret));
+	}
+}
+
+/* " <ns in us, one decimal> us" */
+static void us_text(struct outbuf *o, uint64_t ns)
+{
+	outbuf_putc(o, ' ');
+	outbuf_fixed(o, ns / 1e3, 1, 0);
+	outbuf_str(o, " us");
 }
 
 /* --- packets ------------------------------------------------------------ */
 
-static void packet_text(FILE *f, const struct ms_event *e)
+static void packet_text(struct outbuf *o, const struct ms_event *e)
 {
 	const struct ms_packet_ev *p = &e->packet;
 
-	fprintf(f, "packet %-13s %-10s off %-10" PRIu64 " size %-10" PRIu64,
-		ms_event_op_name(e), ptype_name(p->ptype), (uint64_t)p->offset,
-		(uint64_t)p->size);
-	if (e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME)
-		fprintf(f, " ring %u", p->ring_occ);
-	if (e->op == MS_PKT_CONSUME)
-		fprintf(f, " queued %.1f us", p->queued_ns / 1e3);
-	error_text(f, p->ret);
+	outbuf_str(o, "packet ");
+	outbuf_str_left(o, ms_event_op_name(e), 13);
+	outbuf_putc(o, ' ');
+	outbuf_str_left(o, ptype_name(p->ptype), 10);
+	outbuf_str(o, " off ");
+	outbuf_u64_left(o, p->offset, 10);
+	outbuf_str(o, " size ");
+	outbuf_u64_left(o, p->size, 10);
+	if (e->op == MS_PKT_PRODUCE || e->op == MS_PKT_CONSUME) {
+		outbuf_str(o, " ring ");
+		outbuf_u64(o, p->ring_occ);
+	}
+	if (e->op == MS_PKT_CONSUME) {
+		outbuf_str(o, " queued");
+		us_text(o, p->queued_ns);
+	}
+	error_text(o, p->ret);
 }
 
 static void packet_json(struct json *j, const struct ms_event *e)
@@ -128,15 +147,20 @@ static void packet_json(struct json *j, const struct ms_event *e)
 
 /* --- control states ----------------------------------------------------- */
 
-static void state_text(FILE *f, const struct ms_event *e)
+static void state_text(struct outbuf *o, const struct ms_event *e)
 {
 	const struct ms_state_ev *s = &e->state;
 
-	fprintf(f, "state  %-5s %-22s", ms_event_op_name(e),
-		state_name(s->bit));
-	if (!s->entered && s->held_ns)
-		fprintf(f, " held %.1f us", s->held_ns / 1e3);
-	fprintf(f, " bits %#" PRIx64, (uint64_t)s->bitmap);
+	outbuf_str(o, "state  ");
+	outbuf_str_left(o, ms_event_op_name(e), 5);
+	outbuf_putc(o, ' ');
+	outbuf_str_left(o, state_name(s->bit), 22);
+	if (!s->entered && s->held_ns) {
+		outbuf_str(o, " held");
+		us_text(o, s->held_ns);
+	}
+	outbuf_str(o, " bits ");
+	outbuf_hex(o, s->bitmap);
 }
 
 static void state_json(struct json *j, const struct ms_event *e)
@@ -150,15 +174,21 @@ static void state_json(struct json *j, const struct ms_event *e)
 
 /* --- VRAM chunk copies and data_read/data_write -------------------------- */
 
-static void vram_text(FILE *f, const struct ms_event *e)
+static void vram_text(struct outbuf *o, const struct ms_event *e)
 {
 	const struct ms_vram_ev *v = &e->vram;
 
-	fprintf(f, "vram   %-7s off %-10" PRIu64 " bytes %-10" PRIu64
-		" %.1f us %.2f Gbit/s", ms_event_op_name(e),
-		(uint64_t)v->offset, (uint64_t)v->bytes, v->dur_ns / 1e3,
-		ms_gbps(v->bytes, v->dur_ns));
-	error_text(f, v->ret);
+	outbuf_str(o, "vram   ");
+	outbuf_str_left(o, ms_event_op_name(e), 7);
+	outbuf_str(o, " off ");
+	outbuf_u64_left(o, v->offset, 10);
+	outbuf_str(o, " bytes ");
+	outbuf_u64_left(o, v->bytes, 10);
+	us_text(o, v->dur_ns);
+	outbuf_putc(o, ' ');
+	outbuf_fixed(o, ms_gbps(v->bytes, v->dur_ns), 2, 0);
+	outbuf_str(o, " Gbit/s");
+	error_text(o, v->ret);
 }
 
 static void vram_json(struct json *j, const struct ms_event *e)
@@ -174,17 +204,24 @@ static void vram_json(struct json *j, const struct ms_event *e)
 	json_kdec(j, "gbps", ms_gbps(v->bytes, v->dur_ns), 3);
 }
 
-static void data_text(FILE *f, const struct ms_event *e)
+static void data_text(struct outbuf *o, const struct ms_event *e)
 {
 	const struct ms_data_ev *d = &e->data;
 
-	fprintf(f, "data   %-5s len %-10" PRIu64 " %.1f us ",
-		ms_event_op_name(e), (uint64_t)d->len, d->dur_ns / 1e3);
-	if (d->ret > 0)
-		fprintf(f, "-> %" PRId64 " bytes", (int64_t)d->ret);
-	else if (d->ret == 0)
-		fprintf(f, "-> EOF");
-	error_text(f, d->ret);
+	outbuf_str(o, "data   ");
+	outbuf_str_left(o, ms_event_op_name(e), 5);
+	outbuf_str(o, " len ");
+	outbuf_u64_left(o, d->len, 10);
+	us_text(o, d->dur_ns);
+	outbuf_putc(o, ' ');
+	if (d->ret > 0) {
+		outbuf_str(o, "-> ");
+		outbuf_i64(o, d->ret);
+		outbuf_str(o, " bytes");
+	} else if (d->ret == 0) {
+		outbuf_str(o, "-> EOF");
+	}
+	error_text(o, d->ret);
 }
 
 static void data_json(struct json *j, const struct ms_event *e)
@@ -197,27 +234,47 @@ static void data_json(struct json *j, const struct ms_event *e)
 
 /* --- injected faults ------------------------------------------------------ */
 
-static void inject_text(FILE *f, const struct ms_event *e)
+/* "signal=<n>", "delay <n> us" or "errno=<name>" */
+static void verdict_text(struct outbuf *o, const struct ms_inject_ev *in)
 {
-	const struct ms_inject_ev *in = &e->inject;
 	char what[32];
 
+	if (in->mechanism == INJ_MECH_SIGNAL) {
+		outbuf_str(o, "signal=");
+		outbuf_i64(o, in->err);
+	} else if (ms_site_is_delay(in->site)) {
+		/* a delay is no errno: "delay 20000 us" reads as what it is */
+		outbuf_str(o, inj_verdict_text(in->site, in->err, what,
+					       sizeof(what)));
+	} else {
+		outbuf_str(o, "errno=");
+		outbuf_str(o, ms_errno_name(in->err));
+	}
+}
+
+static void inject_text(struct outbuf *o, const struct ms_event *e)
+{
+	const struct ms_inject_ev *in = &e->inject;
+
 	/* seen by the tracer (xe:fault_injected) it has no sequence or hit */
-	fprintf(f, "%s ", in->dry_run ? "would inject" : "inject");
-	if (in->seq)
-		fprintf(f, "#%llu ", (unsigned long long)in->seq);
-	fprintf(f, "site=%s ", inj_site_name(in->site));
-	/* a delay is no errno: "delay 20000 us" reads as what it is */
-	if (in->mechanism == INJ_MECH_SIGNAL)
-		fprintf(f, "signal=%d", in->err);
-	else if (ms_site_is_delay(in->site))
-		fprintf(f, "%s", inj_verdict_text(in->site, in->err, what,
-						  sizeof(what)));
-	else
-		fprintf(f, "errno=%s", ms_errno_name(in->err));
-	if (in->hit)
-		fprintf(f, " hit=%llu", (unsigned long long)in->hit);
-	fprintf(f, " tid=%u mechanism=%s", e->tid, inj_mech_name(in->mechanism));
+	outbuf_str(o, in->dry_run ? "would inject " : "inject ");
+	if (in->seq) {
+		outbuf_putc(o, '#');
+		outbuf_u64(o, in->seq);
+		outbuf_putc(o, ' ');
+	}
+	outbuf_str(o, "site=");
+	outbuf_str(o, inj_site_name(in->site));
+	outbuf_putc(o, ' ');
+	verdict_text(o, in);
+	if (in->hit) {
+		outbuf_str(o, " hit=");
+		outbuf_u64(o, in->hit);
+	}
+	outbuf_str(o, " tid=");
+	outbuf_u64(o, e->tid);
+	outbuf_str(o, " mechanism=");
+	outbuf_str(o, inj_mech_name(in->mechanism));
 }
 
 static void null_or_i64(struct json *j, const char *key, bool is, int64_t v)
@@ -253,22 +310,29 @@ static void inject_json(struct json *j, const struct ms_event *e)
 
 /* --- LAPIC timer ---------------------------------------------------------- */
 
-static void lapic_text(FILE *f, const struct ms_event *e)
+static void lapic_text(struct outbuf *o, const struct ms_event *e)
 {
 	const struct ms_lapic_ev *l = &e->lapic;
 
-	fprintf(f, "lapic  %-11s vcpu %u", ms_event_op_name(e), l->vcpu);
+	outbuf_str(o, "lapic  ");
+	outbuf_str_left(o, ms_event_op_name(e), 11);
+	outbuf_str(o, " vcpu ");
+	outbuf_u64(o, l->vcpu);
 	if (e->op == MS_LAPIC_HV_SWITCH) {
-		fprintf(f, " to %s timer", l->hv ? "hv" : "sw");
+		outbuf_str(o, l->hv ? " to hv timer" : " to sw timer");
 		return;
 	}
-	fprintf(f, " lag %.1f us period %.1f us", l->lag_ns / 1e3,
-		l->period_ns / 1e3);
-	if (e->op == MS_LAPIC_CLAMP)
-		fprintf(f, " prefix_replays %llu",
-			(unsigned long long)l->prefix_replays);
-	else
-		fprintf(f, " burst %u", l->burst);
+	outbuf_str(o, " lag");
+	us_text(o, l->lag_ns);
+	outbuf_str(o, " period");
+	us_text(o, l->period_ns);
+	if (e->op == MS_LAPIC_CLAMP) {
+		outbuf_str(o, " prefix_replays ");
+		outbuf_u64(o, l->prefix_replays);
+	} else {
+		outbuf_str(o, " burst ");
+		outbuf_u64(o, l->burst);
+	}
 }
 
 static void lapic_json(struct json *j, const struct ms_event *e)
@@ -305,21 +369,52 @@ const char *ms_event_type_name(const struct ms_event *e)
 	return r ? r->name : "unknown";
 }
 
-void ms_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
+static void unknown_text(struct outbuf *o, const struct ms_event *e)
 {
-	const struct ev_renderer *r = renderer(e);
+	outbuf_str(o, "event type ");
+	outbuf_u64(o, e->type);
+	outbuf_str(o, " op ");
+	outbuf_u64(o, e->op);
+}
+
+/* "<seconds since t0> pid <pid> VF<n> GT<n> ", what every line starts with */
+static void prefix_text(struct outbuf *o, const struct ev_renderer *r,
+			const struct ms_event *e, uint64_t t0_ns)
+{
 	uint64_t t = e->ts_ns > t0_ns ? e->ts_ns - t0_ns : 0;
 	bool vf = r && r->has_vf_gt && e->vf != MS_VF_UNKNOWN;
 	bool gt = r && r->has_vf_gt && e->gt != MS_GT_UNKNOWN;
 
-	fprintf(f, "%10.6f pid %-7u ", t / 1e9, e->pid);
-	fprintf(f, vf ? "VF%-2u" : "VF- ", e->vf);
-	fprintf(f, gt ? " GT%u " : " GT- ", e->gt);
-	if (r)
-		r->text(f, e);
+	outbuf_fixed(o, t / 1e9, 6, 10);
+	outbuf_str(o, " pid ");
+	outbuf_u64_left(o, e->pid, 7);
+	outbuf_str(o, " VF");
+	if (vf)
+		outbuf_u64_left(o, e->vf, 2);
 	else
-		fprintf(f, "event type %u op %u", e->type, e->op);
-	fputc('\n', f);
+		outbuf_str(o, "- ");
+	outbuf_str(o, " GT");
+	if (gt)
+		outbuf_u64(o, e->gt);
+	else
+		outbuf_putc(o, '-');
+	outbuf_putc(o, ' ');
+}
+
+void ms_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
+{
+	const struct ev_renderer *r = renderer(e);
+	struct outbuf o;
+
+	outbuf_init(&o, f);
+	prefix_text(&o, r, e, t0_ns);
+	if (r)
+		r->text(&o, e);
+	else
+		unknown_text(&o, e);
+	outbuf_putc(&o, '\n');
+	/* one write per line: callers print to f between events */
+	outbuf_flush(&o);
 }
 
 void ms_event_json(struct json *j, const struct ms_event *e)

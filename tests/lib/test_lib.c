@@ -99,7 +99,7 @@ static void test_json_decimals(void)
  */
 static void test_json_long(void)
 {
-	size_t n = 3 * JSON_BUF_SIZE + 7, i, len = 0;
+	size_t n = 3 * OUTBUF_SIZE + 7, i, len = 0;
 	char *s = malloc(n + 1), *want = malloc(2 * n + 64), *got = NULL;
 	struct json j;
 	FILE *f = open_memstream(&got, &len);
