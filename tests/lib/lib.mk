@@ -8,6 +8,13 @@ $(OUT)/tests/test_lib: $(OUT)/tests/lib/test_lib.o $(OUT)/libmigscope.a
 
 TEST_BINS += $(OUT)/tests/test_lib
 
+$(OUT)/tests/test_lib_outbuf: $(OUT)/tests/lib/test_lib_outbuf.o \
+			      $(OUT)/libmigscope.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
+TEST_BINS += $(OUT)/tests/test_lib_outbuf
+
 # the reader and every renderer on untrusted bytes, built by `make test`
 FUZZ_REC_SRCS := $(LIB_SRCS)
 $(OUT)/fuzz/fuzz_record: tests/lib/fuzz_record.c $(FUZZ_REC_SRCS) \
