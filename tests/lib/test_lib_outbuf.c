@@ -59,34 +59,36 @@ static void bar(struct pair *p)
 	fputc('|', p->w);
 }
 
+/* the outbuf call on one side, the printf format on the other */
+#define BOTH(p, call, ...)					\
+	do {							\
+		call;						\
+		fprintf((p)->w, __VA_ARGS__);			\
+		bar(p);						\
+	} while (0)
+
+static const unsigned int widths[] = { 0, 1, 2, 5, 7, 10, 13, 22, 70 };
+
 static void test_integers(void)
 {
 	static const uint64_t u[] = { 0, 1, 9, 10, 99, 12345, 4294967295ULL,
 				      1ULL << 63, UINT64_MAX };
 	static const int64_t s[] = { 0, 1, -1, -5, 1000000, -1000000,
 				     INT64_MAX, INT64_MIN };
-	static const unsigned int widths[] = { 0, 1, 2, 7, 10, 25, 70 };
 	struct pair p;
 	size_t i, k;
 
 	if (!pair_open(&p))
 		return;
 	for (i = 0; i < ARRAY_SIZE(u); i++) {
-		outbuf_u64(&p.o, u[i]);
-		outbuf_hex(&p.o, u[i]);
-		fprintf(p.w, "%" PRIu64 "%#" PRIx64, u[i], u[i]);
-		bar(&p);
-		for (k = 0; k < ARRAY_SIZE(widths); k++) {
-			outbuf_u64_left(&p.o, u[i], widths[k]);
-			fprintf(p.w, "%-*" PRIu64, widths[k], u[i]);
-			bar(&p);
-		}
+		BOTH(&p, outbuf_u64(&p.o, u[i]), "%" PRIu64, u[i]);
+		BOTH(&p, outbuf_hex(&p.o, u[i]), "%#" PRIx64, u[i]);
+		for (k = 0; k < ARRAY_SIZE(widths); k++)
+			BOTH(&p, outbuf_u64_left(&p.o, u[i], widths[k]),
+			     "%-*" PRIu64, widths[k], u[i]);
 	}
-	for (i = 0; i < ARRAY_SIZE(s); i++) {
-		outbuf_i64(&p.o, s[i]);
-		fprintf(p.w, "%" PRId64, s[i]);
-		bar(&p);
-	}
+	for (i = 0; i < ARRAY_SIZE(s); i++)
+		BOTH(&p, outbuf_i64(&p.o, s[i]), "%" PRId64, s[i]);
 	pair_check(&p, "outbuf-integers");
 }
 
@@ -94,21 +96,16 @@ static void test_strings(void)
 {
 	static const char *const s[] = { "", "a", "consume", "init_from_hdr",
 					 "PAUSE_SEND_PAUSE_TOO_LONG_FOR_22" };
-	static const unsigned int widths[] = { 0, 1, 5, 13, 22, 40 };
 	struct pair p;
 	size_t i, k;
 
 	if (!pair_open(&p))
 		return;
 	for (i = 0; i < ARRAY_SIZE(s); i++) {
-		outbuf_str(&p.o, s[i]);
-		fputs(s[i], p.w);
-		bar(&p);
-		for (k = 0; k < ARRAY_SIZE(widths); k++) {
-			outbuf_str_left(&p.o, s[i], widths[k]);
-			fprintf(p.w, "%-*s", widths[k], s[i]);
-			bar(&p);
-		}
+		BOTH(&p, outbuf_str(&p.o, s[i]), "%s", s[i]);
+		for (k = 0; k < ARRAY_SIZE(widths); k++)
+			BOTH(&p, outbuf_str_left(&p.o, s[i], widths[k]),
+			     "%-*s", widths[k], s[i]);
 	}
 	pair_check(&p, "outbuf-strings");
 }
@@ -116,9 +113,8 @@ static void test_strings(void)
 static void fixed_both(struct pair *p, double v, unsigned int decimals,
 		       unsigned int width)
 {
-	outbuf_fixed(&p->o, v, decimals, width);
-	fprintf(p->w, "%*.*f", width, decimals, v);
-	bar(p);
+	BOTH(p, outbuf_fixed(&p->o, v, decimals, width), "%*.*f", width,
+	     decimals, v);
 }
 
 /*
