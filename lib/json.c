@@ -152,6 +152,15 @@ void json_i64(struct json *j, int64_t v)
 	value_done(j);
 }
 
+void json_hex(struct json *j, uint64_t v)
+{
+	sep(j);
+	put_c(j, '"');
+	outbuf_hex(&j->out, v);
+	put_c(j, '"');
+	value_done(j);
+}
+
 void json_f64(struct json *j, double v)
 {
 	sep(j);
@@ -229,6 +238,12 @@ void json_ki64(struct json *j, const char *key, int64_t v)
 {
 	json_key(j, key);
 	json_i64(j, v);
+}
+
+void json_khex(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_hex(j, v);
 }
 
 void json_kf64(struct json *j, const char *key, double v)

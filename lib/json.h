@@ -34,6 +34,8 @@ void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
+/* "%#" PRIx64 as a string: bitmaps and pointers */
+void json_hex(struct json *j, uint64_t v);
 void json_f64(struct json *j, double v);
 /* fixed decimals: cheaper than json_f64's 15 significant digits */
 void json_dec(struct json *j, double v, unsigned int decimals);
@@ -48,6 +50,7 @@ void json_flush(struct json *j);
 void json_kstr(struct json *j, const char *key, const char *s);
 void json_ku64(struct json *j, const char *key, uint64_t v);
 void json_ki64(struct json *j, const char *key, int64_t v);
+void json_khex(struct json *j, const char *key, uint64_t v);
 void json_kf64(struct json *j, const char *key, double v);
 void json_kdec(struct json *j, const char *key, double v,
 	       unsigned int decimals);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One renderer per event type: see render.h. */
-#include <inttypes.h>
 #include <string.h>
 #include "common.h"
 #include "fault_sites.h"
@@ -82,14 +81,6 @@ static const char *state_name(unsigned int bit)
 	return n ? n : "UNKNOWN";
 }
 
-static void hex(struct json *j, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%#" PRIx64, v);
-	json_kstr(j, key, buf);
-}
-
 static void error_text(struct outbuf *o, int64_t ret)
 {
 	if (ret < 0) {
@@ -136,7 +127,7 @@ static void packet_json(struct json *j, const struct ms_event *e)
 	const struct ms_packet_ev *p = &e->packet;
 
 	json_kstr(j, "ptype", ptype_name(p->ptype));
-	hex(j, "pkt", p->pkt);
+	json_khex(j, "pkt", p->pkt);
 	json_ku64(j, "offset", p->offset);
 	json_ku64(j, "size", p->size);
 	json_ki64(j, "ret", p->ret);
@@ -168,7 +159,7 @@ static void state_json(struct json *j, const struct ms_event *e)
 	json_kstr(j, "state", state_name(e->state.bit));
 	json_ku64(j, "bit", e->state.bit);
 	json_kbool(j, "entered", e->state.entered);
-	hex(j, "bitmap", e->state.bitmap);
+	json_khex(j, "bitmap", e->state.bitmap);
 	json_ku64(j, "held_ns", e->state.held_ns);
 }
 
