@@ -6,10 +6,10 @@
  * program's argument specs can go into rodata (mt_usdt_specialize), and
  * every site becomes a plain uprobe at the note's file offset, with the
  * site's argument spec in the object's spec map and its index and way as
- * the attach cookie, which is what bpf/lib/usdt_args.bpf.h reads.  libbpf's bpf_program__attach_usdt() does
- * the same but opens and walks the ELF file again for every probe; it is
- * kept for kernels without attach cookies, where it also fills the
- * address-to-spec map.
+ * the attach cookie, which is what bpf/lib/usdt_args.bpf.h reads.
+ * libbpf's bpf_program__attach_usdt() does the same but opens and walks
+ * the ELF file again for every probe; it is kept for kernels without
+ * attach cookies, where it also fills the address-to-spec map.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -80,20 +80,33 @@ static unsigned int site_way(const struct ms_usdt_site *sites, size_t i)
 	return way;
 }
 
+/* site's argument specs as way way of its program's fixed specs */
+static void fix_site(struct ms_usdt_fixed *f, unsigned int way,
+		     const struct ms_usdt_site *site)
+{
+	unsigned int a;
+
+	/* arguments the site does not have read as 0, as bpf_usdt_arg() */
+	for (a = 0; a < MS_USDT_FIXED_ARGS; a++)
+		f->args[way][a] = a < (unsigned int)site->spec.arg_cnt ?
+			site->spec.args[a] :
+			(struct ms_usdt_arg_spec){ .kind = MS_USDT_CONST };
+	f->mask[way] = (1u << MS_USDT_FIXED_ARGS) - 1;
+}
+
 /*
  * Before load: each probe's first sites' argument specs, into rodata.
- * Arguments a site does not have read as 0, as bpf_usdt_arg() returns.
  * MIGSCOPE_USDT_SPECS=map leaves them out: every argument is then read
  * through the spec map (docs/usdt.md), which the tests compare against.
+ * With MIGSCOPE_PHASES, says how many of the traced sites it fixed.
  */
 void mt_usdt_specialize(struct migtrace_model_bpf *obj,
 			const struct ms_usdt_site *sites, size_t n)
 {
 	const char *how = getenv("MIGSCOPE_USDT_SPECS");
 	const struct usdt_probe *p;
-	struct ms_usdt_fixed *f;
-	unsigned int way, a;
-	size_t i;
+	size_t i, traced = 0, fixed = 0;
+	unsigned int way;
 
 	if (how && !strcmp(how, "map")) {
 		fprintf(stderr, "migscope: MIGSCOPE_USDT_SPECS=map: every USDT argument is read through the spec map\n");
@@ -102,18 +115,16 @@ void mt_usdt_specialize(struct migtrace_model_bpf *obj,
 	for (i = 0; i < n; i++) {
 		p = probe_named(sites[i].name);
 		way = site_way(sites, i);
+		traced += p != NULL;
 		if (!p || way >= MS_USDT_WAYS)
 			continue;
-		f = &obj->rodata->mt_usdt_fixed[p - usdt_probes];
-		for (a = 0; a < MS_USDT_FIXED_ARGS; a++) {
-			if (a < (unsigned int)sites[i].spec.arg_cnt)
-				f->args[way][a] = sites[i].spec.args[a];
-			else
-				f->args[way][a] = (struct ms_usdt_arg_spec){
-					.kind = MS_USDT_CONST };
-		}
-		f->mask[way] = (1u << MS_USDT_FIXED_ARGS) - 1;
+		fix_site(&obj->rodata->mt_usdt_fixed[p - usdt_probes], way,
+			 &sites[i]);
+		fixed++;
 	}
+	if (getenv("MIGSCOPE_PHASES"))
+		fprintf(stderr, "migscope: argument specs known at load for %zu of %zu traced USDT sites\n",
+			fixed, traced);
 }
 
 /* one uprobe per site; its spec id is its index, in its cookie */
@@ -200,6 +211,8 @@ int mt_usdt_sites(const char *path, struct ms_usdt_site **sites, size_t *n)
 		return ms_err("%s", why);
 	if (check_sites(path, *sites, *n)) {
 		free(*sites);
+		*sites = NULL;
+		*n = 0;
 		return -1;
 	}
 	return 0;
