@@ -59,12 +59,24 @@ static void nest_open(struct json *j, char c)
 	j->need_comma[j->depth] = false;
 }
 
-static void nest_close(struct json *j, char c)
+static void nest_end(struct json *j, char c)
 {
 	put_c(j, c);
 	if (j->depth > 0)
 		j->depth--;
+}
+
+static void nest_close(struct json *j, char c)
+{
+	nest_end(j, c);
 	value_done(j);
+}
+
+/* a JSON-lines record's closing brace and newline, handed over together */
+void json_obj_end_line(struct json *j)
+{
+	nest_end(j, '}');
+	json_newline(j);
 }
 
 void json_obj_begin(struct json *j) { nest_open(j, '{'); }

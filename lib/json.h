@@ -43,6 +43,8 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* end of one JSON-lines record */
 void json_newline(struct json *j);
+/* json_obj_end() then json_newline(), in one write */
+void json_obj_end_line(struct json *j);
 /* hand what is buffered to the FILE: before writing to it directly */
 void json_flush(struct json *j);
 

@@ -422,6 +422,5 @@ void ms_event_json(struct json *j, const struct ms_event *e)
 	json_kstr(j, "op", ms_event_op_name(e));
 	if (r)
 		r->json(j, e);
-	json_obj_end(j);
-	json_newline(j);
+	json_obj_end_line(j);
 }

@@ -188,8 +188,7 @@ static void print_json(const struct kernel_facts *k)
 		json_obj_end(&j);
 	}
 	json_obj_end(&j);
-	json_obj_end(&j);
-	json_newline(&j);
+	json_obj_end_line(&j);
 }
 
 enum { OPT_XE = 256 };

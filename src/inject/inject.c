@@ -197,8 +197,7 @@ static void summary(struct inject_out *out, const struct inj_session *s,
 		json_kbool(&out->j, "dry_run", p->dry_run);
 		if (status >= 0)
 			json_ki64(&out->j, "exit", status);
-		json_obj_end(&out->j);
-		json_newline(&out->j);
+		json_obj_end_line(&out->j);
 		return;
 	}
 	fprintf(stderr, "migscope inject: %s (%s): %llu hit(s), %llu %s, %llu logged, %llu dropped\n",

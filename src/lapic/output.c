@@ -121,8 +121,7 @@ void lapic_report_interval(struct lapic_run *r, uint64_t now)
 	}
 	if (r->o.json) {
 		json_arr_end(&r->j);
-		json_obj_end(&r->j);
-		json_newline(&r->j);
+		json_obj_end_line(&r->j);
 	}
 	fflush(stdout);
 	r->last_tick = now;
@@ -170,8 +169,7 @@ void lapic_report_summary(struct lapic_run *r, uint64_t now)
 		vcpu_json(&r->j, &r->rows[i], &r->rows[i].cur, &h, secs);
 	}
 	json_arr_end(&r->j);
-	json_obj_end(&r->j);
-	json_newline(&r->j);
+	json_obj_end_line(&r->j);
 	fflush(stdout);
 }
 

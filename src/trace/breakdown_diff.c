@@ -121,6 +121,5 @@ void mb_diff_json(struct json *j, const struct mb_result *a,
 	for (i = 0; i < n; i++)
 		delta_json(j, &d[i]);
 	json_arr_end(j);
-	json_obj_end(j);
-	json_newline(j);
+	json_obj_end_line(j);
 }

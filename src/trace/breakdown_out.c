@@ -192,6 +192,5 @@ void mb_json(struct json *j, const struct mb_result *r)
 	json_key(j, "activity");
 	totals_json(j, r->act, r->nact, true);
 	waits_json(j, r);
-	json_obj_end(j);
-	json_newline(j);
+	json_obj_end_line(j);
 }

@@ -199,8 +199,7 @@ void mt_agg_summary_json(const struct mt_agg *a, struct json *j,
 			unit_json(j, v[i], v[i] == &a->units[MT_UNIT_OTHER]);
 		json_arr_end(j);
 	}
-	json_obj_end(j);
-	json_newline(j);
+	json_obj_end_line(j);
 }
 
 static void text_data(FILE *f, const char *what, const struct ms_agg_data *d)
