@@ -61,12 +61,18 @@ const volatile struct ms_usdt_fixed mt_usdt_fixed[MT_U_NR];
 /* probe: MT_U_<name>, a constant once inlined, so the rodata offset is too */
 #define U_ENTER(probe)						\
 	const volatile struct ms_usdt_fixed *fixed = &mt_usdt_fixed[probe]; \
+	const struct ms_usdt_spec *spec = NULL;			\
 	__u64 cookie;						\
 								\
 	if (!mt_tgid_ok())					\
 		return 0;					\
-	cookie = ms_usdt_cookie(ctx)
-#define U_ARG(n)	ms_usdt_arg_fixed(ctx, cookie, fixed, n)
+	cookie = ms_usdt_cookie(ctx);				\
+	/* no cookies: the site's spec by its address, once */	\
+	if (!LINUX_HAS_BPF_COOKIE && !(spec = ms_usdt_spec_of(ctx, 0))) \
+		return 0
+#define U_ARG(n)	(LINUX_HAS_BPF_COOKIE ?				\
+			 ms_usdt_arg_fixed(ctx, cookie, fixed, n) :	\
+			 ms_usdt_arg(ctx, spec, n))
 #define U_EV(n)		(mt_cfg.totals_only ? 0 : U_ARG(n))
 
 SEC("usdt")

@@ -5,9 +5,11 @@
  * libbpf's bpf_usdt_arg() (usdt.bpf.h) is a function call that, for every
  * argument, finds the site's spec again (attach cookie helper + array
  * lookup) and copies the register out of pt_regs with
- * bpf_probe_read_kernel().  A program here finds its spec once
- * (ms_usdt_spec) and reads each register it needs with a direct context
- * load (ms_usdt_arg), and only the arguments it needs.
+ * bpf_probe_read_kernel().  Here a program reads only the arguments it
+ * needs, each with a direct context load: from specs user space put in
+ * its rodata before load where it can (ms_usdt_arg_fixed, the verifier
+ * then folds the spec away), else from the site's spec, found once
+ * (ms_usdt_spec, ms_usdt_arg).
  *
  * usdt.bpf.h also compiles its helpers into every object that includes
  * it, and their pt_regs reads are CO-RE relocations: libbpf then parses
@@ -23,7 +25,7 @@
 #include <bpf/bpf_helpers.h>
 #include "usdt_spec.h"
 
-/* spec id (the attach cookie) -> spec */
+/* spec id (in the attach cookie: MS_USDT_COOKIE_ID) -> spec */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, MS_USDT_MAX_SPECS);
