@@ -168,8 +168,8 @@ __noinline long ms_usdt_arg_of(struct pt_regs *ctx, __u64 cookie, __u64 n)
  * Argument n (constant) of the site with this cookie, f being the
  * program's specs known before load (constant offset into rodata): for a
  * site whose way f holds, the verifier folds the spec and what is left is
- * one load; other sites read the spec map.  Without attach cookies every
- * site is read from the spec map: the way is unknown.
+ * one load; other sites read the spec map.  Only with attach cookies: the
+ * way is in the cookie (U_ARG in migtrace_model.bpf.c).
  */
 static __always_inline long
 ms_usdt_arg_fixed(struct pt_regs *ctx, __u64 cookie,
@@ -178,7 +178,7 @@ ms_usdt_arg_fixed(struct pt_regs *ctx, __u64 cookie,
 	__u32 way = MS_USDT_COOKIE_WAY(cookie);
 	int w;
 
-	if (LINUX_HAS_BPF_COOKIE && n < MS_USDT_FIXED_ARGS) {
+	if (n < MS_USDT_FIXED_ARGS) {
 #pragma unroll
 		for (w = 0; w < MS_USDT_WAYS; w++)
 			if (way == w && (f->mask[w] >> n & 1))

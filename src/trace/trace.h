@@ -193,8 +193,8 @@ struct migtrace_model_bpf;
 struct mt_usdt;
 int mt_usdt_nr_probes(void);
 int mt_usdt_sites(const char *path, struct ms_usdt_site **sites, size_t *n);
-void mt_usdt_specialize(struct migtrace_model_bpf *obj,
-			const struct ms_usdt_site *sites, size_t n);
+int mt_usdt_specialize(struct migtrace_model_bpf *obj,
+		       const struct ms_usdt_site *sites, size_t n);
 int mt_usdt_attach(struct migtrace_model_bpf *obj, pid_t pid,
 		   const char *path, const struct ms_usdt_site *sites,
 		   size_t n, struct mt_usdt **up);

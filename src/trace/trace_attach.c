@@ -37,7 +37,7 @@ struct mt_session {
 	struct mt_config *cfg;
 	struct mt_maps maps;
 	struct mt_usdt *usdt;	/* the model's links */
-	struct ms_usdt_site *sites;	/* the model's, read before load */
+	struct ms_usdt_site *sites;	/* the model's, from load to attach */
 	size_t nsites;
 	char model_path[PATH_MAX];
 	struct ms_events ev;
@@ -154,9 +154,9 @@ static int open_model(struct mt_session *s, const struct trace_opts *o)
 			      mt_usdt_nr_probes());
 	bpf_program__set_autoload(s->model->progs.on_fork, o->command != NULL);
 	if (model_path(o, s->model_path, sizeof(s->model_path)) ||
-	    mt_usdt_sites(s->model_path, &s->sites, &s->nsites))
+	    mt_usdt_sites(s->model_path, &s->sites, &s->nsites) ||
+	    mt_usdt_specialize(s->model, s->sites, s->nsites))
 		return -1;
-	mt_usdt_specialize(s->model, s->sites, s->nsites);
 	ms_phase("notes");
 	if (!o->command)
 		return 0;
@@ -281,6 +281,10 @@ static int attach_model(struct mt_session *s, const struct trace_opts *o)
 		err = mt_usdt_attach(s->model, o->command ? -1 :
 				     o->pid ? o->pid : -1, path, s->sites,
 				     s->nsites, &s->usdt);
+	/* read before load for the rodata specs, needed until attached */
+	free(s->sites);
+	s->sites = NULL;
+	s->nsites = 0;
 	if (err)
 		return -1;
 	ms_phase("attach");

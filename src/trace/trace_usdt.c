@@ -98,19 +98,23 @@ static void fix_site(struct ms_usdt_fixed *f, unsigned int way,
  * Before load: each probe's first sites' argument specs, into rodata.
  * MIGSCOPE_USDT_SPECS=map leaves them out: every argument is then read
  * through the spec map (docs/usdt.md), which the tests compare against.
- * With MIGSCOPE_PHASES, says how many of the traced sites it fixed.
+ * Any other value is refused.  With MIGSCOPE_PHASES, says how many of the
+ * traced sites it fixed.
  */
-void mt_usdt_specialize(struct migtrace_model_bpf *obj,
-			const struct ms_usdt_site *sites, size_t n)
+int mt_usdt_specialize(struct migtrace_model_bpf *obj,
+		       const struct ms_usdt_site *sites, size_t n)
 {
 	const char *how = getenv("MIGSCOPE_USDT_SPECS");
 	const struct usdt_probe *p;
 	size_t i, traced = 0, fixed = 0;
 	unsigned int way;
 
-	if (how && !strcmp(how, "map")) {
+	if (how && strcmp(how, "map"))
+		return ms_err("MIGSCOPE_USDT_SPECS=%s: the only value is \"map\" (read every USDT argument through the spec map); unset it otherwise",
+			      how);
+	if (how) {
 		fprintf(stderr, "migscope: MIGSCOPE_USDT_SPECS=map: every USDT argument is read through the spec map\n");
-		return;
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		p = probe_named(sites[i].name);
@@ -125,6 +129,7 @@ void mt_usdt_specialize(struct migtrace_model_bpf *obj,
 	if (getenv("MIGSCOPE_PHASES"))
 		fprintf(stderr, "migscope: argument specs known at load for %zu of %zu traced USDT sites\n",
 			fixed, traced);
+	return 0;
 }
 
 /* one uprobe per site; its spec id is its index, in its cookie */

@@ -102,6 +102,16 @@ else
 	fail partial-model "cannot build a USDT test binary: $(head -c 300 "$W/partial.cc")"
 fi
 
+# A misspelt MIGSCOPE_USDT_SPECS is refused, not silently ignored
+MIGSCOPE_USDT_SPECS=maps "$MIGSCOPE" trace -q --binary "$MIGSIM" \
+	>/dev/null 2>"$W/specs.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'the only value is "map"' "$W/specs.err"; then
+	pass usdt-specs-bad-value
+else
+	fail usdt-specs-bad-value "exit $rc: $(head -c 300 "$W/specs.err")"
+fi
+
 # Two migrations (VF1 and VF2, two migsim processes) at once, three
 # tracers at once: totals counted in BPF (-q) and totals added up from the
 # events agree figure by figure, in total and per unit (pid, VF, GT), and
