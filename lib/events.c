@@ -1,35 +1,249 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * One ring per CPU, read in time order.  A ring's layout is the kernel's
+ * BPF ring buffer ABI (linux/bpf.h): a page with the consumer position,
+ * which the reader writes; then, read only, a page with the producer
+ * position and the data pages, mapped twice in a row so that a record
+ * wrapping round the end reads as one piece.  Every record starts with an
+ * 8-byte header whose length word carries a busy bit (still being written)
+ * and a discard bit.  libbpf's ring_buffer empties one ring before the
+ * next; a merge must see every ring's oldest record first, hence this
+ * reader.
+ *
+ * The merge delivers, in time order, the events stamped before the start
+ * of the previous pass (the horizon).  An event stamped earlier than that
+ * and not yet committed would have been in flight for a whole poll
+ * period; it is delivered late, never lost.  The last drain delivers all.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
 #include "events.h"
 
-static int on_record(void *ctx, void *data, size_t size)
-{
-	struct ms_events *ev = ctx;
+/* each CPU's ring by default: 4 MiB over all CPUs, but at least 256 KiB */
+#define RING_TOTAL_DEFAULT	(4u << 20)
+#define RING_CPU_MIN		(256u << 10)
+/*
+ * Hand room back to the producers every so many records: the consumer
+ * position shares a cache line with what every reservation reads.
+ */
+#define PUBLISH_EVERY		64
 
-	if (size < sizeof(struct ms_event))
-		return 0;
-	ev->received++;
-	return ev->fn(ev->ctx, data);
+struct ms_cpu_ring {
+	int fd;
+	unsigned long *cons_pos;	/* the consumer page, ours to write */
+	const unsigned long *prod_pos;	/* the producer page, then the data */
+	const uint8_t *data;
+	uint64_t mask;
+	uint64_t cons;			/* where we read */
+	uint64_t prod;			/* the producer position this pass */
+	unsigned int unpublished;
+	const struct ms_event *head;	/* the oldest committed record */
+	uint32_t head_len;
+};
+
+static uint32_t ring_default(int ncpu)
+{
+	uint32_t b = RING_TOTAL_DEFAULT;
+
+	while (b > RING_CPU_MIN && (uint64_t)b * ncpu > RING_TOTAL_DEFAULT)
+		b >>= 1;
+	return b;
+}
+
+static int ring_map(struct ms_cpu_ring *r, uint32_t bytes)
+{
+	size_t page = getpagesize();
+	void *c, *p;
+
+	c = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (c == MAP_FAILED)
+		return -errno;
+	p = mmap(NULL, page + 2 * (size_t)bytes, PROT_READ, MAP_SHARED, r->fd,
+		 page);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		munmap(c, page);
+		return err;
+	}
+	r->cons_pos = c;
+	r->prod_pos = p;
+	r->data = (const uint8_t *)p + page;
+	r->mask = bytes - 1;
+	return 0;
+}
+
+/*
+ * Before the object is loaded: every CPU's ring, the first one also the
+ * template of the "events" map's values (libbpf 1.1 cannot resize the
+ * template it makes itself).
+ */
+int ms_events_init(struct ms_events *ev, struct bpf_map *events_map,
+		   uint32_t ring_bytes)
+{
+	int i, err, ncpu = libbpf_num_possible_cpus();
+
+	memset(ev, 0, sizeof(*ev));
+	if (ncpu <= 0)
+		return ms_err("cannot size the event rings: the number of CPUs is unknown");
+	ev->ring_bytes = ring_bytes ? ring_bytes : ring_default(ncpu);
+	ev->rings = calloc(ncpu, sizeof(*ev->rings));
+	ev->active = calloc(ncpu, sizeof(*ev->active));
+	if (!ev->rings || !ev->active)
+		return ms_err("out of memory");
+	ev->nr_rings = ncpu;
+	for (i = 0; i < ncpu; i++)
+		ev->rings[i].fd = -1;
+	for (i = 0; i < ncpu; i++) {
+		ev->rings[i].fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF,
+						 "ms_cpu_ring", 0, 0,
+						 ev->ring_bytes, NULL);
+		if (ev->rings[i].fd < 0)
+			return ms_err("cannot create CPU %d's event ring of %u bytes: %s",
+				      i, ev->ring_bytes, strerror(errno));
+	}
+	err = bpf_map__set_max_entries(events_map, ncpu);
+	if (!err)
+		err = bpf_map__set_inner_map_fd(events_map, ev->rings[0].fd);
+	if (err)
+		return ms_err("cannot size the event rings' map: %s",
+			      strerror(-err));
+	return 0;
 }
 
 int ms_events_open(struct ms_events *ev, struct bpf_map *events_map,
 		   struct bpf_map *drops_map, ms_event_fn fn, void *ctx)
 {
-	memset(ev, 0, sizeof(*ev));
+	int i, err, outer_fd = bpf_map__fd(events_map);
+	__u32 key;
+
 	ev->fn = fn;
 	ev->ctx = ctx;
 	ev->drops_fd = bpf_map__fd(drops_map);
-	ev->rb = ring_buffer__new(bpf_map__fd(events_map), on_record, ev, NULL);
-	if (!ev->rb)
-		return ms_err("cannot open the event ring buffer: %s",
-			      strerror(errno));
+	if (!ev->nr_rings)
+		return ms_err("the event rings were not made before loading");
+	for (i = 0; i < ev->nr_rings; i++) {
+		key = i;
+		err = bpf_map_update_elem(outer_fd, &key, &ev->rings[i].fd,
+					  BPF_ANY) ? -errno :
+		      ring_map(&ev->rings[i], ev->ring_bytes);
+		if (err)
+			return ms_err("cannot set up CPU %d's event ring: %s",
+				      i, strerror(-err));
+	}
 	return 0;
+}
+
+static void ring_publish(struct ms_cpu_ring *r)
+{
+	__atomic_store_n(r->cons_pos, r->cons, __ATOMIC_RELEASE);
+	r->unpublished = 0;
+}
+
+static void ring_advance(struct ms_cpu_ring *r, uint32_t len)
+{
+	len &= ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+	r->cons += (len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
+	r->head = NULL;
+	if (++r->unpublished >= PUBLISH_EVERY)
+		ring_publish(r);
+}
+
+/* the ring's oldest committed record, up to this pass's producer position */
+static const struct ms_event *ring_head(struct ms_cpu_ring *r)
+{
+	const uint32_t *hdr;
+	uint32_t len;
+
+	while (!r->head && r->cons < r->prod) {
+		hdr = (const uint32_t *)(r->data + (r->cons & r->mask));
+		len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			return NULL;
+		if (!(len & BPF_RINGBUF_DISCARD_BIT) &&
+		    len >= sizeof(struct ms_event)) {
+			r->head = (const void *)((const uint8_t *)hdr +
+						 BPF_RINGBUF_HDR_SZ);
+			r->head_len = len;
+		} else {
+			ring_advance(r, len);
+		}
+	}
+	return r->head;
+}
+
+/*
+ * The ring whose oldest record is the oldest of all and before horizon.
+ * Only the rings that had records when the pass began are looked at, and
+ * a ring leaves that list once it has nothing more to give this pass.
+ */
+static struct ms_cpu_ring *oldest(struct ms_events *ev, uint64_t horizon)
+{
+	struct ms_cpu_ring *r, *best = NULL;
+	const struct ms_event *e;
+	int i = 0;
+
+	while (i < ev->nr_active) {
+		r = &ev->rings[ev->active[i]];
+		e = ring_head(r);
+		if (!e) {
+			ev->active[i] = ev->active[--ev->nr_active];
+			continue;
+		}
+		if (e->ts_ns < horizon && (!best || e->ts_ns < best->head->ts_ns))
+			best = r;
+		i++;
+	}
+	return best;
+}
+
+/*
+ * Deliver, oldest first, the events committed when the pass began and
+ * stamped before horizon.  The producer positions are read once per pass,
+ * so a pass ends even while the programs keep writing.
+ */
+static int deliver(struct ms_events *ev, uint64_t horizon)
+{
+	struct ms_cpu_ring *r;
+	int i, n = 0, err = 0;
+
+	ev->nr_active = 0;
+	for (i = 0; i < ev->nr_rings; i++) {
+		r = &ev->rings[i];
+		r->prod = __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
+		if (r->cons < r->prod)
+			ev->active[ev->nr_active++] = i;
+	}
+	while (err >= 0 && (r = oldest(ev, horizon))) {
+		ev->received++;
+		err = ev->fn(ev->ctx, r->head);
+		ring_advance(r, r->head_len);
+		n++;
+	}
+	for (i = 0; i < ev->nr_rings; i++)
+		if (ev->rings[i].unpublished)
+			ring_publish(&ev->rings[i]);
+	/* the batch's records were rendered unflushed: show them now */
+	if (n > 0)
+		fflush(NULL);
+	return err < 0 ? err : n;
+}
+
+/* a pass: what was stamped before the previous pass began */
+static int pass(struct ms_events *ev)
+{
+	uint64_t now = ms_now_ns();
+	int n = deliver(ev, ev->horizon_ns);
+
+	ev->horizon_ns = now;
+	return n;
 }
 
 int ms_events_poll(struct ms_events *ev, int timeout_ms)
@@ -38,24 +252,20 @@ int ms_events_poll(struct ms_events *ev, int timeout_ms)
 
 	/*
 	 * The BPF side submits without wake-ups, so epoll would sleep the
-	 * whole timeout: sleep ourselves, then drain everything at once.
+	 * whole timeout: sleep ourselves, then deliver everything at once.
 	 */
-	n = ms_events_drain(ev);
+	n = pass(ev);
 	if (n == 0 && timeout_ms > 0 && !ms_exiting) {
 		usleep(timeout_ms * 1000);
-		n = ms_events_drain(ev);
+		n = pass(ev);
 	}
 	return n;
 }
 
 int ms_events_drain(struct ms_events *ev)
 {
-	int n = ring_buffer__consume(ev->rb);
-
-	/* the batch's records were rendered unflushed: show them now */
-	if (n > 0)
-		fflush(NULL);
-	return n == -EINTR ? 0 : n;
+	ev->horizon_ns = ms_now_ns();
+	return deliver(ev, UINT64_MAX);
 }
 
 uint64_t ms_events_drops(const struct ms_events *ev)
@@ -79,6 +289,22 @@ uint64_t ms_events_drops(const struct ms_events *ev)
 
 void ms_events_close(struct ms_events *ev)
 {
-	ring_buffer__free(ev->rb);
-	ev->rb = NULL;
+	size_t page = getpagesize();
+	int i;
+
+	for (i = 0; ev->rings && i < ev->nr_rings; i++) {
+		struct ms_cpu_ring *r = &ev->rings[i];
+
+		if (r->cons_pos)
+			munmap(r->cons_pos, page);
+		if (r->prod_pos)
+			munmap((void *)r->prod_pos,
+			       page + 2 * (size_t)ev->ring_bytes);
+		if (r->fd >= 0)
+			close(r->fd);
+	}
+	free(ev->rings);
+	free(ev->active);
+	ev->rings = NULL;
+	ev->active = NULL;
 }

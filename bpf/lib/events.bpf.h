@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The event pipe every migscope BPF object shares: one ring buffer per
- * object, and a per-CPU drop counter bumped whenever a reservation fails, so
- * user space can report drops exactly (produced - consumed).  Wake-ups are
+ * The event pipe every migscope BPF object shares: one ring buffer per CPU,
+ * and a per-CPU drop counter bumped whenever a reservation fails, so user
+ * space can report drops exactly (produced - consumed).  Each CPU writes
+ * its own ring: one shared ring made the CPUs take turns on its lock and
+ * on the cache lines of its records (docs/architecture.md).  User space creates
+ * the rings and merges them by time (lib/events.c).  Wake-ups are
  * suppressed: user space polls with a short timeout, since a wake-up per
  * event costs more than the event itself.
  */
@@ -11,13 +14,18 @@
 
 #include "migscope_abi.h"
 
-#ifndef MS_RINGBUF_BYTES
-#define MS_RINGBUF_BYTES	(4 << 20)
-#endif
-
-struct {
+/* the template of every CPU's ring; user space sets the size it creates */
+struct ms_cpu_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, MS_RINGBUF_BYTES);
+	__uint(max_entries, 4096);
+};
+
+/* indexed by CPU; user space sizes it to the possible CPUs and fills it */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ms_cpu_ring);
 } events SEC(".maps");
 
 struct {
@@ -39,9 +47,14 @@ static __always_inline void ms_count_drop(void)
 /* Reserve an event stamped with time, pid and type; NULL counts a drop. */
 static __always_inline struct ms_event *ms_event_reserve(__u16 type, __u16 op)
 {
-	struct ms_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&events, &cpu);
+	struct ms_event *e = NULL;
 	__u64 id;
 
+	/* the program cannot change CPU before it submits */
+	if (ring)
+		e = bpf_ringbuf_reserve(ring, sizeof(*e), 0);
 	if (!e) {
 		ms_count_drop();
 		return NULL;

@@ -124,6 +124,8 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 			return ms_err("cannot use the model's verdict map: %s",
 				      strerror(-err));
 	}
+	if (ms_events_init(&s->ev, s->obj->maps.events, 0))
+		return -1;
 	ms_libbpf_capture_begin();
 	err = inject_bpf__load(s->obj);
 	why = ms_libbpf_capture_end();
@@ -423,10 +425,9 @@ void inj_session_close(struct inj_session *s)
 {
 	inj_disarm(s);
 	/* drain first: the summary must count every logged injection */
-	if (s->ev_open) {
+	if (s->ev_open)
 		ms_events_drain(&s->ev);
-		ms_events_close(&s->ev);
-	}
+	ms_events_close(&s->ev);
 	/* the links with it */
 	inject_bpf__destroy(s->obj);
 	s->obj = NULL;

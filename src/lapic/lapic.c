@@ -61,10 +61,22 @@ static int load_obj(struct lapic_run *r, const char **why)
 {
 	int err;
 
+	*why = "";
+	if (ms_events_init(&r->ev, r->obj->maps.events, 0))
+		return -EINVAL;
 	ms_libbpf_capture_begin();
 	err = lapic_bpf__load(r->obj);
-	if (!err)
-		err = lapic_bpf__attach(r->obj);
+	*why = ms_libbpf_capture_end();
+	/* the rings exist before any program can write to them */
+	if (!err && ms_events_open(&r->ev, r->obj->maps.events,
+				   r->obj->maps.drops, lapic_on_event, r)) {
+		*why = "setting up the event rings failed";
+		return -EINVAL;
+	}
+	if (err)
+		return err;
+	ms_libbpf_capture_begin();
+	err = lapic_bpf__attach(r->obj);
 	*why = ms_libbpf_capture_end();
 	return err;
 }
@@ -90,6 +102,7 @@ static int open_bpf(struct lapic_run *r)
 	 */
 	if (err && (facts & MS_FACT_HRTIMER_NOW_PTR) &&
 	    (facts & MS_FACT_KVM_RDONLY_CAST)) {
+		ms_events_close(&r->ev);
 		lapic_bpf__destroy(r->obj);
 		facts &= ~MS_FACT_KVM_RDONLY_CAST;
 		if (open_obj(r, btf, facts))
@@ -164,9 +177,6 @@ int cmd_lapic(int argc, char **argv)
 		return 1;
 	}
 	err = lapic_map_table(&r);
-	if (!err)
-		err = ms_events_open(&r.ev, r.obj->maps.events,
-				     r.obj->maps.drops, lapic_on_event, &r);
 	r.t0 = r.last_tick = ms_now_ns();
 	if (!err)
 		err = lapic_metrics_open(&r);
@@ -180,8 +190,7 @@ int cmd_lapic(int argc, char **argv)
 	if (r.pf && ms_pf_close(r.pf, ms_now_ns()))
 		err = ms_err("writing the Perfetto trace %s failed", r.o.perfetto);
 	lapic_metrics_close(&r);
-	if (r.ev.rb)
-		ms_events_close(&r.ev);
+	ms_events_close(&r.ev);
 	if (r.table)
 		munmap((void *)r.table, LAPIC_MAX_TIMERS * sizeof(*r.table));
 	lapic_bpf__destroy(r.obj);

@@ -42,7 +42,7 @@ static const struct ms_opt attach_opts[] = {
 	  "trace: write the output to FILE; record: the record file" },
 	{ "duration", 'd', "SECS", "stop after SECS seconds" },
 	{ "ring-size", OPT_RING_SIZE, "SIZE",
-	  "event ring size (power of two, 4K..1G, default 4M)" },
+	  "each CPU's event ring (power of two, 4K..1G; default 4M over all CPUs, 256K or more each)" },
 	{ "hook", OPT_HOOK, "RUNG", "kernel target: force fentry or kprobe" },
 	{ "attach-check", OPT_ATTACH_CHECK, NULL,
 	  "kernel target: load and attach every program, list, exit" },

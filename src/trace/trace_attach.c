@@ -191,11 +191,11 @@ static int load(struct mt_session *s, const struct trace_opts *o)
 		return -1;
 	s->totals = !mt_wants_events(o);
 	set_filters(s->cfg, o, s->totals);
-	/* counting in BPF, nothing goes through the ring: the smallest one */
+	/* counting in BPF, nothing goes through the rings: the smallest */
 	ring = o->ring_size ? o->ring_size :
 	       s->totals ? (unsigned int)getpagesize() : 0;
-	if (ring && bpf_map__set_max_entries(s->maps.events, ring))
-		return ms_err("cannot size the event ring to %u bytes", ring);
+	if (ms_events_init(&s->ev, s->maps.events, ring))
+		return -1;
 	ms_phase("open");
 	ms_libbpf_capture_begin();
 	err = bpf_object__load_skeleton(s->skel);
@@ -417,8 +417,7 @@ int mt_session_close(struct mt_session *s)
 		rc = WEXITSTATUS(s->child_status);
 	else if (s->child_done && WIFSIGNALED(s->child_status))
 		rc = 128 + WTERMSIG(s->child_status);
-	if (s->ev_open)
-		ms_events_close(&s->ev);
+	ms_events_close(&s->ev);
 	mt_usdt_detach(s->usdt);
 	free(s->sites);
 	migtrace_model_bpf__destroy(s->model);

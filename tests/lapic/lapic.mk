@@ -2,7 +2,8 @@
 $(OUT)/tests/lapic/lapic_classify.o: $(OUT)/lapic.skel.h
 $(OUT)/tests/lapic/lapic_classify.o: CFLAGS += -I$(OUT)
 
-$(OUT)/tests/lapic_classify: $(OUT)/tests/lapic/lapic_classify.o
+$(OUT)/tests/lapic_classify: $(OUT)/tests/lapic/lapic_classify.o \
+			     $(OUT)/libmigscope.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 

@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "../lib/check.h"
+#include "events.h"
 #include "lapic_abi.h"
 #include "lapic.skel.h"
 
@@ -32,12 +33,11 @@ struct seen {
 	__u64 prefix;			/* of the last CLAMP event */
 };
 
-static int on_event(void *ctx, void *data, size_t size)
+static int on_event(void *ctx, const struct ms_event *e)
 {
-	const struct ms_event *e = data;
 	struct seen *s = ctx;
 
-	if (size < sizeof(*e) || e->type != MS_EV_LAPIC)
+	if (e->type != MS_EV_LAPIC)
 		return 0;
 	switch (e->op) {
 	case MS_LAPIC_CLAMP:
@@ -62,7 +62,7 @@ static int on_event(void *ctx, void *data, size_t size)
 struct fixture {
 	struct lapic_bpf *obj;
 	const struct lapic_vcpu *table;
-	struct ring_buffer *rb;
+	struct ms_events ev;		/* the rings the commands read */
 	struct seen seen;
 };
 
@@ -92,20 +92,22 @@ static int setup(struct fixture *f, __u32 targ_pid)
 	f->obj->rodata->alert_burst = ALERT_BURST;
 	f->obj->rodata->alert_lag_ns = ALERT_LAG;
 	f->obj->rodata->targ_pid = targ_pid;
-	if (lapic_bpf__load(f->obj))
+	if (ms_events_init(&f->ev, f->obj->maps.events, 0) ||
+	    lapic_bpf__load(f->obj))
 		return -errno;
 	f->table = mmap(NULL, LAPIC_MAX_TIMERS * sizeof(*f->table), PROT_READ,
 			MAP_SHARED, bpf_map__fd(f->obj->maps.timers), 0);
 	if (f->table == MAP_FAILED)
 		return -errno;
-	f->rb = ring_buffer__new(bpf_map__fd(f->obj->maps.events), on_event,
-				 &f->seen, NULL);
-	return f->rb ? 0 : -errno;
+	if (ms_events_open(&f->ev, f->obj->maps.events, f->obj->maps.drops,
+			   on_event, &f->seen))
+		return -EINVAL;
+	return 0;
 }
 
 static void teardown(struct fixture *f)
 {
-	ring_buffer__free(f->rb);
+	ms_events_close(&f->ev);
 	if (f->table && f->table != MAP_FAILED)
 		munmap((void *)f->table, LAPIC_MAX_TIMERS * sizeof(*f->table));
 	lapic_bpf__destroy(f->obj);
@@ -149,7 +151,7 @@ static void test_prefix_storm(struct fixture *f)
 
 	memset(&f->seen, 0, sizeof(f->seen));
 	err = storm(f, 0x1000, PASS_NOW - BEHIND * PERIOD, real, 0, &ran);
-	ring_buffer__consume(f->rb);
+	ms_events_drain(&f->ev);
 	v = stats(f, 0x1000);
 	if (!check(!err && v, "prefix-storm-ran", "test run failed: %s",
 		   strerror(-err)))
@@ -195,7 +197,7 @@ static void test_fixed_clamp(struct fixture *f)
 
 	memset(&f->seen, 0, sizeof(f->seen));
 	err = storm(f, 0x2000, PASS_NOW - BEHIND * PERIOD, real, 1, &ran);
-	ring_buffer__consume(f->rb);
+	ms_events_drain(&f->ev);
 	v = stats(f, 0x2000);
 	if (!check(!err && v, "fixed-ran", "test run failed: %s", strerror(-err)))
 		return;
@@ -224,7 +226,7 @@ static void test_normal(struct fixture *f)
 	for (i = 0; i < 1000 && !err; i++, t += PERIOD)
 		err = expiry(f, 0x3000, 4242, t, t + PERIOD, t + 20000,
 			     t + 25000, &counted);
-	ring_buffer__consume(f->rb);
+	ms_events_drain(&f->ev);
 	v = stats(f, 0x3000);
 	if (!check(!err && v, "normal-ran", "test run failed: %s", strerror(-err)))
 		return;
@@ -264,7 +266,7 @@ static void test_bursts(struct fixture *f)
 		t += PERIOD;
 		pass = t + per_pass[1] * PERIOD;
 	}
-	ring_buffer__consume(f->rb);
+	ms_events_drain(&f->ev);
 	v = stats(f, 0x4000);
 	if (!check(!err && v, "bursts-ran", "test run failed: %s", strerror(-err)))
 		return;

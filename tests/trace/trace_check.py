@@ -157,6 +157,23 @@ def traced_calls(d):
             "errors": d["errors"] + d.get("interrupted", 0)}
 
 
+def check_time_order(name, events):
+    """The source's and the destination's threads write to their CPUs'
+    rings; the tracer merges them, so the lines come out in time order.
+    Each tracer's output ends with its summary (several may follow)."""
+    ts, back = [], 0
+    for e in events:
+        if e.get("type") == "summary":
+            back += sum(1 for a, b in zip(ts, ts[1:]) if b < a)
+            ts = []
+        elif "ts_ns" in e:
+            ts.append(e["ts_ns"])
+    n = sum(1 for e in events if "ts_ns" in e)
+    expect(name + "-time-order", n and not ts and not back,
+           f"{back} of {n} events printed after a later one"
+           if back or not n else "events after the last summary")
+
+
 def migrate(name, mpath, tpath, gbps):
     m = json.load(open(mpath))
     if m.get("result") != "ok":
@@ -170,6 +187,7 @@ def migrate(name, mpath, tpath, gbps):
     s = merge_summaries(sums)
     check_counts(name, s, m)
     check_walks(name, events, m)
+    check_time_order(name, events)
     if gbps == "yes":
         got = sums[0]["vram"]["save"]["gbps"]
         want = m["vram_save_copy_gbps"]
