@@ -12,6 +12,7 @@
 #include "lapic.h"
 #include "perfetto_events.h"
 #include "render.h"
+#include "summary.h"
 #include "lapic.skel.h"
 
 /* --- output -------------------------------------------------------------- */
@@ -156,12 +157,10 @@ void lapic_report_summary(struct lapic_run *r, uint64_t now)
 		fflush(stdout);
 		return;
 	}
-	json_obj_begin(&r->j);
-	json_kstr(&r->j, "type", "summary");
+	ms_summary_begin(&r->j, "lapic", drops(r));
 	json_kstr(&r->j, "rung", r->rung->name);
 	json_kf64(&r->j, "duration_s", secs);
 	json_ku64(&r->j, "expiries", total);
-	json_ku64(&r->j, "drops", drops(r));
 	json_key(&r->j, "vcpus");
 	json_arr_begin(&r->j);
 	for (i = 0; i < r->nr_rows; i++) {

@@ -154,6 +154,7 @@ scenario() {
 }
 
 scenario lapic-2vm-1ms 2 1000 1000000 --perfetto "$TMP/trace.json"
+check_summary summary-envelope-lapic lapic "$TMP/json"
 if python3 -c 'import json,sys
 t = json.load(open(sys.argv[1]))["traceEvents"]
 c = [e for e in t if e.get("ph") == "C"]
