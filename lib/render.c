@@ -340,11 +340,11 @@ static void lapic_json(struct json *j, const struct ms_event *e)
 }
 
 static const struct ev_renderer renderers[MS_EV_TYPE_MAX] = {
-	[MS_EV_PACKET] = { "packet", true, packet_text, packet_json },
-	[MS_EV_STATE] = { "state", true, state_text, state_json },
-	[MS_EV_VRAM] = { "vram", true, vram_text, vram_json },
-	[MS_EV_DATA] = { "data", true, data_text, data_json },
-	[MS_EV_INJECT] = { "inject", true, inject_text, inject_json },
+	[MS_EV_PACKET] = { "packet", true, packet_text, packet_json, false },
+	[MS_EV_STATE] = { "state", true, state_text, state_json, false },
+	[MS_EV_VRAM] = { "vram", true, vram_text, vram_json, false },
+	[MS_EV_DATA] = { "data", true, data_text, data_json, false },
+	[MS_EV_INJECT] = { "inject", true, inject_text, inject_json, false },
 	[MS_EV_LAPIC] = { "lapic", false, lapic_text, lapic_json, true },
 };
 
