@@ -1,5 +1,6 @@
 #!/bin/sh
-# The layers point one way (tests/layers.py says how it is checked).
+# The layers point one way (tests/layers.py says how it is checked), and
+# the JSON summary envelope has one writer.
 . "$(dirname "$0")/lib/check.sh"
 python3 "$ROOT/tests/layers.py" "$ROOT" || CHECK_FAILURES=$((CHECK_FAILURES + 1))
 # one writer of the summary envelope: the commands call lib/summary.c, the
