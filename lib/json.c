@@ -240,6 +240,15 @@ void json_kstr(struct json *j, const char *key, const char *s)
 	json_str(j, s);
 }
 
+void json_kstr_or_null(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s)
+		json_str(j, s);
+	else
+		json_null(j);
+}
+
 void json_ku64(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);

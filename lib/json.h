@@ -50,6 +50,8 @@ void json_flush(struct json *j);
 
 /* key + value shorthands */
 void json_kstr(struct json *j, const char *key, const char *s);
+/* s, or null when s is NULL */
+void json_kstr_or_null(struct json *j, const char *key, const char *s);
 void json_ku64(struct json *j, const char *key, uint64_t v);
 void json_ki64(struct json *j, const char *key, int64_t v);
 void json_khex(struct json *j, const char *key, uint64_t v);

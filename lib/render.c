@@ -13,6 +13,7 @@ struct ev_renderer {
 	bool has_vf_gt;		/* the event names a VF and a GT */
 	void (*text)(struct outbuf *o, const struct ms_event *e);
 	void (*json)(struct json *j, const struct ms_event *e);
+	bool names_vm;		/* its pid is a VMM: the VM's name follows */
 };
 
 double ms_gbps(uint64_t bytes, uint64_t ns)
@@ -339,12 +340,12 @@ static void lapic_json(struct json *j, const struct ms_event *e)
 }
 
 static const struct ev_renderer renderers[MS_EV_TYPE_MAX] = {
-	[MS_EV_PACKET] = { "packet", true, packet_text, packet_json },
-	[MS_EV_STATE] = { "state", true, state_text, state_json },
-	[MS_EV_VRAM] = { "vram", true, vram_text, vram_json },
-	[MS_EV_DATA] = { "data", true, data_text, data_json },
-	[MS_EV_INJECT] = { "inject", true, inject_text, inject_json },
-	[MS_EV_LAPIC] = { "lapic", false, lapic_text, lapic_json },
+	[MS_EV_PACKET] = { "packet", true, packet_text, packet_json, false },
+	[MS_EV_STATE] = { "state", true, state_text, state_json, false },
+	[MS_EV_VRAM] = { "vram", true, vram_text, vram_json, false },
+	[MS_EV_DATA] = { "data", true, data_text, data_json, false },
+	[MS_EV_INJECT] = { "inject", true, inject_text, inject_json, false },
+	[MS_EV_LAPIC] = { "lapic", false, lapic_text, lapic_json, true },
 };
 
 static const struct ev_renderer *renderer(const struct ms_event *e)
@@ -392,7 +393,8 @@ static void prefix_text(struct outbuf *o, const struct ev_renderer *r,
 	outbuf_putc(o, ' ');
 }
 
-void ms_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
+void ms_event_text_vm(FILE *f, const struct ms_event *e, uint64_t t0_ns,
+		      const char *vm)
 {
 	const struct ev_renderer *r = renderer(e);
 	struct outbuf o;
@@ -403,12 +405,22 @@ void ms_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
 		r->text(&o, e);
 	else
 		unknown_text(&o, e);
+	if (r && r->names_vm && vm) {
+		outbuf_str(&o, " vm ");
+		outbuf_str(&o, vm);
+	}
 	outbuf_putc(&o, '\n');
 	/* one write per line: callers print to f between events */
 	outbuf_flush(&o);
 }
 
-void ms_event_json(struct json *j, const struct ms_event *e)
+void ms_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns)
+{
+	ms_event_text_vm(f, e, t0_ns, NULL);
+}
+
+void ms_event_json_vm(struct json *j, const struct ms_event *e,
+		      const char *vm)
 {
 	const struct ev_renderer *r = renderer(e);
 
@@ -422,5 +434,12 @@ void ms_event_json(struct json *j, const struct ms_event *e)
 	json_kstr(j, "op", ms_event_op_name(e));
 	if (r)
 		r->json(j, e);
+	if (r && r->names_vm)
+		json_kstr_or_null(j, "vm_name", vm);
 	json_obj_end_line(j);
+}
+
+void ms_event_json(struct json *j, const struct ms_event *e)
+{
+	ms_event_json_vm(j, e, NULL);
 }

@@ -21,6 +21,15 @@ const char *ms_event_op_name(const struct ms_event *e);
 /* "<seconds since t0> pid <pid> VF<n> GT<n> <type> ..." and a newline */
 void ms_event_text(FILE *f, const struct ms_event *e, uint64_t t0_ns);
 void ms_event_json(struct json *j, const struct ms_event *e);
+/*
+ * The same, naming the VM of an event whose pid is a VMM (lapic's): text
+ * lines end with " vm NAME", JSON records of those types always carry
+ * "vm_name" (null when vm is NULL: the name is not known).
+ */
+void ms_event_text_vm(FILE *f, const struct ms_event *e, uint64_t t0_ns,
+		      const char *vm);
+void ms_event_json_vm(struct json *j, const struct ms_event *e,
+		      const char *vm);
 
 /* bytes over ns as Gbit/s, the unit of every throughput migscope prints */
 double ms_gbps(uint64_t bytes, uint64_t ns);

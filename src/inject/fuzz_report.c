@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "fuzz.h"
+#include "summary.h"
 
 static void result_text(const struct fuzz_run *r, char *buf, size_t len)
 {
@@ -267,7 +268,7 @@ void fuzz_report_close(struct fuzz *fz)
 	json_arr_end(&j);
 	json_coverage(fz, &j);
 	json_key(&j, "summary");
-	json_obj_begin(&j);
+	ms_summary_begin(&j, "fuzz", ms_events_drops(&fz->s.ev));
 	json_ku64(&j, "runs", fz->nruns);
 	for (c = 0; c < FZ_NR; c++)
 		json_ku64(&j, fuzz_class_names[c], fz->counts[c]);

@@ -21,6 +21,7 @@
 #include "json.h"
 #include "ladders.h"
 #include "render.h"
+#include "summary.h"
 #include "commands.h"
 
 struct inject_out {
@@ -185,15 +186,13 @@ static void summary(struct inject_out *out, const struct inj_session *s,
 
 	inj_plan_args(p, args, sizeof(args));
 	if (out->json) {
-		json_obj_begin(&out->j);
-		json_kstr(&out->j, "type", "summary");
+		ms_summary_begin(&out->j, "inject", drops);
 		json_ku64(&out->j, "schema", 1);
 		json_kstr(&out->j, "plan", args);
 		json_kstr(&out->j, "mechanism", inj_mech_name(p->mech));
 		json_ku64(&out->j, "hits", st.f[0].hits);
 		json_ku64(&out->j, "injected", st.f[0].injected);
 		json_ku64(&out->j, "logged", out->logged);
-		json_ku64(&out->j, "drops", drops);
 		json_kbool(&out->j, "dry_run", p->dry_run);
 		if (status >= 0)
 			json_ki64(&out->j, "exit", status);

@@ -195,5 +195,6 @@ int cmd_lapic(int argc, char **argv)
 		munmap((void *)r.table, LAPIC_MAX_TIMERS * sizeof(*r.table));
 	lapic_bpf__destroy(r.obj);
 	free(r.rows);
+	ms_vm_names_free(&r.names);
 	return err ? 1 : 0;
 }

@@ -17,6 +17,7 @@
 #include "lapic_abi.h"
 #include "ladder.h"
 #include "metrics.h"
+#include "vm_name.h"
 
 struct lapic_opts {
 	pid_t pid;
@@ -58,6 +59,7 @@ struct lapic_run {
 	uint64_t intervals;
 	uint64_t clamp_ev, replay_ev, alert_ev, hv_ev;
 	struct om_http http;		/* --metrics, fd -1 if off */
+	struct ms_vm_names names;	/* each VMM pid's VM name */
 };
 
 /* kvm.c */
@@ -73,6 +75,8 @@ void lapic_read_timers(struct lapic_run *r);
 void lapic_row_delta(const struct timer_row *row, struct lapic_vcpu *d,
 		     struct log2_hist *h);
 void lapic_row_total(const struct timer_row *row, struct log2_hist *h);
+/* the name of the VM pid runs (lib/vm_name.h), NULL if not known */
+const char *lapic_vm_name(struct lapic_run *r, uint32_t pid);
 const char *lapic_mode_name(uint32_t mode);
 
 /* output.c */

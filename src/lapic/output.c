@@ -12,17 +12,19 @@
 #include "lapic.h"
 #include "perfetto_events.h"
 #include "render.h"
+#include "summary.h"
 #include "lapic.skel.h"
 
 /* --- output -------------------------------------------------------------- */
 
 static void vcpu_json(struct json *j, const struct timer_row *row,
 		      const struct lapic_vcpu *d, const struct log2_hist *h,
-		      double secs)
+		      double secs, const char *name)
 {
 	json_obj_begin(j);
 	json_ku64(j, "pid", d->pid);
 	json_ku64(j, "vm", row->vm);
+	json_kstr_or_null(j, "vm_name", name);
 	json_ku64(j, "vcpu", d->vcpu);
 	json_kstr(j, "mode", lapic_mode_name(d->mode));
 	json_ki64(j, "period_ns", d->period_ns);
@@ -52,16 +54,16 @@ static void vcpu_json(struct json *j, const struct timer_row *row,
 
 static void print_header(void)
 {
-	printf("%-8s %-3s %-4s %-8s %10s %9s %6s %6s %7s %6s %8s %5s %9s %9s %9s %6s\n",
+	printf("%-8s %-3s %-4s %-8s %10s %9s %6s %6s %7s %6s %8s %5s %9s %9s %9s %6s %s\n",
 	       "PID", "VM", "VCPU", "MODE", "PERIOD_US", "EXP/S", "LATE",
 	       "CLAMP", "REPLAY", "BURST", "PREFIX", "HVSW", "LAG_P50us",
-	       "LAG_P99us", "LAG_MAXus", "ALERT");
+	       "LAG_P99us", "LAG_MAXus", "ALERT", "NAME");
 }
 
 static void print_row(const struct timer_row *row, const struct lapic_vcpu *d,
-		      const struct log2_hist *h, double secs)
+		      const struct log2_hist *h, double secs, const char *name)
 {
-	printf("%-8u %-3d %-4u %-8s %10.1f %9.1f %6llu %6llu %7llu %6llu %8llu %5llu %9.1f %9.1f %9.1f %6llu\n",
+	printf("%-8u %-3d %-4u %-8s %10.1f %9.1f %6llu %6llu %7llu %6llu %8llu %5llu %9.1f %9.1f %9.1f %6llu %s\n",
 	       d->pid, row->vm, d->vcpu, lapic_mode_name(d->mode),
 	       d->period_ns / 1000.0, secs > 0 ? d->expiries / secs : 0.0,
 	       (unsigned long long)d->late, (unsigned long long)d->clamped,
@@ -71,7 +73,7 @@ static void print_row(const struct timer_row *row, const struct lapic_vcpu *d,
 	       (unsigned long long)row->hv_switches,
 	       log2_hist_percentile(h, 50) / 1000.0,
 	       log2_hist_percentile(h, 99) / 1000.0, h->max / 1000.0,
-	       (unsigned long long)d->alerts);
+	       (unsigned long long)d->alerts, name ? name : "-");
 }
 
 static uint64_t drops(struct lapic_run *r)
@@ -86,6 +88,7 @@ void lapic_report_interval(struct lapic_run *r, uint64_t now)
 	struct log2_hist h;
 	uint64_t total = 0;
 	time_t t = time(NULL);
+	const char *name;
 	char ts[16];
 	size_t i;
 
@@ -113,10 +116,11 @@ void lapic_report_interval(struct lapic_run *r, uint64_t now)
 		struct timer_row *row = &r->rows[i];
 
 		lapic_row_delta(row, &d, &h);
+		name = lapic_vm_name(r, d.pid);
 		if (r->o.json)
-			vcpu_json(&r->j, row, &d, &h, secs);
+			vcpu_json(&r->j, row, &d, &h, secs, name);
 		else
-			print_row(row, &d, &h, secs);
+			print_row(row, &d, &h, secs, name);
 		row->prev = row->cur;
 	}
 	if (r->o.json) {
@@ -149,24 +153,24 @@ void lapic_report_summary(struct lapic_run *r, uint64_t now)
 		print_header();
 		for (i = 0; i < r->nr_rows; i++) {
 			lapic_row_total(&r->rows[i], &h);
-			print_row(&r->rows[i], &r->rows[i].cur, &h, secs);
+			print_row(&r->rows[i], &r->rows[i].cur, &h, secs,
+				  lapic_vm_name(r, r->rows[i].cur.pid));
 			log2_hist_merge(&all, &h);
 		}
 		log2_hist_print(stdout, &all, "lag at expiry, all vCPUs", "ns");
 		fflush(stdout);
 		return;
 	}
-	json_obj_begin(&r->j);
-	json_kstr(&r->j, "type", "summary");
+	ms_summary_begin(&r->j, "lapic", drops(r));
 	json_kstr(&r->j, "rung", r->rung->name);
 	json_kf64(&r->j, "duration_s", secs);
 	json_ku64(&r->j, "expiries", total);
-	json_ku64(&r->j, "drops", drops(r));
 	json_key(&r->j, "vcpus");
 	json_arr_begin(&r->j);
 	for (i = 0; i < r->nr_rows; i++) {
 		lapic_row_total(&r->rows[i], &h);
-		vcpu_json(&r->j, &r->rows[i], &r->rows[i].cur, &h, secs);
+		vcpu_json(&r->j, &r->rows[i], &r->rows[i].cur, &h, secs,
+			  lapic_vm_name(r, r->rows[i].cur.pid));
 	}
 	json_arr_end(&r->j);
 	json_obj_end_line(&r->j);
@@ -188,9 +192,9 @@ int lapic_on_event(void *ctx, const struct ms_event *e)
 	case MS_LAPIC_HV_SWITCH: r->hv_ev++; break;
 	}
 	if (r->o.json)
-		ms_event_json(&r->j, e);
+		ms_event_json_vm(&r->j, e, lapic_vm_name(r, e->pid));
 	else if (e->op == MS_LAPIC_ALERT || e->op == MS_LAPIC_REPLAY)
-		ms_event_text(stdout, e, r->t0);
+		ms_event_text_vm(stdout, e, r->t0, lapic_vm_name(r, e->pid));
 	if (r->pf)
 		ms_pf_event(r->pf, e);
 	return 0;
@@ -209,9 +213,15 @@ void lapic_perfetto_sample(struct lapic_run *r)
 		if (row->cur.last_ts == row->perfetto_ts)
 			continue;
 		if (!row->named) {
-			char pname[64];
+			const char *vm = lapic_vm_name(r, row->cur.pid);
+			char pname[MS_VM_NAME_LEN + 32];
 
-			snprintf(pname, sizeof(pname), "VMM %u", row->cur.pid);
+			if (vm)
+				snprintf(pname, sizeof(pname), "%s (VMM %u)",
+					 vm, row->cur.pid);
+			else
+				snprintf(pname, sizeof(pname), "VMM %u",
+					 row->cur.pid);
 			perfetto_process_name(ms_pf_writer(r->pf),
 					      row->cur.pid, pname);
 			ms_pf_name_vcpu(r->pf, row->cur.pid, row->cur.vcpu);

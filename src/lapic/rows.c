@@ -92,11 +92,19 @@ void lapic_read_timers(struct lapic_run *r)
 		row = row_for(r, v->timer);
 		if (!row)
 			break;
+		/* a new row: name its VM while the VMM is surely there */
+		if (!row->cur.pid)
+			lapic_vm_name(r, v->pid);
 		/* BPF keeps writing: a torn read only skews this one sample */
 		row->cur = *v;
 		row->hv_switches = hv_switches(r, v->pid, v->vcpu);
 	}
 	number_vms(r);
+}
+
+const char *lapic_vm_name(struct lapic_run *r, uint32_t pid)
+{
+	return ms_vm_names_get(&r->names, pid);
 }
 
 int lapic_map_table(struct lapic_run *r)

@@ -106,8 +106,9 @@ void mt_counts_merge(struct mt_counts *c, const struct mt_counts *add);
 void mt_agg_sum(struct mt_agg *a);
 /* the end: still-set states' time up to the last event, then the sum */
 void mt_agg_close(struct mt_agg *a);
+/* command: the one the summary envelope names (lib/summary.h) */
 void mt_agg_summary_json(const struct mt_agg *a, struct json *j,
-			 uint64_t drops);
+			 const char *command, uint64_t drops);
 void mt_agg_summary_text(const struct mt_agg *a, FILE *f, uint64_t drops);
 void mt_agg_hists(const struct mt_agg *a, FILE *f);
 /* the phase name a state bitmap amounts to, for top */

@@ -68,13 +68,23 @@ int mt_out_event(void *ctx, const struct ms_event *e)
 	return 0;
 }
 
+/*
+ * The command a summary names: report prints the summary of a recording,
+ * the same bytes record printed when it made it, so it says "record".
+ */
+static const char *summary_command(const struct trace_opts *o)
+{
+	return strcmp(o->cmd, "report") ? o->cmd : "record";
+}
+
 int mt_out_finish(struct mt_out *out, uint64_t drops)
 {
 	int err = 0;
 
 	mt_agg_close(&out->agg);
 	if (out->o->json)
-		mt_agg_summary_json(&out->agg, &out->j, drops);
+		mt_agg_summary_json(&out->agg, &out->j,
+				    summary_command(out->o), drops);
 	else
 		mt_agg_summary_text(&out->agg, out->f, drops);
 	if (out->o->hist && !out->o->json)

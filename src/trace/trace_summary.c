@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include "render.h"
+#include "summary.h"
 #include "trace.h"
 #include "xe_sriov_abi.h"
 #include "xe_sriov_names.h"
@@ -182,15 +183,12 @@ static void unit_json(struct json *j, const struct mt_unit *u, bool other)
 }
 
 void mt_agg_summary_json(const struct mt_agg *a, struct json *j,
-			 uint64_t drops)
+			 const char *command, uint64_t drops)
 {
 	const struct mt_unit *v[MT_MAX_UNITS];
 	unsigned int i, n = units_sorted(a, v);
 
-	json_obj_begin(j);
-	json_kstr(j, "type", "summary");
-	json_ku64(j, "abi", MS_ABI_VERSION);
-	json_ku64(j, "drops", drops);
+	ms_summary_begin(j, command, drops);
 	counts_json(j, &a->all);
 	if (n > 1) {
 		json_key(j, "units");

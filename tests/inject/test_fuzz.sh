@@ -40,6 +40,8 @@ if [ $rc = 0 ] && [ "$f" = 0 ] && [ "$phases" = "baseline,delay+delay,fault+faul
 else
 	fail defects-off "exit $rc, $f finding(s), phases $phases, $multi multi-fault, $sites sites, $grew growing runs; $(grep -A1 '^#1' "$TMP/clean.out" | head -2)"
 fi
+# the report's summary object is the envelope every command's summary has
+check_summary summary-envelope-fuzz fuzz "$TMP/clean.json" summary
 
 # the signal phase interrupted the reader's and the writer's waits, and
 # the model took it in its stride (no finding above)

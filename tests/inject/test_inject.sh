@@ -73,6 +73,7 @@ if grep -q '"type":"summary".*"hits":3,"injected":1,"logged":1' "$TMP/nth.out"; 
 else
 	fail nth3-summary "$(grep '"type":"summary"' "$TMP/nth.out")"
 fi
+check_summary summary-envelope-inject inject "$TMP/nth.out"
 
 # the same plan on the restore side, on a full migration
 $MIGSCOPE inject --site data_write --errno ENOMEM --nth 2 -- \

@@ -88,15 +88,19 @@ stop_load() {
 
 # verify NAME WANT_VCPUS WANT_PERIOD_NS: judge the summary in $TMP/json
 verify() {
-	python3 - "$TMP/json" "$2" "$3" "${LOAD_ARGS:-}" <<'EOF'
+	python3 - "$TMP/json" "$2" "$3" "${LOAD_ARGS:-}" "${VM_NAME:-lapic-load}" <<'EOF'
 import json, sys
 path, want_vcpus, want_period = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rearmed = "--rearm-ms" in sys.argv[4]
+want_name = sys.argv[5]
 summary = None
+events = []
 for line in open(path):
     rec = json.loads(line)
     if rec.get("type") == "summary":
         summary = rec
+    elif rec.get("type") == "lapic":
+        events.append(rec)
 if summary is None:
     print("no summary record"); sys.exit(1)
 dur = summary["duration_s"]
@@ -117,11 +121,17 @@ for v in summary["vcpus"]:
         errs.append("%s: %d replays on a fixed kernel" % (tag, v["replays"]))
     if v["mode"] != "periodic":
         errs.append("%s: mode %s" % (tag, v["mode"]))
+    # -name guest=NAME on the VMM's command line, else its comm
+    if v.get("vm_name") != want_name:
+        errs.append("%s: vm_name %r, want %r" % (tag, v.get("vm_name"), want_name))
     # A clamp is a late expiry; a re-arm from outside the callback that
     # moved the target by more than a period is neither.  (2: a clamp whose
     # lag at entry was a hair under the period.)
     if rearmed and v["clamped"] > v["late"] + 2:
         errs.append("%s: %d clamps but %d late expiries: re-arms taken for clamps" % (tag, v["clamped"], v["late"]))
+unnamed = [e["op"] for e in events if e.get("vm_name") != want_name]
+if unnamed:
+    errs.append("%d of %d events without vm_name %r (%s)" % (len(unnamed), len(events), want_name, unnamed[0]))
 print("; ".join(errs) if errs else "rung %s, %d vCPUs, %.2f s, want %.0f expiries each" % (summary["rung"], len(summary["vcpus"]), dur, want))
 sys.exit(1 if errs else 0)
 EOF
@@ -154,6 +164,7 @@ scenario() {
 }
 
 scenario lapic-2vm-1ms 2 1000 1000000 --perfetto "$TMP/trace.json"
+check_summary summary-envelope-lapic lapic "$TMP/json"
 if python3 -c 'import json,sys
 t = json.load(open(sys.argv[1]))["traceEvents"]
 c = [e for e in t if e.get("ph") == "C"]
@@ -172,5 +183,33 @@ scenario lapic-min-period-clamp 1 50 $((min * 1000))
 LOAD_ARGS="--rearm-ms 20" scenario lapic-rearm-2vm-1ms 2 1000 1000000
 # the classic-tracepoint rung, the ladder's last resort
 RUNG=tracepoint scenario lapic-tracepoint-2vm-1ms 2 1000 1000000
+
+# The VM's name: QEMU's -name on the VMM's command line (lapic-load takes
+# it the same way), in the rows, in every event (--alert-lag 1 makes each
+# expiry one) and in the Perfetto process name; above, without -name, the
+# VMM's comm (lapic-load).
+LOAD_ARGS="--name guest=lab,,a,debug-threads=on" VM_NAME="lab,a" \
+	scenario lapic-vm-name 1 1000 1000000 --alert-lag 1 --perfetto "$TMP/named.json"
+if grep -q '"type":"lapic"' "$TMP/json" &&
+   grep -q '"name":"lab,a (VMM [0-9]*)"' "$TMP/named.json"; then
+	pass lapic-vm-name-events-perfetto
+else
+	fail lapic-vm-name-events-perfetto "no alert events, or no Perfetto process named 'lab,a (VMM PID)': $(grep -o '"name":"[^"]*VMM[^"]*"' "$TMP/named.json" | head -n 1)"
+fi
+# the text view: the table's NAME column and the event lines
+if start_load --vms 1 --period-us 1000 --duration 8 --name lab-b; then
+	pid=$(sed -n 's/^armed .*pid=\([0-9]*\).*/\1/p' "$TMP/load")
+	"$MIGSCOPE" lapic -p "$pid" --duration 1 --alert-lag 1 >"$TMP/text" 2>"$TMP/err"
+	stop_load
+	if grep -q "^$pid .* periodic .* lab-b\$" "$TMP/text" &&
+	   grep -q "^ *[0-9.]* pid *$pid .* alert_lag .* vm lab-b\$" "$TMP/text"; then
+		pass lapic-vm-name-text
+	else
+		fail lapic-vm-name-text "no row or alert line ending in lab-b: $(grep -m 1 periodic "$TMP/text")"
+	fi
+else
+	fail lapic-vm-name-text "lapic-load did not arm: $(tail -n 1 "$TMP/load")"
+	stop_load
+fi
 
 check_exit

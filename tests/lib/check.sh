@@ -22,3 +22,10 @@ while [ "$ROOT" != / ] && [ ! -f "$ROOT/Makefile" ]; do
 done
 OUT=$ROOT/.output
 MIGSCOPE=$OUT/migscope
+
+# check_summary NAME COMMAND FILE [KEY]: the summary in FILE starts with the
+# envelope every command shares, naming COMMAND (tests/lib/summary_check.py)
+check_summary() {
+	python3 "$ROOT/tests/lib/summary_check.py" "$@" ||
+		CHECK_FAILURES=$((CHECK_FAILURES + 1))
+}

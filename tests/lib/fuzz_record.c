@@ -23,8 +23,9 @@ static int on_event(void *ctx, const struct ms_event *e)
 {
 	struct sink *s = ctx;
 
-	ms_event_text(s->null, e, 0);
-	ms_event_json(&s->j, e);
+	/* with a VM name: the renderers' naming path too */
+	ms_event_text_vm(s->null, e, 0, "vm");
+	ms_event_json_vm(&s->j, e, "vm");
 	if (s->pf)
 		ms_pf_event(s->pf, e);
 	return 0;

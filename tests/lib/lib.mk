@@ -33,3 +33,9 @@ $(OUT)/tests/test_usdt: $(OUT)/tests/lib/test_usdt.o $(OUT)/libmigscope.a
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 
 TEST_BINS += $(OUT)/tests/test_usdt
+
+$(OUT)/tests/test_vm_name: $(OUT)/tests/lib/test_vm_name.o $(OUT)/libmigscope.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
+
+TEST_BINS += $(OUT)/tests/test_vm_name

@@ -54,6 +54,7 @@ bmg-bigbuf     yes --platform bmg --vram 24M --chunk 8M --buf 16M --vfs 3 --vf 2
 ptl-default    no  --platform ptl
 ptl-smallbuf   no  --platform ptl --buf 4K
 EOF
+check_summary summary-envelope-trace trace "$W/bmg-16M-1M.trace"
 
 # record -> report: the same summary as the live run, the same Perfetto.
 if "$MIGSCOPE" record -o "$W/r.rec" --json --perfetto "$W/live.pf" -- \
@@ -61,6 +62,9 @@ if "$MIGSCOPE" record -o "$W/r.rec" --json --perfetto "$W/live.pf" -- \
 	grep '"type":"summary"' "$W/r.out" >"$W/r.live"
 	"$MIGSCOPE" report "$W/r.rec" --json --perfetto "$W/rep.pf" >"$W/r.report"
 	chk same-summary record-report "$W/r.live" "$W/r.report"
+	# report prints the recording's summary, so both name record
+	check_summary summary-envelope-record record "$W/r.live"
+	check_summary summary-envelope-report record "$W/r.report"
 	grep -v '"type":"summary"' "$W/r.out" >"$W/r.migsim"
 	chk summary-vs-migsim record "$W/r.migsim" "$W/r.report"
 	if cmp -s "$W/live.pf" "$W/rep.pf"; then pass record-report-perfetto

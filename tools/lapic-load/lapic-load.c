@@ -273,7 +273,7 @@ static int check_load(struct load *l)
 
 static const char usage[] =
 "Usage: lapic-load --vms N [--vcpus M] --period-us P --duration S\n"
-"                  [--timer-cpu C] [--hold-cpu C] [--rearm-ms R]\n"
+"                  [--timer-cpu C] [--hold-cpu C] [--rearm-ms R] [--name N]\n"
 "\n"
 "Create N KVM VMs with M vCPUs each whose in-kernel LAPIC runs a periodic\n"
 "timer of P microseconds (KVM raises it to min_timer_period_us), hold them\n"
@@ -282,6 +282,8 @@ static const char usage[] =
 "--rearm-ms R re-arms every timer every R ms from outside its callback, as\n"
 "a VMM does, alternately restoring the state just read (the remaining count\n"
 "is kept) and starting a fresh count (a full period from then).\n"
+"--name N names the VMs as QEMU's -name does (N or guest=N[,...]): nothing\n"
+"but the command line holds it, where a tool reads a VMM's VM name from.\n"
 "Prints one line when every timer is armed:\n"
 "  armed vms=N vcpus=M period_ns=EFFECTIVE requested_ns=P timer_cpu=C pid=PID\n";
 
@@ -310,6 +312,7 @@ static int parse(int argc, char **argv, struct load *l)
 		{ "timer-cpu", required_argument, NULL, 't' },
 		{ "hold-cpu", required_argument, NULL, 'c' },
 		{ "rearm-ms", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -357,6 +360,11 @@ static int parse(int argc, char **argv, struct load *l)
 			if (parse_uint(optarg, 60000, &v) || !v)
 				return die("invalid --rearm-ms '%s' (1 to 60000)", optarg);
 			l->rearm_ns = v * 1000000;
+			break;
+		case 'N':
+			/* read back from /proc/PID/cmdline, as a QEMU's is */
+			if (!*optarg)
+				return die("%s", "--name needs a name (see --help)");
 			break;
 		case 'h':
 			fputs(usage, stdout);
