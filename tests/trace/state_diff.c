@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "../lib/check.h"
+#include "events.h"
 #include "migscope_abi.h"
 #include "migtrace_agg.h"
 #include "xe_btf.h"
@@ -51,12 +52,11 @@ struct seen {
 	struct { unsigned int bit, entered; __u64 bitmap; } ev[MAX_SEEN];
 };
 
-static int on_event(void *ctx, void *data, size_t size)
+static int on_event(void *ctx, const struct ms_event *e)
 {
-	const struct ms_event *e = data;
 	struct seen *s = ctx;
 
-	if (size < sizeof(*e) || e->type != MS_EV_STATE || s->n == MAX_SEEN)
+	if (e->type != MS_EV_STATE || s->n == MAX_SEEN)
 		return 0;
 	if (e->gt != GT_ID || e->vf != VF)
 		return 0;
@@ -177,7 +177,7 @@ static int feed(struct migtrace_bpf *obj, const struct xe_names *n,
  * reports nothing and leaves the newer word in place, so the next look
  * diffs against the newer word.  Run after the walk (last word: STOPPED).
  */
-static void overtaken(struct migtrace_bpf *obj, struct ring_buffer *rb,
+static void overtaken(struct migtrace_bpf *obj, struct ms_events *ev,
 		      const struct xe_names *n, struct seen *got)
 {
 	__u64 last = word(n, walk[NSTEPS - 1]), ready = word(n, walk[0]);
@@ -185,13 +185,13 @@ static void overtaken(struct migtrace_bpf *obj, struct ring_buffer *rb,
 	int err;
 
 	err = look(obj, VF, ready, true);
-	ring_buffer__consume(rb);
+	ms_events_drain(ev);
 	after_stale = got->n;
 	err = err ?: look(obj, VF, last, false);
-	ring_buffer__consume(rb);
+	ms_events_drain(ev);
 	after_same = got->n;
 	err = err ?: look(obj, VF, ready, false);
-	ring_buffer__consume(rb);
+	ms_events_drain(ev);
 	check(!err && after_stale == before && after_same == before &&
 	      got->n == before + 1 && !got->ev[before].entered &&
 	      got->ev[before].bitmap == ready,
@@ -359,7 +359,7 @@ static void cap(const struct xe_names *n, const struct seen *want)
 int main(void)
 {
 	struct seen got = {}, want;
-	struct ring_buffer *rb = NULL;
+	struct ms_events ev = {};
 	struct migtrace_bpf *obj;
 	struct bpf_program *p;
 	struct xe_names n;
@@ -378,14 +378,17 @@ int main(void)
 		return check_exit();
 	bpf_object__for_each_program(p, obj->obj)
 		bpf_program__set_autoload(p, p == obj->progs.test_state_diff);
-	err = migtrace_bpf__load(obj);
+	err = ms_events_init(&ev, obj->maps.events, 0) ? -EINVAL :
+	      migtrace_bpf__load(obj);
 	if (check(!err, "state-diff: load", "%s", strerror(-err))) {
-		rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event,
-				      &got, NULL);
-		err = rb ? feed(obj, &n, VF) : -errno;
+		/* the rings the commands read, through the same reader */
+		err = ms_events_open(&ev, obj->maps.events, obj->maps.drops,
+				     on_event, &got);
+		if (!check(!err, "state-diff: rings", "cannot read the events"))
+			goto out;
+		err = feed(obj, &n, VF);
 		check(!err, "state-diff: test run", "%s", strerror(-err));
-		if (rb)
-			ring_buffer__consume(rb);
+		ms_events_drain(&ev);
 		expected(&n, &want);
 		check(!unknown_names, "state-diff: every walk name is in the table",
 		      "%d name(s) missing", unknown_names);
@@ -398,12 +401,13 @@ int main(void)
 		      saw(&n, &got, "MISMATCH", 0, 39),
 		      "state-diff: MISMATCH (bit 39) entered and left",
 		      "not seen: the diff stops short of the whole word");
-		overtaken(obj, rb, &n, &got);
+		overtaken(obj, &ev, &n, &got);
 		verifier_cost(obj);
 		totals(&n, &want);
 		cap(&n, &want);
 	}
-	ring_buffer__free(rb);
+out:
+	ms_events_close(&ev);
 	migtrace_bpf__destroy(obj);
 	return check_exit();
 }

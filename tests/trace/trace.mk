@@ -2,8 +2,7 @@
 $(OUT)/tests/trace/state_diff.o: $(OUT)/migtrace.skel.h
 $(OUT)/tests/trace/state_diff.o: CFLAGS += -I$(OUT)
 
-$(OUT)/tests/state_diff: $(OUT)/tests/trace/state_diff.o $(OUT)/lib/xe_btf.o \
-			 $(OUT)/lib/xe_sriov_names.o
+$(OUT)/tests/state_diff: $(OUT)/tests/trace/state_diff.o $(OUT)/libmigscope.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 
