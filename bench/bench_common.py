@@ -343,11 +343,13 @@ def bt_trace_script(binary, sites, empty=False):
     return "\n".join(lines) + "\n"
 
 
-def start_bpftrace(script_path, text):
-    """bpftrace running text, returned once its probes are attached"""
+def start_bpftrace(script_path, text, pid=None):
+    """bpftrace running text (on process pid if given), returned once its
+    probes are attached"""
     with open(script_path, "w") as f:
         f.write(text)
-    p = spawn(["bpftrace", script_path], stdout=subprocess.DEVNULL,
+    p = spawn(["bpftrace"] + (["-p", str(pid)] if pid else []) + [script_path],
+              stdout=subprocess.DEVNULL,
               env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
     wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
     return p

@@ -12,7 +12,7 @@ import time
 from bench_common import (
     BT_PROBES, LAPIC_LINKS, LAPIC_LOAD, MIGSCOPE, MIGSIM, SPIN, STAMPS,
     apic_timer_fn, bpf_fds, bt_lapic_script, bt_trace_script, end_group,
-    loc_irqs, med, ratio, run, spawn, wait_line, wait_links)
+    loc_irqs, med, ratio, run, spawn, start_bpftrace, wait_line, wait_links)
 
 
 class LapicStartupItems:
@@ -21,13 +21,7 @@ class LapicStartupItems:
 
     def spawn_bt_lapic(self, fn):
         """bpftrace keeping the LAPIC lag histogram, returned once attached"""
-        script = os.path.join(self.tmp, "lapic.bt")
-        with open(script, "w") as f:
-            f.write(bt_lapic_script(fn))
-        p = spawn(["bpftrace", script], stdout=subprocess.DEVNULL,
-                  env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
-        wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
-        return p
+        return start_bpftrace(os.path.join(self.tmp, "lapic.bt"), bt_lapic_script(fn))
 
     # ======================================================================
     # 3. LAPIC monitor
@@ -145,12 +139,8 @@ class LapicStartupItems:
                 if m:
                     self.phases.setdefault(m.group(1), []).append(float(m.group(2)))
         else:
-            script = os.path.join(self.tmp, "trace.bt")
-            with open(script, "w") as f:
-                f.write(bt_trace_script(MIGSIM, self.sites))
-            p = spawn(["bpftrace", "-p", str(pid), script], stdout=subprocess.DEVNULL,
-                      env=dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1"))
-            wait_line(p, "__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+            p = start_bpftrace(os.path.join(self.tmp, "trace.bt"),
+                               bt_trace_script(MIGSIM, self.sites), pid)
         dt = time.monotonic() - t0
         os.kill(pid, signal.SIGCONT)
         sim.communicate(timeout=60)

@@ -46,6 +46,18 @@ else
 fi
 status cli-top-help-lists-options 0 "$MIGSCOPE" top --help
 grep -q -- '--ring-size' "$T/out" || fail cli-top-options "top --help lists no --ring-size"
+# top shows its table and nothing else: output options are refused, not
+# taken and ignored
+for opt in --json --quiet --hist "--perfetto x" "--output x" --breakdown "--metrics :9000"; do
+	# shellcheck disable=SC2086
+	status "cli-top-refuses-${opt%% *}" 2 "$MIGSCOPE" top $opt
+done
+"$MIGSCOPE" top --help >"$T/out"
+if grep -qE -- '--(json|perfetto|metrics|output)' "$T/out"; then
+	fail cli-top-help-only-its-options "top --help lists options top ignores"
+else
+	pass cli-top-help-only-its-options
+fi
 # runtime errors: the input is well-formed but the work cannot be done
 status cli-report-missing-file 1 "$MIGSCOPE" report "$T/none.rec"
 echo junk >"$T/junk.rec"

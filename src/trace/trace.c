@@ -25,14 +25,22 @@ enum {
 	OPT_BREAKDOWN, OPT_METRICS, OPT_METRICS_HOLD, OPT_METRICS_TEXTFILE,
 };
 
-/* trace, record and top take the same options */
+/* the options that pick what is traced and how: trace, record and top */
+#define TARGET_OPTS							\
+	{ "pid", 'p', "PID", "trace this model process" },		\
+	{ "binary", OPT_BINARY, "PATH", "trace every process running PATH" }, \
+	{ "target", OPT_TARGET, "T", "auto (default), model or kernel" }, \
+	{ "vf", OPT_VF, "N", "only VF N" },				\
+	{ "gt", OPT_GT, "N", "only GT N" },				\
+	{ "type", OPT_TYPE, "T", "only packets of type T (VRAM, GUC, 6, ...)" }, \
+	{ "duration", 'd', "SECS", "stop after SECS seconds" },		\
+	{ "ring-size", OPT_RING_SIZE, "SIZE",				\
+	  "each CPU's event ring (power of two, 4K..1G; default 4M over all CPUs, 256K or more each)" }, \
+	{ "hook", OPT_HOOK, "RUNG", "kernel target: force fentry or kprobe" }
+
+/* trace and record: those, and their outputs */
 static const struct ms_opt attach_opts[] = {
-	{ "pid", 'p', "PID", "trace this model process" },
-	{ "binary", OPT_BINARY, "PATH", "trace every process running PATH" },
-	{ "target", OPT_TARGET, "T", "auto (default), model or kernel" },
-	{ "vf", OPT_VF, "N", "only VF N" },
-	{ "gt", OPT_GT, "N", "only GT N" },
-	{ "type", OPT_TYPE, "T", "only packets of type T (VRAM, GUC, 6, ...)" },
+	TARGET_OPTS,
 	{ "json", 'j', NULL, "JSON lines, ending with a summary record" },
 	{ "quiet", 'q', NULL, "no per-event lines, only the summary" },
 	{ "hist", OPT_HIST, NULL, "print latency histograms at exit" },
@@ -40,10 +48,6 @@ static const struct ms_opt attach_opts[] = {
 	  "write a Chrome JSON trace for ui.perfetto.dev" },
 	{ "output", 'o', "FILE",
 	  "trace: write the output to FILE; record: the record file" },
-	{ "duration", 'd', "SECS", "stop after SECS seconds" },
-	{ "ring-size", OPT_RING_SIZE, "SIZE",
-	  "each CPU's event ring (power of two, 4K..1G; default 4M over all CPUs, 256K or more each)" },
-	{ "hook", OPT_HOOK, "RUNG", "kernel target: force fentry or kprobe" },
 	{ "attach-check", OPT_ATTACH_CHECK, NULL,
 	  "kernel target: load and attach every program, list, exit" },
 	{ "breakdown", OPT_BREAKDOWN, NULL,
@@ -54,6 +58,16 @@ static const struct ms_opt attach_opts[] = {
 	  "keep serving the final totals SECS after the end" },
 	{ "metrics-textfile", OPT_METRICS_TEXTFILE, "FILE",
 	  "write them for node_exporter's textfile collector, every second" },
+	{ "verbose", 'v', NULL, "libbpf messages" },
+	{}
+};
+
+/*
+ * top: only what it honours.  Its output is the table: --json, -o,
+ * --perfetto, --metrics and the like would be taken and then ignored.
+ */
+static const struct ms_opt top_opts[] = {
+	TARGET_OPTS,
 	{ "verbose", 'v', NULL, "libbpf messages" },
 	{}
 };
@@ -95,7 +109,7 @@ static const struct ms_cli top_cli = {
 	"A live per-VF table of migrations: phase, bytes moved, throughput, ring\n"
 	"occupancy and the control states set, refreshed every interval seconds\n"
 	"(default 1).\n",
-	.opts = attach_opts,
+	.opts = top_opts,
 	.stop_at_operand = true,
 };
 
