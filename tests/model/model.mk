@@ -35,7 +35,8 @@ SAN_CFLAGS = -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	      -fno-omit-frame-pointer $(XE_PROBE_CFLAGS)
 SAN_LIBS := -lbpf -lelf -lz -lpthread
 
-$(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c $(SAN_SRCS) $(SAN_HDRS)
+$(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c tests/model/model_quiesce.h \
+			  $(SAN_SRCS) $(SAN_HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer,address,undefined \
