@@ -2,18 +2,20 @@
 /*
  * The WIP completion that every control operation of a (GT, VF) shares
  * (docs/upstream-xe.md §3.6).  A worker leaving WIP clears the bit first
- * and completes afterwards; a stop issued in between is woken by that old
- * completion, and the FLR after it is lost.  Upstream has the same window:
- * the first test forces it and shows the model keeps upstream's outcome,
- * the one the restore fuzz target used to abort on now and then.  The
- * second shows that waiting for the worker to be quiet (model_quiesce.h,
- * what the fuzz target does) closes it.
+ * and completes afterwards; a call made in between is woken by that old
+ * completion.  Upstream has the same window.  Two ways in, each forced
+ * twice: once to show the model keeps upstream's outcome (the two aborts
+ * the restore fuzz target used to hit now and then: a stop cancelled and
+ * the reset after it lost, the VF left STOPPED; a pause after an FLR
+ * cancelled, the VF left with a stray WIP), once to show that waiting for
+ * the worker to be quiet (model_quiesce.h, what the fuzz target does)
+ * refuses to go on while the completion is held, and then works.
  *
  * Deterministic: the state hook holds GT0's worker inside the window (it
  * runs after each bit operation, in the thread that made it) until the
- * main thread's own hook calls, at fixed points of the stop and the FLR,
- * let it go.  No step depends on how long anything takes; the bounded
- * waits only turn a broken model into a failure instead of a hang.
+ * main thread's own hook calls, at fixed points of the next call, let it
+ * go.  No step depends on how long anything takes; the bounded waits only
+ * turn a broken model into a failure instead of a hang.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -45,6 +47,9 @@ static struct gate restore_gate = {
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, false
 };
 static struct gate stop_gate = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, false
+};
+static struct gate flr_gate = {
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, false
 };
 static bool gate_timed_out;
@@ -84,13 +89,18 @@ static void gate_hold(struct gate *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
-static void gate_open(struct gate *g)
+/* main side: let a held worker go; false if none was held */
+static bool gate_release(struct gate *g)
 {
+	bool released;
+
 	pthread_mutex_lock(&g->lock);
+	released = g->held && !g->open;
 	g->armed = false;
 	g->open = true;
 	pthread_cond_broadcast(&g->cond);
 	pthread_mutex_unlock(&g->lock);
+	return released;
 }
 
 static bool gate_wait_held(struct gate *g)
@@ -109,36 +119,47 @@ static bool gate_wait_held(struct gate *g)
 }
 
 /*
- * GT0's worker: held just after RESTORE_WIP is left, i.e. inside its exit
- * from WIP (the WIP bit already clear, the completion not yet signalled),
- * and, when armed, just after it takes STOP_SEND_STOP.  The main thread:
- * entering STOP_SEND_STOP (after the stop re-armed the completion) lets
- * the first hold go and waits for the old completion to land; entering
- * FLR_SEND_START lets the second go.
+ * GT0's worker, when the gate is armed, is held just after it leaves
+ * RESTORE_WIP or FLR_WIP, i.e. inside its exit from WIP (the WIP bit
+ * already clear, the completion not yet signalled), or just after it takes
+ * STOP_SEND_STOP.  The main thread, on entering the next call's send state
+ * (after that call re-armed the completion), lets a held worker go and
+ * waits for the old completion to land; entering FLR_SEND_START lets a
+ * held stop go.
  */
 static pthread_t main_thread;
+
+static void release_and_wait(struct gate *g, struct xe_completion *done)
+{
+	if (gate_release(g) && !wait_for_completion_timeout(done, GATE_MS))
+		gate_timed_out = true;
+}
 
 static void race_hook(struct xe_gt *gt, unsigned int vfid, unsigned int bit,
 		      bool enter, u64 state)
 {
 	struct xe_completion *done = &gt->sriov.pf.vfs[vfid].control.done;
 	pthread_t self = pthread_self();
-	bool worker = pthread_equal(self, gt->sriov.pf.control.worker.thread);
-	bool caller = pthread_equal(self, main_thread);
 
 	(void)state;
 	if (gt->info.id || vfid != 1)
 		return;
-	if (worker && !enter && bit == ST(RESTORE_WIP)) {
-		gate_hold(&restore_gate);
-	} else if (worker && !enter && bit == ST(STOP_SEND_STOP)) {
-		gate_hold(&stop_gate);
-	} else if (caller && enter && bit == ST(STOP_SEND_STOP)) {
-		gate_open(&restore_gate);
-		if (!wait_for_completion_timeout(done, GATE_MS))
-			gate_timed_out = true;
-	} else if (caller && enter && bit == ST(FLR_SEND_START)) {
-		gate_open(&stop_gate);
+	if (pthread_equal(self, gt->sriov.pf.control.worker.thread)) {
+		if (enter)
+			return;
+		if (bit == ST(RESTORE_WIP))
+			gate_hold(&restore_gate);
+		else if (bit == ST(FLR_WIP))
+			gate_hold(&flr_gate);
+		else if (bit == ST(STOP_SEND_STOP))
+			gate_hold(&stop_gate);
+	} else if (pthread_equal(self, main_thread) && enter) {
+		if (bit == ST(STOP_SEND_STOP))
+			release_and_wait(&restore_gate, done);
+		else if (bit == ST(PAUSE_SEND_PAUSE))
+			release_and_wait(&flr_gate, done);
+		else if (bit == ST(FLR_SEND_START))
+			gate_release(&stop_gate);
 	}
 }
 
@@ -234,7 +255,7 @@ static void test_quiesce(void)
 	      strstr(why, "completion not delivered"),
 	      "wip: not quiet while the worker holds the completion",
 	      "err %d, %s", err, why);
-	gate_open(&restore_gate);
+	gate_release(&restore_gate);
 	err = model_quiesce(xe, 1, GATE_MS, why, sizeof(why));
 	check(!err, "wip: quiet once it is delivered", "err %d, %s", err, why);
 	set_hook(NULL);
@@ -252,12 +273,81 @@ static void test_quiesce(void)
 	xe_device_destroy(xe);
 }
 
+/*
+ * An FLR, GT1 first so that GT1 never waits at FLR_SYNC for GT0's exit:
+ * GT0's worker is held leaving WIP at the end of its FLR, FLR_WIP already
+ * clear.  wait_flr then reports the reset done at once.
+ */
+static struct xe_device *flr_ends_held(void)
+{
+	struct xe_device *xe = mkdev("bmg", 256 << 10, 64 << 10, 256, 16384, 1);
+	struct xe_completion *done = &xe->gts[0].sriov.pf.vfs[1].control.done;
+	int err;
+
+	gate_arm(&flr_gate);
+	set_hook(race_hook);
+	err = xe_gt_sriov_pf_control_trigger_flr(&xe->gts[1], 1) ||
+	      xe_gt_sriov_pf_control_trigger_flr(&xe->gts[0], 1);
+	check(!err && gate_wait_held(&flr_gate),
+	      "wip: GT0's worker is held leaving WIP at the FLR's end",
+	      "err %d", err);
+	err = xe_sriov_pf_control_wait_flr(xe, 1);
+	check(!err && !xe_gt_sriov_pf_control_state(&xe->gts[0], 1) &&
+	      !wait_for_completion_timeout(done, 0),
+	      "wip: wait_flr says done before GT0's completion",
+	      "err %d, state %#llx", err,
+	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
+	return xe;
+}
+
+/* the fuzz target's old iteration start, right after such an FLR */
+static void test_late_flr_completion(void)
+{
+	struct xe_device *xe = flr_ends_held();
+	u64 s;
+	int err;
+
+	err = xe_gt_sriov_pf_control_pause_vf(&xe->gts[0], 1);
+	s = xe_gt_sriov_pf_control_state(&xe->gts[0], 1);
+	check(err == -ECANCELED && s == 1ULL << ST(WIP),
+	      "wip: a pause woken by the FLR's completion is cancelled, "
+	      "WIP left alone", "err %d, state %#llx", err,
+	      (unsigned long long)s);
+	set_hook(NULL);
+	xe_device_destroy(xe);
+}
+
+/* and the fuzz target's iteration start now */
+static void test_quiesce_after_flr(void)
+{
+	struct xe_device *xe = flr_ends_held();
+	char why[640] = "";
+	int err;
+
+	err = model_quiesce(xe, 1, 100, why, sizeof(why));
+	check(err == -ETIMEDOUT && strstr(why, "GT0") &&
+	      strstr(why, "completion not delivered"),
+	      "wip: not quiet while the FLR's completion is held",
+	      "err %d, %s", err, why);
+	gate_release(&flr_gate);
+	err = model_quiesce(xe, 1, GATE_MS, why, sizeof(why));
+	set_hook(NULL);
+	if (!err)
+		err = xe_sriov_vfio_suspend_device(xe, 1);
+	check(!err && HAS(xe, 0, PAUSED) && HAS(xe, 1, PAUSED),
+	      "wip: quiet once delivered, then the suspend succeeds",
+	      "err %d %s", err, why);
+	xe_device_destroy(xe);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	main_thread = pthread_self();
 	test_stale_completion();
 	test_quiesce();
+	test_late_flr_completion();
+	test_quiesce_after_flr();
 	check(!gate_timed_out, "wip: no gate waited out its deadline",
 	      "a hold or a completion wait hit %d ms", GATE_MS);
 	return check_exit();
