@@ -163,6 +163,17 @@ static void race_hook(struct xe_gt *gt, unsigned int vfid, unsigned int bit,
 	}
 }
 
+/* check names carry the test they come from: the helpers serve two */
+static const char *part;
+
+static const char *nm(const char *what)
+{
+	static char name[160];
+
+	snprintf(name, sizeof(name), "wip %s: %s", part, what);
+	return name;
+}
+
 static void set_hook(xe_gt_sriov_pf_control_state_hook_fn fn)
 {
 	__atomic_store_n(&xe_gt_sriov_pf_control_state_hook, fn,
@@ -189,12 +200,12 @@ static struct xe_device *restore_fails_held(void)
 	set_hook(race_hook);
 	check(!xe_sriov_vfio_suspend_device(xe, 1) &&
 	      !xe_sriov_vfio_resume_data_enter(xe, 1),
-	      "wip: VF paused, restore triggered", "state %#llx",
+	      nm("VF paused, restore triggered"), "state %#llx",
 	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
 	n = xe_sriov_vfio_data_write(xe, 1, pkt, sizeof(pkt));
 	check(n == (ssize_t)sizeof(pkt) && gate_wait_held(&restore_gate) &&
 	      HAS(xe, 0, RESTORE_FAILED) && !HAS(xe, 0, WIP),
-	      "wip: GT0's worker fails the restore and is held leaving WIP",
+	      nm("GT0's worker fails the restore, held leaving WIP"),
 	      "n %zd, state %#llx", n,
 	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
 	return xe;
@@ -226,21 +237,43 @@ static void test_stale_completion(void)
 	/* the worker has taken STOP_SEND_STOP and waits for the FLR */
 	check(err == -EUCLEAN && gate_wait_held(&stop_gate) &&
 	      HAS(xe, 0, STOP_WIP) && !HAS(xe, 0, STOPPED),
-	      "wip: a stop woken by the restore's completion is cancelled",
+	      nm("a stop woken by the restore's completion is cancelled"),
 	      "err %d, state %#llx", err,
 	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
 	err = xe_sriov_pf_control_reset_vf(xe, 1);
 	/* only the stop's exit from WIP clears FLR_WIP, after STOPPED */
 	check(!err && wait_clear(xe, 0, ST(FLR_WIP)) && HAS(xe, 0, STOPPED) &&
 	      !HAS(xe, 1, STOPPED),
-	      "wip: the stop lands after the FLR began and ends it: reset "
-	      "says 0, GT0 stays STOPPED", "err %d, state %#llx", err,
+	      nm("the stop lands after the FLR began and ends it: reset "
+		 "says 0, GT0 stays STOPPED"), "err %d, state %#llx", err,
 	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
 	set_hook(NULL);
 	err = xe_sriov_vfio_suspend_device(xe, 1);
 	check(err == -EUCLEAN,
-	      "wip: so the next suspend fails (the fuzz abort)", "err %d", err);
+	      nm("so the next suspend fails (the fuzz abort)"), "err %d", err);
 	xe_device_destroy(xe);
+}
+
+/*
+ * model_quiesce() while GT0's worker is held in the window: not quiet,
+ * whatever the bound, since the completion cannot come; once the worker
+ * goes, quiet.  Returns that last result; the hook is off afterwards.
+ */
+static int quiet_only_when_released(struct xe_device *xe, struct gate *g,
+				    const char *what)
+{
+	char why[640] = "";
+	int err;
+
+	err = model_quiesce(xe, 1, 100, why, sizeof(why));
+	check(err == -ETIMEDOUT && strstr(why, "GT0") &&
+	      strstr(why, "completion not delivered"), nm(what),
+	      "err %d, %s", err, why);
+	gate_release(g);
+	err = model_quiesce(xe, 1, GATE_MS, why, sizeof(why));
+	set_hook(NULL);
+	check(!err, nm("quiet once it is delivered"), "err %d, %s", err, why);
+	return err;
 }
 
 /* the fuzz target's iteration end now: quiet first */
@@ -250,26 +283,20 @@ static void test_quiesce(void)
 	char why[640] = "";
 	int err;
 
-	err = model_quiesce(xe, 1, 100, why, sizeof(why));
-	check(err == -ETIMEDOUT && strstr(why, "GT0") &&
-	      strstr(why, "completion not delivered"),
-	      "wip: not quiet while the worker holds the completion",
-	      "err %d, %s", err, why);
-	gate_release(&restore_gate);
-	err = model_quiesce(xe, 1, GATE_MS, why, sizeof(why));
-	check(!err, "wip: quiet once it is delivered", "err %d, %s", err, why);
-	set_hook(NULL);
+	quiet_only_when_released(xe, &restore_gate,
+				 "not quiet while the restore's completion "
+				 "is held");
 	err = xe_sriov_vfio_error(xe, 1);
 	check(!err && HAS(xe, 0, STOPPED) && HAS(xe, 1, STOPPED),
-	      "wip: then the stop completes on both GTs", "err %d", err);
+	      nm("then the stop completes on both GTs"), "err %d", err);
 	err = xe_sriov_pf_control_reset_vf(xe, 1);
 	if (!err)
 		err = model_quiesce(xe, 1, GATE_MS, why, sizeof(why));
 	check(!err && !xe_gt_sriov_pf_control_state(&xe->gts[0], 1) &&
 	      !xe_gt_sriov_pf_control_state(&xe->gts[1], 1),
-	      "wip: the FLR takes both GTs to READY", "err %d %s", err, why);
+	      nm("the FLR takes both GTs to READY"), "err %d %s", err, why);
 	err = xe_sriov_vfio_suspend_device(xe, 1);
-	check(!err, "wip: the next suspend succeeds", "err %d", err);
+	check(!err, nm("the next suspend succeeds"), "err %d", err);
 	xe_device_destroy(xe);
 }
 
@@ -289,12 +316,12 @@ static struct xe_device *flr_ends_held(void)
 	err = xe_gt_sriov_pf_control_trigger_flr(&xe->gts[1], 1) ||
 	      xe_gt_sriov_pf_control_trigger_flr(&xe->gts[0], 1);
 	check(!err && gate_wait_held(&flr_gate),
-	      "wip: GT0's worker is held leaving WIP at the FLR's end",
+	      nm("GT0's worker is held leaving WIP at the FLR's end"),
 	      "err %d", err);
 	err = xe_sriov_pf_control_wait_flr(xe, 1);
 	check(!err && !xe_gt_sriov_pf_control_state(&xe->gts[0], 1) &&
 	      !wait_for_completion_timeout(done, 0),
-	      "wip: wait_flr says done before GT0's completion",
+	      nm("wait_flr says done before GT0's completion"),
 	      "err %d, state %#llx", err,
 	      (unsigned long long)xe_gt_sriov_pf_control_state(&xe->gts[0], 1));
 	return xe;
@@ -310,8 +337,8 @@ static void test_late_flr_completion(void)
 	err = xe_gt_sriov_pf_control_pause_vf(&xe->gts[0], 1);
 	s = xe_gt_sriov_pf_control_state(&xe->gts[0], 1);
 	check(err == -ECANCELED && s == 1ULL << ST(WIP),
-	      "wip: a pause woken by the FLR's completion is cancelled, "
-	      "WIP left alone", "err %d, state %#llx", err,
+	      nm("a pause woken by the FLR's completion is cancelled, "
+		 "WIP left alone"), "err %d, state %#llx", err,
 	      (unsigned long long)s);
 	set_hook(NULL);
 	xe_device_destroy(xe);
@@ -321,22 +348,14 @@ static void test_late_flr_completion(void)
 static void test_quiesce_after_flr(void)
 {
 	struct xe_device *xe = flr_ends_held();
-	char why[640] = "";
 	int err;
 
-	err = model_quiesce(xe, 1, 100, why, sizeof(why));
-	check(err == -ETIMEDOUT && strstr(why, "GT0") &&
-	      strstr(why, "completion not delivered"),
-	      "wip: not quiet while the FLR's completion is held",
-	      "err %d, %s", err, why);
-	gate_release(&flr_gate);
-	err = model_quiesce(xe, 1, GATE_MS, why, sizeof(why));
-	set_hook(NULL);
+	err = quiet_only_when_released(xe, &flr_gate, "not quiet while the "
+				       "FLR's completion is held");
 	if (!err)
 		err = xe_sriov_vfio_suspend_device(xe, 1);
 	check(!err && HAS(xe, 0, PAUSED) && HAS(xe, 1, PAUSED),
-	      "wip: quiet once delivered, then the suspend succeeds",
-	      "err %d %s", err, why);
+	      nm("then the suspend succeeds"), "err %d", err);
 	xe_device_destroy(xe);
 }
 
@@ -344,9 +363,13 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	main_thread = pthread_self();
+	part = "stop";
 	test_stale_completion();
+	part = "stop quiesced";
 	test_quiesce();
+	part = "flr";
 	test_late_flr_completion();
+	part = "flr quiesced";
 	test_quiesce_after_flr();
 	check(!gate_timed_out, "wip: no gate waited out its deadline",
 	      "a hold or a completion wait hit %d ms", GATE_MS);
