@@ -7,8 +7,10 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "model_quiesce.h"
 #include "xe_device.h"
 #include "xe_gt_sriov_pf_control.h"
 #include "xe_sriov_packet.h"
@@ -64,14 +66,48 @@ static bool restore_settled(void)
 	return true;
 }
 
+/*
+ * The next control call must not race a worker still finishing the last
+ * one: its completion would end the new call's wait (model_quiesce.h).
+ */
+static void quiesce(const char *when)
+{
+	char why[640];
+
+	/* within libFuzzer's -timeout=10, so this message is the one seen */
+	if (model_quiesce(xe, 1, 5000, why, sizeof(why))) {
+		fprintf(stderr, "fuzz_restore: %s: not quiet after 5 s: %s\n",
+			when, why);
+		abort();
+	}
+}
+
+static void fail_call(const char *call, int err)
+{
+	char buf[512];
+	unsigned int id;
+
+	fprintf(stderr, "fuzz_restore: %s: %d\n", call, err);
+	for (id = 0; id < xe->info.gt_count; id++)
+		fprintf(stderr, "fuzz_restore: GT%u VF1 %s\n", id,
+			xe_gt_sriov_pf_control_state_str(
+				xe_gt_sriov_pf_control_state(&xe->gts[id], 1),
+				buf, sizeof(buf)));
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t step = size ? data[0] % 61 + 1 : 1, off = 0;
 	ssize_t n;
+	int err;
 
-	if (xe_sriov_vfio_suspend_device(xe, 1) ||
-	    xe_sriov_vfio_resume_data_enter(xe, 1))
-		abort();
+	err = xe_sriov_vfio_suspend_device(xe, 1);
+	if (err)
+		fail_call("suspend_device", err);
+	err = xe_sriov_vfio_resume_data_enter(xe, 1);
+	if (err)
+		fail_call("resume_data_enter", err);
 	while (off < size) {
 		size_t len = size - off < step ? size - off : step;
 
@@ -82,12 +118,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		off += n;
 	}
+	quiesce("after the stream");
 	if (restore_settled())
 		xe_sriov_vfio_resume_data_exit(xe, 1);
 	/* back to READY: stop, FLR, and drop any half-written packet */
 	xe_sriov_vfio_error(xe, 1);
-	if (xe_sriov_pf_control_reset_vf(xe, 1))
-		abort();
+	err = xe_sriov_pf_control_reset_vf(xe, 1);
+	if (err)
+		fail_call("reset_vf", err);
+	quiesce("after the FLR");
 	xe_sriov_packet_save_init(xe, 1);
 	return 0;
 }

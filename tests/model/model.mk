@@ -3,27 +3,22 @@
 MODEL_TEST_CFLAGS := -Itools/xe-model -Itests/lib -pthread
 
 $(OUT)/tests/model/%.o: CFLAGS += $(MODEL_TEST_CFLAGS)
+# test_model: the model's units; test_model_7x: upstream 7.2 behaviours
+# and their 6.19 switches; test_model_wip: the WIP completion successive
+# control operations share
+MODEL_TESTS := test_model test_model_7x test_model_wip
+MODEL_TEST_BINS := $(MODEL_TESTS:%=$(OUT)/tests/%)
 # explicit targets: a pattern rule without a recipe would add nothing
-MODEL_TEST_OBJS := $(OUT)/tests/model/test_model.o \
-		   $(OUT)/tests/model/test_model_7x.o
+MODEL_TEST_OBJS := $(MODEL_TESTS:%=$(OUT)/tests/model/%.o)
 $(MODEL_TEST_OBJS): $(wildcard tools/xe-model/*.h) tests/lib/check.h \
-		    tests/model/model_dev.h
+		    tests/model/model_dev.h tests/model/model_quiesce.h
 
-$(OUT)/tests/test_model: $(OUT)/tests/model/test_model.o $(OUT)/libxemodel.a
+$(MODEL_TEST_BINS): $(OUT)/tests/%: $(OUT)/tests/model/%.o $(OUT)/libxemodel.a
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
 
-TEST_BINS += $(OUT)/tests/test_model
-
-# upstream 7.2 behaviours and their 6.19 switches
-$(OUT)/tests/test_model_7x: $(OUT)/tests/model/test_model_7x.o \
-			    $(OUT)/libxemodel.a
-	$(call msg,LINK,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC_LIBS)
-
-TEST_BINS += $(OUT)/tests/test_model_7x
+TEST_BINS += $(MODEL_TEST_BINS)
 
 # libFuzzer target on the restore stream parser, and an ASan/UBSan migsim.
 # Both build from the model sources directly with their own flags.
@@ -35,7 +30,8 @@ SAN_CFLAGS = -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	      -fno-omit-frame-pointer $(XE_PROBE_CFLAGS)
 SAN_LIBS := -lbpf -lelf -lz -lpthread
 
-$(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c $(SAN_SRCS) $(SAN_HDRS)
+$(OUT)/fuzz/fuzz_restore: tests/model/fuzz_restore.c tests/model/model_quiesce.h \
+			  $(SAN_SRCS) $(SAN_HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer,address,undefined \

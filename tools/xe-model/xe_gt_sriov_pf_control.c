@@ -293,6 +293,11 @@ static void pf_exit_vf_resume_wip(struct xe_gt *gt, unsigned int vfid)
 		pf_escape_vf_state(gt, vfid, ST(RESUME_SEND_RESUME));
 }
 
+/*
+ * WIP is cleared before the completion is signalled, as upstream: a
+ * control call that starts in between re-arms the completion and is
+ * woken by this one (§3.6).  Kept, not fixed.
+ */
 static void pf_exit_vf_wip(struct xe_gt *gt, unsigned int vfid)
 {
 	if (pf_exit_vf_state(gt, vfid, ST(WIP))) {
