@@ -81,16 +81,70 @@ static int ring_map(struct ms_cpu_ring *r, uint32_t bytes)
 }
 
 /*
- * Before the object is loaded: every CPU's ring, the first one also the
- * template of the "events" map's values (libbpf 1.1 cannot resize the
- * template it makes itself).
+ * Putting rings into the array makes the kernel wait for an RCU grace
+ * period after each update, or once for a batch: about 10 ms here.  A
+ * thread does it while the verifier checks the programs, so start-up does
+ * not wait for it; no program can write before load.
+ */
+static void *fill_rings(void *arg)
+{
+	struct ms_events *ev = arg;
+	__u32 *keys = calloc(ev->nr_rings, sizeof(*keys)), n = ev->nr_rings;
+	int *fds = calloc(ev->nr_rings, sizeof(*fds));
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 i;
+
+	if (!keys || !fds) {
+		ev->fill_err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		keys[i] = i;
+		fds[i] = ev->rings[i].fd;
+	}
+	if (!bpf_map_update_batch(ev->array_fd, keys, fds, &n, &opts))
+		goto out;
+	/* kernels without batch updates of this map type: one by one */
+	for (i = 0; i < n && !ev->fill_err; i++)
+		if (bpf_map_update_elem(ev->array_fd, &keys[i], &fds[i], BPF_ANY))
+			ev->fill_err = -errno;
+out:
+	free(keys);
+	free(fds);
+	return NULL;
+}
+
+static int make_rings(struct ms_events *ev)
+{
+	int i;
+
+	for (i = 0; i < ev->nr_rings; i++)
+		ev->rings[i].fd = -1;
+	for (i = 0; i < ev->nr_rings; i++) {
+		ev->rings[i].fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF,
+						 "ms_cpu_ring", 0, 0,
+						 ev->ring_bytes, NULL);
+		if (ev->rings[i].fd < 0)
+			return ms_err("cannot create CPU %d's event ring of %u bytes: %s",
+				      i, ev->ring_bytes, strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * Before the object is loaded: every CPU's ring, and the array that holds
+ * them, which the object then uses as its "events" map (libbpf 1.1 can
+ * neither resize the ring template it makes nor fill the array before
+ * load).
  */
 int ms_events_init(struct ms_events *ev, struct bpf_map *events_map,
 		   uint32_t ring_bytes)
 {
-	int i, err, ncpu = libbpf_num_possible_cpus();
+	int err, ncpu = libbpf_num_possible_cpus();
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
 
 	memset(ev, 0, sizeof(*ev));
+	ev->array_fd = -1;
 	if (ncpu <= 0)
 		return ms_err("cannot size the event rings: the number of CPUs is unknown");
 	ev->ring_bytes = ring_bytes ? ring_bytes : ring_default(ncpu);
@@ -99,44 +153,52 @@ int ms_events_init(struct ms_events *ev, struct bpf_map *events_map,
 	if (!ev->rings || !ev->active)
 		return ms_err("out of memory");
 	ev->nr_rings = ncpu;
-	for (i = 0; i < ncpu; i++)
-		ev->rings[i].fd = -1;
-	for (i = 0; i < ncpu; i++) {
-		ev->rings[i].fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF,
-						 "ms_cpu_ring", 0, 0,
-						 ev->ring_bytes, NULL);
-		if (ev->rings[i].fd < 0)
-			return ms_err("cannot create CPU %d's event ring of %u bytes: %s",
-				      i, ev->ring_bytes, strerror(errno));
-	}
-	err = bpf_map__set_max_entries(events_map, ncpu);
-	if (!err)
-		err = bpf_map__set_inner_map_fd(events_map, ev->rings[0].fd);
+	if (make_rings(ev))
+		return -1;
+	opts.inner_map_fd = ev->rings[0].fd;
+	ev->array_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "events",
+				      sizeof(__u32), sizeof(__u32), ncpu,
+				      &opts);
+	if (ev->array_fd < 0)
+		return ms_err("cannot create the array of event rings: %s",
+			      strerror(errno));
+	err = bpf_map__reuse_fd(events_map, ev->array_fd);
 	if (err)
-		return ms_err("cannot size the event rings' map: %s",
+		return ms_err("cannot give the BPF object its event rings: %s",
 			      strerror(-err));
+	err = pthread_create(&ev->filler, NULL, fill_rings, ev);
+	if (err)
+		return ms_err("cannot start a thread: %s", strerror(err));
+	ev->filling = true;
 	return 0;
 }
 
-int ms_events_open(struct ms_events *ev, struct bpf_map *events_map,
-		   struct bpf_map *drops_map, ms_event_fn fn, void *ctx)
+static void fill_wait(struct ms_events *ev)
 {
-	int i, err, outer_fd = bpf_map__fd(events_map);
-	__u32 key;
+	if (ev->filling)
+		pthread_join(ev->filler, NULL);
+	ev->filling = false;
+}
+
+int ms_events_open(struct ms_events *ev, struct bpf_map *drops_map,
+		   ms_event_fn fn, void *ctx)
+{
+	int i, err;
 
 	ev->fn = fn;
 	ev->ctx = ctx;
 	ev->drops_fd = bpf_map__fd(drops_map);
 	if (!ev->nr_rings)
 		return ms_err("the event rings were not made before loading");
+	fill_wait(ev);
+	if (ev->fill_err)
+		return ms_err("cannot put the event rings in their array: %s",
+			      strerror(-ev->fill_err));
 	for (i = 0; i < ev->nr_rings; i++) {
-		key = i;
-		err = bpf_map_update_elem(outer_fd, &key, &ev->rings[i].fd,
-					  BPF_ANY) ? -errno :
-		      ring_map(&ev->rings[i], ev->ring_bytes);
+		err = ring_map(&ev->rings[i], ev->ring_bytes);
 		if (err)
-			return ms_err("cannot set up CPU %d's event ring: %s",
-				      i, strerror(-err));
+			return ms_err("cannot map CPU %d's event ring: %s", i,
+				      strerror(-err));
 	}
 	return 0;
 }
@@ -292,6 +354,10 @@ void ms_events_close(struct ms_events *ev)
 	size_t page = getpagesize();
 	int i;
 
+	fill_wait(ev);
+	if (ev->array_fd >= 0)
+		close(ev->array_fd);
+	ev->array_fd = -1;
 	for (i = 0; ev->rings && i < ev->nr_rings; i++) {
 		struct ms_cpu_ring *r = &ev->rings[i];
 

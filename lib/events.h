@@ -7,6 +7,8 @@
 #ifndef MIGSCOPE_EVENTS_H
 #define MIGSCOPE_EVENTS_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
 #include "migscope_abi.h"
@@ -21,6 +23,10 @@ struct ms_events {
 	int *active;			/* this pass: the rings with records */
 	int nr_active;
 	uint32_t ring_bytes;		/* each CPU's ring */
+	int array_fd;			/* the "events" map: ring by CPU */
+	pthread_t filler;		/* puts the rings in it during load */
+	bool filling;
+	int fill_err;
 	int drops_fd;
 	ms_event_fn fn;
 	void *ctx;
@@ -29,15 +35,15 @@ struct ms_events {
 };
 
 /*
- * Before the object is loaded: size its "events" map to one ring of
- * ring_bytes (a power of two, at least a page; 0: the default) per
- * possible CPU.
+ * Before the object is loaded: one ring of ring_bytes (a power of two, at
+ * least a page; 0: the default) per possible CPU, in the array that
+ * becomes the object's "events" map.
  */
 int ms_events_init(struct ms_events *ev, struct bpf_map *events_map,
 		   uint32_t ring_bytes);
-/* after loading: create the rings; drops_map is the object's "drops" */
-int ms_events_open(struct ms_events *ev, struct bpf_map *events_map,
-		   struct bpf_map *drops_map, ms_event_fn fn, void *ctx);
+/* after loading: map the rings; drops_map is the object's "drops" */
+int ms_events_open(struct ms_events *ev, struct bpf_map *drops_map,
+		   ms_event_fn fn, void *ctx);
 /* deliver for up to timeout_ms; returns events handled or -errno */
 int ms_events_poll(struct ms_events *ev, int timeout_ms);
 /* deliver everything the rings hold, without waiting */

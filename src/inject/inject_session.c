@@ -133,8 +133,7 @@ int inj_session_open(struct inj_session *s, unsigned int mech,
 		return ms_err("loading the inject %s programs failed: %s%s%s",
 			      inj_mech_name(mech), strerror(-err),
 			      *why ? ": " : "", why);
-	if (ms_events_open(&s->ev, s->obj->maps.events, s->obj->maps.drops,
-			   fn, ctx))
+	if (ms_events_open(&s->ev, s->obj->maps.drops, fn, ctx))
 		return -1;
 	s->ev_open = true;
 	return 0;

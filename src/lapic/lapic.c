@@ -68,8 +68,8 @@ static int load_obj(struct lapic_run *r, const char **why)
 	err = lapic_bpf__load(r->obj);
 	*why = ms_libbpf_capture_end();
 	/* the rings exist before any program can write to them */
-	if (!err && ms_events_open(&r->ev, r->obj->maps.events,
-				   r->obj->maps.drops, lapic_on_event, r)) {
+	if (!err && ms_events_open(&r->ev, r->obj->maps.drops,
+				   lapic_on_event, r)) {
 		*why = "setting up the event rings failed";
 		return -EINVAL;
 	}

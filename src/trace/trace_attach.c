@@ -316,7 +316,7 @@ int mt_session_open(struct mt_session **sp, const struct trace_opts *o,
 	ms_phase("ladder");
 	if (load(s, o))
 		return -1;
-	if (ms_events_open(&s->ev, s->maps.events, s->maps.drops, fn, ctx))
+	if (ms_events_open(&s->ev, s->maps.drops, fn, ctx))
 		return -1;
 	s->ev_open = true;
 	ms_phase("ring");

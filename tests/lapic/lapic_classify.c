@@ -99,8 +99,8 @@ static int setup(struct fixture *f, __u32 targ_pid)
 			MAP_SHARED, bpf_map__fd(f->obj->maps.timers), 0);
 	if (f->table == MAP_FAILED)
 		return -errno;
-	if (ms_events_open(&f->ev, f->obj->maps.events, f->obj->maps.drops,
-			   on_event, &f->seen))
+	if (ms_events_open(&f->ev, f->obj->maps.drops, on_event,
+			   &f->seen))
 		return -EINVAL;
 	return 0;
 }

@@ -382,8 +382,7 @@ int main(void)
 	      migtrace_bpf__load(obj);
 	if (check(!err, "state-diff: load", "%s", strerror(-err))) {
 		/* the rings the commands read, through the same reader */
-		err = ms_events_open(&ev, obj->maps.events, obj->maps.drops,
-				     on_event, &got);
+		err = ms_events_open(&ev, obj->maps.drops, on_event, &got);
 		if (!check(!err, "state-diff: rings", "cannot read the events"))
 			goto out;
 		err = feed(obj, &n, VF);
