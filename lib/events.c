@@ -279,12 +279,14 @@ static int deliver(struct ms_events *ev, uint64_t horizon)
 	ev->nr_active = 0;
 	for (i = 0; i < ev->nr_rings; i++) {
 		r = &ev->rings[i];
+		/* not mapped: ms_events_open() failed before it */
+		if (!r->prod_pos)
+			continue;
 		r->prod = __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
 		if (r->cons < r->prod)
 			ev->active[ev->nr_active++] = i;
 	}
 	while (err >= 0 && (r = oldest(ev, horizon))) {
-		ev->received++;
 		err = ev->fn(ev->ctx, r->head);
 		ring_advance(r, r->head_len);
 		n++;
@@ -355,7 +357,8 @@ void ms_events_close(struct ms_events *ev)
 	int i;
 
 	fill_wait(ev);
-	if (ev->array_fd >= 0)
+	/* never initialised, ev is all zeroes: fd 0 is not ours */
+	if (ev->rings && ev->array_fd >= 0)
 		close(ev->array_fd);
 	ev->array_fd = -1;
 	for (i = 0; ev->rings && i < ev->nr_rings; i++) {

@@ -31,7 +31,6 @@ struct ms_events {
 	ms_event_fn fn;
 	void *ctx;
 	uint64_t horizon_ns;		/* poll: deliver what is stamped before */
-	uint64_t received;
 };
 
 /*
